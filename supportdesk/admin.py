@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Preferences"), {"fields": ["time_zone"]}),
+    ]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "role_names", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def role_names(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())

@@ -1,0 +1,95 @@
+"""Staff roles: which Django permissions each group carries.
+
+Roles are plain auth Groups so administrators can see them in the admin; this
+table is the single source of truth and `sync_role_groups` (run by migrations
+and by `manage.py sync_roles`) makes the database match it. Patterns use
+fnmatch syntax over "app_label.codename".
+
+What a role may *see* is decided by permissions, not group names, so Django's
+per-request permission cache answers it: `tickets.view_all_tickets` lifts the
+team restriction that applies to agents (see tickets.models.TicketQuerySet).
+"""
+
+from fnmatch import fnmatch
+
+AGENT = "Agent"
+SUPERVISOR = "Supervisor"
+MANAGER = "Manager"
+ADMINISTRATOR = "Administrator"
+STAFF_ROLES = (AGENT, SUPERVISOR, MANAGER, ADMINISTRATOR)
+
+_AGENT_PERMISSIONS = (
+    "tickets.view_ticket",
+    "tickets.add_ticket",
+    "tickets.change_ticket",
+    "tickets.view_ticketmessage",
+    "tickets.add_ticketmessage",
+    "tickets.view_attachment",
+    "tickets.add_attachment",
+    "tickets.view_ticketevent",
+    "tickets.view_customer",
+    "tickets.add_customer",
+    "tickets.change_customer",
+    "tickets.view_customeremail",
+    "tickets.add_customeremail",
+    "tickets.change_customeremail",
+    "tickets.view_walletaddress",
+    "tickets.add_walletaddress",
+    "tickets.change_walletaddress",
+    "tickets.view_team",
+    "tickets.view_agentprofile",
+    "tickets.view_category",
+    "tickets.view_tag",
+    "tickets.add_tag",
+    "feedback.view_*",
+    "knowledge.view_*",
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    AGENT: _AGENT_PERMISSIONS,
+    SUPERVISOR: (*_AGENT_PERMISSIONS, "tickets.*", "feedback.*", "knowledge.*"),
+    MANAGER: (
+        "tickets.view_*",
+        "tickets.view_all_tickets",
+        "feedback.view_*",
+        "feedback.export_*",
+        "knowledge.view_*",
+        "django_q.view_*",
+    ),
+    ADMINISTRATOR: ("*",),
+}
+
+# Supervisors work every ticket but never delete history or customers.
+_SUPERVISOR_EXCLUDED = (
+    "tickets.delete_ticket",
+    "tickets.delete_ticketmessage",
+    "tickets.delete_ticketevent",
+    "tickets.delete_attachment",
+    "tickets.change_ticketmessage",
+    "tickets.change_ticketevent",
+    "tickets.delete_customer",
+)
+
+
+def permission_matches(role: str, permission_key: str) -> bool:
+    if role == SUPERVISOR and permission_key in _SUPERVISOR_EXCLUDED:
+        return False
+    return any(fnmatch(permission_key, pattern) for pattern in ROLE_PERMISSIONS[role])
+
+
+def sync_role_groups(group_model, permission_model) -> None:
+    """Create the role groups and set exactly the permissions the table grants.
+
+    Takes the models as arguments so data migrations can pass historical ones.
+    """
+    permissions = list(
+        permission_model.objects.select_related("content_type").only("id", "codename", "content_type__app_label")
+    )
+    for role in STAFF_ROLES:
+        group, _created = group_model.objects.get_or_create(name=role)
+        granted = [
+            permission.id
+            for permission in permissions
+            if permission_matches(role, f"{permission.content_type.app_label}.{permission.codename}")
+        ]
+        group.permissions.set(granted)

@@ -1,0 +1,182 @@
+"""Forms of the agents' workspace. They validate; the admin then calls services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tickets import services
+from tickets.attachments import validate_uploads
+from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
+from tickets.text import normalise_email
+
+
+def agent_users():
+    return (
+        get_user_model().objects.filter(is_active=True, is_staff=True, agent_profile__isnull=False).order_by("username")
+    )
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; returns a list (empty when none were chosen)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class TicketAddForm(forms.ModelForm):
+    """An agent records a ticket (phone call, social media message, on behalf of a customer)."""
+
+    body = forms.CharField(label=_("First message"), widget=forms.Textarea(attrs={"rows": 6}))
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "customer", "subject", "channel", "category", "priority", "language",
+            "app_version", "device", "os", "browser",
+            "chain", "asset", "amount", "tx_hash", "from_address", "to_address",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].initial = Channel.PHONE
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data["attachments"]
+        validate_uploads(files)
+        return files
+
+
+class TicketWorkForm(forms.ModelForm):
+    """The change page: reply box plus status, priority, assignment and classification controls."""
+
+    reply_body = forms.CharField(
+        label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("Write a reply…")})
+    )
+    reply_internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
+    reply_attachments = MultipleFileField(label=_("Attachments"), required=False)
+    escalation_reason = forms.CharField(label=_("Reason for tier change"), required=False, max_length=255)
+    ticket_tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"), queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "assignee", "team", "category", "tier"]
+        field_classes = {"assignee": AgentChoiceField}
+
+    def __init__(self, *args, actor=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["assignee"].queryset = agent_users()
+        self.fields["team"].queryset = Team.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["ticket_tags"].initial = list(self.instance.tags.all())
+            allowed = {self.instance.status, *STATUS_TRANSITIONS[self.instance.status]}
+            self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in allowed]
+
+    def clean_reply_attachments(self) -> list:
+        files = self.cleaned_data["reply_attachments"]
+        validate_uploads(files)
+        return files
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        ticket = self.instance
+        if cleaned.get("reply_attachments") and not (cleaned.get("reply_body") or "").strip():
+            self.add_error("reply_body", _("Write a message to go with the attachments."))
+        team = cleaned.get("team", ticket.team)
+        assignee = cleaned.get("assignee")
+        if "assignee" in self.changed_data or "team" in self.changed_data:
+            self._check_assignee(ticket, team, assignee)
+        if "tier" in self.changed_data and not cleaned.get("escalation_reason"):
+            self.add_error("escalation_reason", _("Say why the tier changes."))
+        return cleaned
+
+    def _check_assignee(self, ticket: Ticket, team: Team | None, assignee) -> None:
+        takes_from_other = ticket.assignee_id not in (None, getattr(self.actor, "pk", None))
+        if (
+            "assignee" in self.changed_data
+            and takes_from_other
+            and not self.actor.has_perm("tickets.assign_any_ticket")
+        ):
+            self.add_error("assignee", _("Only a supervisor can take a ticket away from its assignee."))
+            return
+        try:
+            services.validate_assignee(ticket=Ticket(pk=ticket.pk, team=team), assignee=assignee)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+class ActionForm(forms.Form):
+    """Base for the intermediate pages of bulk actions."""
+
+
+class AssignActionForm(ActionForm):
+    assignee = AgentChoiceField(label=_("Assign to"), queryset=agent_users().none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = agent_users()
+
+
+class StatusActionForm(ActionForm):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+
+
+class PriorityActionForm(ActionForm):
+    priority = forms.ChoiceField(label=_("New priority"), choices=Priority.choices)
+
+
+class TierActionForm(ActionForm):
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class MergeActionForm(ActionForm):
+    target = forms.ModelChoiceField(
+        label=_("Keep this ticket; merge the others into it"), queryset=Ticket.objects.none(), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, tickets=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = tickets if tickets is not None else Ticket.objects.none()
+
+
+class CustomerMergeForm(ActionForm):
+    primary = forms.ModelChoiceField(
+        label=_("Keep this customer; merge the others into it"), queryset=None, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, customers=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["primary"].queryset = customers
+
+
+class CustomerAdminForm(forms.ModelForm):
+    def clean_email(self) -> str:
+        address = normalise_email(self.cleaned_data["email"])
+        owner = services.customer_find_by_email(address)
+        if owner is not None and owner.pk != self.instance.pk:
+            raise ValidationError(
+                _("Another customer already uses this address: %(customer)s."), params={"customer": owner}
+            )
+        return address

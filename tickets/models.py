@@ -1,0 +1,489 @@
+"""The ticket core: customers, teams, agents, categories, tickets and their history.
+
+Models hold data, constraints and QuerySet methods only. Every write goes
+through tickets.services; every visibility decision through
+TicketQuerySet.visible_to and the selectors built on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+def ticket_reference(pk: int) -> str:
+    """Human reference shown everywhere (SD-000123). Derived from the key: never stored twice."""
+    return f"SD-{pk:06d}"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    WEB_FORM = "web_form", _("Web form")
+    EMAIL = "email", _("Email")
+    IN_APP = "in_app", _("In-app feedback")
+    BOT = "bot", _("Bot hand-off")
+    PHONE = "phone", _("Phone")
+    SOCIAL = "social", _("Social media")
+    AGENT = "agent", _("Created by agent")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Tier(models.TextChoices):
+    L1 = "l1", _("L1 – first line")
+    L2 = "l2", _("L2 – technical")
+    L3 = "l3", _("L3 – senior / security")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+    ON_HOLD = "on_hold", _("On hold")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+# The only moves a ticket's status may make. Closed is final: a customer who
+# writes again after closure gets a new, linked ticket.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
+    Status.OPEN: frozenset({Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
+    Status.PENDING_CUSTOMER: frozenset({Status.OPEN, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
+    Status.ON_HOLD: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.SOLVED, Status.CLOSED}),
+    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Category(models.Model):
+    """Configurable classification tree (account & security, transaction, ...)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    translations = models.JSONField(
+        _("translated names"),
+        default=dict,
+        blank=True,
+        help_text=_('Name per language code, e.g. {"zh-hans": "账户与安全"}.'),
+    )
+    default_priority = models.CharField(
+        _("default priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        return self.translations.get(language or get_language() or "en") or self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("Language codes the team answers in.")
+    )
+    categories = models.ManyToManyField(Category, verbose_name=_("categories served"), blank=True, related_name="teams")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        help_text=_("Business hours and SLA calendars are attached to teams in the SLA settings."),
+    )
+    auto_assign = models.BooleanField(_("auto-assign new tickets"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agent_profile"
+    )
+    teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="agents")
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    skills = models.ManyToManyField(
+        Category, verbose_name=_("skills (categories)"), blank=True, related_name="skilled_agents"
+    )
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
+    max_open_tickets = models.PositiveIntegerField(_("maximum open tickets"), default=25)
+    is_available = models.BooleanField(_("available"), default=True)
+    last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("agent profile")
+        verbose_name_plural = _("agent profiles")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class Customer(TimeStampedModel):
+    """A wallet user. May exist without a portal login (first contact by email)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("primary email"), max_length=254, unique=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. CN."))
+    notes = models.TextField(_("notes"), blank=True)
+    is_vip = models.BooleanField(_("VIP"), default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            # admin search and customer_get_or_create by name
+            models.Index(Lower("name"), name="customer_name_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class CustomerEmail(models.Model):
+    """Additional addresses of a customer (kept when two customers are merged)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="other_emails")
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+
+    class Meta:
+        verbose_name = _("other email")
+        verbose_name_plural = _("other emails")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class WalletAddress(models.Model):
+    """An address the customer declared as theirs."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="wallet_addresses")
+    chain = models.CharField(_("chain"), max_length=32)
+    address = models.CharField(_("address"), max_length=128, db_index=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("wallet address")
+        verbose_name_plural = _("wallet addresses")
+        constraints = [models.UniqueConstraint(fields=["customer", "chain", "address"], name="unique_customer_wallet")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.address}"
+
+
+def team_ids_of(user) -> models.QuerySet:
+    """Subquery of the user's team ids (a subquery, not a join: no duplicate rows, no DISTINCT)."""
+    return AgentProfile.teams.through.objects.filter(agentprofile__user=user).values("team_id")
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TicketQuerySet:
+        """The only way a view gets tickets.
+
+        Customer: their own. Agent: tickets of their teams plus those assigned
+        to them. Supervisor, manager, administrator (tickets.view_all_tickets): all.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.is_staff:
+            return self.filter(customer__user=user)
+        if user.has_perm("tickets.view_all_tickets"):
+            return self
+        return self.filter(Q(team_id__in=team_ids_of(user)) | Q(assignee=user))
+
+    def open(self) -> TicketQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def assigned_to(self, user) -> TicketQuerySet:
+        return self.filter(assignee=user)
+
+    def unassigned_in_teams_of(self, user) -> TicketQuerySet:
+        return self.filter(assignee__isnull=True, team_id__in=team_ids_of(user))
+
+    def pending_customer(self) -> TicketQuerySet:
+        return self.filter(status=Status.PENDING_CUSTOMER)
+
+    def for_list(self) -> TicketQuerySet:
+        return self.select_related("customer", "category", "team", "assignee")
+
+
+class Ticket(TimeStampedModel):
+    subject = models.CharField(_("subject"), max_length=200)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+
+    # Environment the customer reported from
+    app_version = models.CharField(_("app version"), max_length=50, blank=True)
+    device = models.CharField(_("device"), max_length=100, blank=True)
+    os = models.CharField(_("operating system"), max_length=100, blank=True)
+    browser = models.CharField(_("browser"), max_length=100, blank=True)
+
+    # Transaction cases (validated per chain by the wallet-safety work)
+    chain = models.CharField(_("chain"), max_length=32, blank=True)
+    asset = models.CharField(_("asset"), max_length=32, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=38, decimal_places=18, null=True, blank=True)
+    tx_hash = models.CharField(_("transaction hash"), max_length=128, blank=True)
+    from_address = models.CharField(_("from address"), max_length=128, blank=True)
+    to_address = models.CharField(_("to address"), max_length=128, blank=True)
+
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        permissions = [
+            ("view_all_tickets", _("Can see every ticket, whatever the team")),
+            ("assign_any_ticket", _("Can assign any ticket to any agent of its team")),
+        ]
+        indexes = [
+            # changelist default ordering and the "newest tickets" dashboard panel
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_desc"),
+            # queue filters: status / priority / channel / language, newest first
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["priority", "-created_at"], name="ticket_priority_created"),
+            models.Index(fields=["channel", "-created_at"], name="ticket_channel_created"),
+            models.Index(fields=["language", "-created_at"], name="ticket_language_created"),
+            # "my open tickets" and "unassigned in my teams"
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(fields=["updated_at"], name="ticket_updated"),
+            # search by transaction hash
+            models.Index(fields=["tx_hash"], name="ticket_tx_hash", condition=~Q(tx_hash="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return ticket_reference(self.pk) if self.pk else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def allowed_next_statuses(self) -> frozenset[str]:
+        return STATUS_TRANSITIONS[self.status]
+
+
+class AuthorKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    AGENT = "agent", _("Agent")
+    SYSTEM = "system", _("System")
+
+
+class TicketMessageQuerySet(models.QuerySet):
+    def public(self) -> TicketMessageQuerySet:
+        return self.filter(is_internal=False)
+
+    def for_timeline(self) -> TicketMessageQuerySet:
+        return self.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
+
+
+class TicketMessage(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(_("author kind"), max_length=10, choices=AuthorKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ticket_messages",
+        help_text=_("Empty for customers who wrote without a portal account (e.g. email)."),
+    )
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    body = models.TextField(_("body"))
+    body_html = models.TextField(_("sanitised HTML body"), blank=True)
+    via = models.CharField(_("via"), max_length=16, choices=Channel.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = TicketMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            # the ticket timeline, oldest first
+            models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_author_kind_display()} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    # The stored name is random: customers' file names never reach the file system.
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @staticmethod
+    def digest(chunks) -> str:
+        hasher = hashlib.sha256()
+        for chunk in chunks:
+            hasher.update(chunk)
+        return hasher.hexdigest()
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    ASSIGNMENT = "assignment", _("Assignment changed")
+    TEAM = "team", _("Team changed")
+    PRIORITY = "priority", _("Priority changed")
+    CATEGORY = "category", _("Category changed")
+    TIER = "tier", _("Tier changed")
+    TAGS = "tags", _("Tags changed")
+    MERGE = "merge", _("Merged")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    CUSTOMER_MESSAGE = "customer_message", _("Customer message")
+    CUSTOMER_MERGE = "customer_merge", _("Customer merged")
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def for_timeline(self) -> TicketEventQuerySet:
+        return self.select_related("actor").order_by("created_at", "id")
+
+
+class TicketEvent(models.Model):
+    """Append-only history: who changed what on a ticket, before → after."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ticket_events",
+    )
+    before = models.CharField(_("before"), max_length=255, blank=True)
+    after = models.CharField(_("after"), max_length=255, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [
+            # the ticket timeline, oldest first
+            models.Index(fields=["ticket", "created_at", "id"], name="event_ticket_created"),
+            # audit log changelist, newest first
+            models.Index(fields=["-created_at"], name="event_created_desc"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.before} → {self.after}"

@@ -1,0 +1,99 @@
+"""Reads that need more than a QuerySet method. Visibility always comes from
+Ticket.objects.visible_to: a record the user may not see is simply not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    team_ids_of,
+)
+
+
+def ticket_for_user(*, user, pk: int) -> Ticket:
+    """The ticket if `user` may see it, else Http404 (never 403: existence is not disclosed)."""
+    try:
+        return Ticket.objects.visible_to(user).for_list().get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such ticket.") from error
+
+
+def attachment_for_user(*, user, pk: int) -> Attachment:
+    """An attachment on a ticket the user may see; customers never get internal-note files."""
+    visible_tickets = Ticket.objects.visible_to(user).values("id")
+    attachments = Attachment.objects.select_related("message").filter(message__ticket_id__in=visible_tickets)
+    if not user.is_staff:
+        attachments = attachments.filter(message__is_internal=False)
+    try:
+        return attachments.get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such attachment.") from error
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    message: TicketMessage | None = None
+    event: TicketEvent | None = None
+
+
+def ticket_timeline(*, ticket: Ticket, include_internal: bool) -> list[TimelineEntry]:
+    """Messages and events of one ticket in time order, in two queries plus one for attachments."""
+    messages = TicketMessage.objects.filter(ticket=ticket).for_timeline()
+    if not include_internal:
+        messages = messages.public()
+    entries = [TimelineEntry(at=message.created_at, message=message) for message in messages]
+    if include_internal:
+        entries += [TimelineEntry(at=event.created_at, event=event) for event in ticket.events.for_timeline()]
+    # Stable: a reply and the event it caused share a timestamp; the message goes first.
+    return sorted(entries, key=lambda entry: (entry.at, entry.message is None))
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    by_status: dict[str, int]
+    by_priority: dict[str, int]
+    mine_open: int
+    unassigned_in_my_teams: int
+
+
+def queue_counts(*, user) -> QueueCounts:
+    """Dashboard figures for what `user` may see: one aggregate query for the open queue."""
+    visible_open = Ticket.objects.visible_to(user).filter(status__in=OPEN_STATUSES)
+    aggregates = {
+        **{f"status_{value}": Count("id", filter=Q(status=value)) for value in OPEN_STATUSES},
+        **{f"priority_{value}": Count("id", filter=Q(priority=value)) for value in Priority.values},
+        "mine_open": Count("id", filter=Q(assignee=user)),
+        "unassigned_in_my_teams": Count("id", filter=Q(assignee__isnull=True, team_id__in=team_ids_of(user))),
+    }
+    row = visible_open.order_by().aggregate(**aggregates)
+    return QueueCounts(
+        by_status={Status(value).label: row[f"status_{value}"] for value in OPEN_STATUSES},
+        by_priority={Priority(value).label: row[f"priority_{value}"] for value in Priority.values},
+        mine_open=row["mine_open"],
+        unassigned_in_my_teams=row["unassigned_in_my_teams"],
+    )
+
+
+def tickets_assigned_open(*, user, limit: int = 10) -> list[Ticket]:
+    return list(Ticket.objects.visible_to(user).open().assigned_to(user).for_list().order_by("-updated_at")[:limit])
+
+
+def tickets_unassigned_in_teams(*, user, limit: int = 10) -> list[Ticket]:
+    return list(Ticket.objects.open().unassigned_in_teams_of(user).for_list().order_by("created_at")[:limit])
+
+
+def tickets_newest(*, user, limit: int = 10) -> list[Ticket]:
+    return list(Ticket.objects.visible_to(user).for_list().order_by("-created_at", "-id")[:limit])

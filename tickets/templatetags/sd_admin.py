@@ -1,0 +1,29 @@
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from tickets.models import Channel, EventKind, Priority, Status, Tier
+from tickets.text import sanitise_html
+
+register = template.Library()
+
+_EVENT_VALUE_LABELS = {
+    EventKind.STATUS: Status,
+    EventKind.PRIORITY: Priority,
+    EventKind.TIER: Tier,
+    EventKind.CREATED: Channel,
+}
+
+
+@register.filter
+def event_label(value: str, kind: str) -> str:
+    """Human label for a code stored in an event ("pending_customer" → "Pending customer")."""
+    choices = _EVENT_VALUE_LABELS.get(kind)
+    if choices is None or value not in choices.values:
+        return value
+    return choices(value).label
+
+
+@register.filter
+def sanitised_html(value: str) -> SafeString:
+    # Sanitised again at render time: the stored copy is clean, but the allow-list may have tightened since.
+    return mark_safe(sanitise_html(value))  # noqa: S308

@@ -1,0 +1,21 @@
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest
+from django.views.decorators.http import require_GET
+
+from tickets.selectors import attachment_for_user
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Stream an attachment to someone allowed to see its ticket; 404 for everyone else."""
+    attachment = attachment_for_user(user=request.user, pk=pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

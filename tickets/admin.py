@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -93,7 +94,7 @@ class OpenFilter(admin.SimpleListFilter):
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
-        "reference_link", "subject", "customer", "status", "priority", "category", "team", "assignee",
+        "reference_link", "subject", "customer_name", "status", "priority", "category", "team", "assignee",
         "age", "updated_at",
     ]  # fmt: skip
     list_display_links = None
@@ -105,6 +106,8 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ["subject", "customer__email", "customer__name", "=tx_hash"]
     search_help_text = _("Reference (SD-000123), subject, customer name or email, or a transaction hash.")
     show_full_result_count = False
+    # Facet counts would run one COUNT per filter option over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     ordering = ["-created_at", "-id"]
     autocomplete_fields = ["customer"]
@@ -137,6 +140,10 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, obj: Ticket) -> str:
         return timesince(obj.created_at, timezone.now(), depth=1)
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, obj: Ticket) -> str:
+        return obj.customer.name or obj.customer.email
 
     @admin.display(description=_("customer"))
     def customer_link(self, obj: Ticket) -> str:
@@ -177,6 +184,18 @@ class TicketAdmin(admin.ModelAdmin):
             (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser")]}),
             (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash", "from_address", "to_address"]}),
         ]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Teams and categories are configured on their own pages, not from inside a ticket.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper) and db_field.name != "customer":
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        return field
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else ["reference"]

@@ -69,7 +69,11 @@ class TicketWorkForm(forms.ModelForm):
     """The change page: reply box plus status, priority, assignment and classification controls."""
 
     reply_body = forms.CharField(
-        label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("Write a reply…")})
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "class": "vLargeTextField sd-reply", "placeholder": _("Write a reply…")}
+        ),
     )
     reply_internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
     reply_attachments = MultipleFileField(label=_("Attachments"), required=False)

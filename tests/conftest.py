@@ -3,6 +3,11 @@ import pytest
 from tests import factories
 
 
+def pytest_configure(config):
+    # WhiteNoise warns when collectstatic has not run; tests never serve static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
 @pytest.fixture
 def team(db):
     return factories.TeamFactory(name="L1 General")
@@ -52,3 +57,21 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+@pytest.fixture
+def teammate(team):
+    """A second agent in `team`: a colleague, not a supervisor."""
+    return factories.agent(teams=[team], username="teammate")
+
+
+@pytest.fixture
+def ticket(customer, team):
+    """Alice's ticket in the agent's team, opened through the portal."""
+    return factories.ticket(customer=customer, team=team, subject="USDT transfer stuck", body="Sent 250 USDT.")
+
+
+@pytest.fixture
+def other_ticket(other_customer, other_team):
+    """Bob's ticket in another team: the agent of `team` must not see it."""
+    return factories.ticket(customer=other_customer, team=other_team, subject="Phishing message", body="Is this you?")

@@ -90,6 +90,9 @@ class TicketWorkForm(forms.ModelForm):
     def __init__(self, *args, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if "status" not in self.fields:
+            # View-only users (managers): the admin excludes the model fields and shows the ticket read-only.
+            return
         self.fields["assignee"].queryset = agent_users()
         self.fields["team"].queryset = Team.objects.filter(is_active=True)
         if self.instance.pk:

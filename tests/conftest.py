@@ -1,4 +1,7 @@
+import shutil
+
 import pytest
+from django.conf import settings
 
 from tests import factories
 
@@ -6,6 +9,13 @@ from tests import factories
 def pytest_configure(config):
     # WhiteNoise warns when collectstatic has not run; tests never serve static files.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_uploaded_files():
+    # The test settings store attachments in a fresh temporary directory per run.
+    yield
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

@@ -122,7 +122,7 @@ def test_a_ticket_without_a_team_can_go_to_any_agent(customer, supervisor, other
     assert Ticket.objects.get(pk=ticket.pk).assignee == other_agent
 
 
-def test_an_agent_keeps_seeing_a_ticket_assigned_to_them_outside_their_teams(customer, supervisor, other_agent):
+def test_an_agent_can_reply_on_a_ticket_assigned_to_them_outside_their_teams(customer, supervisor, other_agent):
     ticket = factories.ticket(customer=customer)
     services.ticket_assign(ticket=ticket, assignee=other_agent, actor=supervisor)
 

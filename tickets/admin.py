@@ -12,6 +12,7 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -229,34 +230,37 @@ class TicketAdmin(admin.ModelAdmin):
     def _apply_work_form(self, request: HttpRequest, ticket: Ticket, form) -> None:
         data, changed, actor = form.cleaned_data, set(form.changed_data), request.user
         try:
-            if "team" in changed:
-                ticket = services.ticket_change_team(ticket=ticket, team=data["team"], actor=actor)
-            if "category" in changed:
-                ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
-            if "priority" in changed:
-                ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
-            if "tier" in changed:
-                ticket = services.ticket_change_tier(
-                    ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
-                )
-            if "ticket_tags" in changed:
-                ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
-            if "assignee" in changed:
-                ticket = services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
-            new_status = data["status"] if "status" in changed else None
-            if (data.get("reply_body") or "").strip():
-                services.ticket_reply(
-                    ticket=ticket,
-                    body=data["reply_body"],
-                    actor=actor,
-                    internal=data["reply_internal"],
-                    attachments=data["reply_attachments"],
-                    new_status=new_status,
-                )
-            elif new_status:
-                services.ticket_change_status(ticket=ticket, status=new_status, actor=actor)
+            # All or nothing: one refused step (e.g. the actor no longer sees the ticket) undoes the others.
+            # The reply comes first and the team move late, so an agent can answer and then hand over.
+            with transaction.atomic():
+                new_status = data["status"] if "status" in changed else None
+                if (data.get("reply_body") or "").strip():
+                    services.ticket_reply(
+                        ticket=ticket,
+                        body=data["reply_body"],
+                        actor=actor,
+                        internal=data["reply_internal"],
+                        attachments=data["reply_attachments"],
+                        new_status=new_status,
+                    )
+                elif new_status:
+                    services.ticket_change_status(ticket=ticket, status=new_status, actor=actor)
+                if "category" in changed:
+                    ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
+                if "priority" in changed:
+                    ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
+                if "tier" in changed:
+                    ticket = services.ticket_change_tier(
+                        ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
+                    )
+                if "ticket_tags" in changed:
+                    ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
+                if "team" in changed:
+                    ticket = services.ticket_change_team(ticket=ticket, team=data["team"], actor=actor)
+                if "assignee" in changed:
+                    services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
         except (ValidationError, PermissionDenied) as error:
-            # Lost a race with another agent since the form was validated.
+            # Lost a race with another agent since the form was validated, or the combination is not allowed.
             self.message_user(request, _error_text(error), messages.ERROR)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -182,6 +182,44 @@ def test_priority_assignee_tier_and_tags_from_the_change_page_write_events(agent
     assert {EventKind.PRIORITY, EventKind.ASSIGNMENT, EventKind.TIER, EventKind.TAGS} <= kinds
 
 
+def test_an_agent_replies_and_hands_the_ticket_to_another_team_in_one_save(agent_client, ticket, other_team):
+    response = agent_client.post(
+        change_url(ticket), work_form(ticket, team=other_team.pk, reply_body="Handing over to security."), follow=True
+    )
+
+    [message] = shown_messages(response)
+    assert message.endswith("was changed successfully.")
+    ticket.refresh_from_db()
+    assert ticket.team == other_team
+    assert ticket.messages.last().body == "Handing over to security."
+    assert list(ticket.events.values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.REPLY,
+        EventKind.STATUS,
+        EventKind.TEAM,
+    ]
+
+
+def test_a_refused_step_on_the_change_page_undoes_the_whole_save(agent_client, ticket, other_team, other_agent):
+    # Valid as a form, but once the ticket is in the other team the agent may no longer assign it.
+    response = agent_client.post(
+        change_url(ticket),
+        work_form(ticket, priority=Priority.URGENT, team=other_team.pk, assignee=other_agent.pk, reply_body="Moving"),
+        follow=True,
+    )
+
+    assert "You cannot work on this ticket." in shown_messages(response)
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.team.name, ticket.assignee, ticket.status) == (
+        Priority.NORMAL,
+        "L1 General",
+        None,
+        Status.NEW,
+    )
+    assert ticket.messages.count() == 1
+    assert list(ticket.events.values_list("kind", flat=True)) == [EventKind.CREATED]
+
+
 def test_a_tier_change_without_a_reason_is_a_form_error(agent_client, ticket):
     response = agent_client.post(change_url(ticket), work_form(ticket, tier=Tier.L3))
 

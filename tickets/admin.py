@@ -146,6 +146,10 @@ class TicketAdmin(admin.ModelAdmin):
     def customer_name(self, obj: Ticket) -> str:
         return obj.customer.name or obj.customer.email
 
+    @admin.display(description=_("tags"))
+    def tag_names(self, obj: Ticket) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all())
+
     @admin.display(description=_("customer"))
     def customer_link(self, obj: Ticket) -> str:
         url = reverse("admin:tickets_customer_change", args=[obj.customer_id])
@@ -175,10 +179,18 @@ class TicketAdmin(admin.ModelAdmin):
                 (_("Transaction"), {"fields": ["chain", "asset", "amount", "tx_hash", "from_address", "to_address"],
                                     "classes": ["collapse"]}),
             ]  # fmt: skip
+        if not self.has_change_permission(request, obj):
+            # View-only (managers): no reply box or form-only inputs, just the ticket as it stands.
+            work = [(_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
+                                              "tag_names"]})]  # fmt: skip
+        else:
+            work = [
+                (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
+                (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
+                                          "escalation_reason", "ticket_tags"]}),
+            ]  # fmt: skip
         return [
-            (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
-            (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
-                                      "escalation_reason", "ticket_tags"]}),
+            *work,
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
                                        "merged_into"]}),

@@ -325,17 +325,20 @@ def test_an_agent_cannot_see_another_teams_events_in_the_audit_log(agent_client,
     assert {e.ticket_id for e in response.context["cl"].result_list} == {ticket.pk}
 
 
-def test_a_manager_sees_the_change_page_read_only_without_a_reply_box(client, manager, other_ticket):
+def test_a_manager_sees_the_change_page_read_only_without_a_reply_box(client, manager, supervisor, other_ticket):
+    services.ticket_set_tags(ticket=other_ticket, tags=[Tag.objects.create(name="phishing")], actor=supervisor)
     client.force_login(manager)
 
     response = client.get(change_url(other_ticket))
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Is this you?" in content
-    assert '<textarea name="reply_body"' not in content
-    assert 'name="_save"' not in content
     assert response.context["has_change_permission"] is False
+    assert "Is this you?" in content
+    assert "<textarea" not in content
+    assert 'name="_save"' not in content
+    assert "Reply body" not in content
+    assert '<div class="readonly">phishing</div>' in content
 
 
 def test_a_manager_posting_to_the_change_page_is_refused_and_changes_nothing(client, manager, other_ticket):

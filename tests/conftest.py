@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from tests import factories
@@ -52,3 +54,19 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+MAIL_FIXTURES = Path(__file__).parent / "fixtures" / "mail"
+
+
+@pytest.fixture
+def mail_fixture():
+    """Raw bytes of a mail in tests/fixtures/mail/ (optionally with byte replacements)."""
+
+    def load(name: str, replacements: dict[str, str] | None = None) -> bytes:
+        raw = (MAIL_FIXTURES / name).read_bytes()
+        for old, new in (replacements or {}).items():
+            raw = raw.replace(old.encode(), new.encode())
+        return raw
+
+    return load

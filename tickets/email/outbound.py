@@ -1,11 +1,11 @@
 """Notifications to customers: queued in the ticket's transaction, sent by a django-q2 task after commit.
 
 The notify_* hooks are called by tickets.services. Each creates an
-OutboundEmail row (with its Message-ID and threading headers fixed up front)
-in the caller's transaction and enqueues the send on commit, so a rolled-back
-change sends nothing and a lost task is still picked up by the retry sweep.
-The mail is rendered on the first attempt in the customer's language and kept,
-so every retry sends the same bytes.
+OutboundEmail row (with its Message-ID fixed up front) in the caller's
+transaction and enqueues the send on commit, so a rolled-back change sends
+nothing and a lost task is still picked up by the retry sweep. The first
+attempt renders the mail in the customer's language and fixes In-Reply-To and
+References; they are kept, so every retry sends the same message.
 """
 
 from __future__ import annotations
@@ -62,36 +62,35 @@ def _new_message_id(ticket) -> str:
     return f"{uuid.uuid4().hex}.{ticket.reference.lower()}@{domain}"
 
 
-def thread_headers(ticket) -> tuple[str, list[str]]:
-    """In-Reply-To (the customer's latest mail) and References (the thread so far), oldest first."""
+def thread_headers(outbound: OutboundEmail) -> tuple[str, list[str]]:
+    """In-Reply-To (the customer's latest mail) and References (the thread before this mail), oldest first."""
     inbound = list(
-        InboundEmail.objects.filter(ticket=ticket, kind=InboundKind.MESSAGE, status=InboundStatus.PROCESSED)
+        InboundEmail.objects.filter(
+            ticket_id=outbound.ticket_id, kind=InboundKind.MESSAGE, status=InboundStatus.PROCESSED
+        )
         .exclude(message_id="")
         .order_by("received_at", "id")
         .values_list("received_at", "message_id")
     )
-    outbound = list(
-        OutboundEmail.objects.filter(ticket=ticket)
+    earlier = list(
+        OutboundEmail.objects.filter(ticket_id=outbound.ticket_id, pk__lt=outbound.pk)
         .exclude(status=DeliveryStatus.SUPPRESSED)
         .order_by("created_at", "id")
         .values_list("created_at", "message_id")
     )
-    thread = [message_id for _at, message_id in sorted(inbound + outbound, key=lambda row: row[0])]
+    thread = [message_id for _at, message_id in sorted(inbound + earlier, key=lambda row: row[0])]
     if len(thread) > MAX_REFERENCES:
         thread = [thread[0], *thread[-(MAX_REFERENCES - 1) :]]
     return (inbound[-1][1] if inbound else ""), thread
 
 
 def _queue(*, ticket, kind: str, ticket_message=None, status: str = DeliveryStatus.QUEUED, note: str = ""):
-    in_reply_to, references = thread_headers(ticket)
     outbound = OutboundEmail.objects.create(
         ticket=ticket,
         ticket_message=ticket_message,
         kind=kind,
         to_address=ticket.customer.email,
         message_id=_new_message_id(ticket),
-        in_reply_to=in_reply_to,
-        references=" ".join(references),
         status=status,
         next_attempt_at=timezone.now() if status == DeliveryStatus.QUEUED else None,
         last_error=note,
@@ -223,8 +222,11 @@ def outbound_email_send(*, outbound_id: int) -> str:
         return OutboundEmail.objects.filter(pk=outbound_id).values_list("status", flat=True).first() or ""
     outbound = OutboundEmail.objects.select_related("ticket__customer", "ticket_message__author").get(pk=outbound_id)
     if not outbound.subject:
+        # Fixed on the first attempt (after commit, when an inbound mail is linked to its ticket).
         outbound.subject, outbound.body_text, outbound.body_html = _render(outbound)
-        outbound.save(update_fields=["subject", "body_text", "body_html"])
+        outbound.in_reply_to, references = thread_headers(outbound)
+        outbound.references = " ".join(references)
+        outbound.save(update_fields=["subject", "body_text", "body_html", "in_reply_to", "references"])
     try:
         build_message(outbound).send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded and retried

@@ -89,8 +89,10 @@ class ParsedEmail:
 
 
 def _looks_cjk(text: str) -> bool:
+    """At least two CJK characters, and almost nothing else outside ASCII (mis-decoded bytes scatter)."""
     non_ascii = [char for char in text if ord(char) > 127]
-    return bool(non_ascii) and sum(1 for char in non_ascii if _CJK.match(char)) >= 0.9 * len(non_ascii)
+    cjk = sum(1 for char in non_ascii if _CJK.match(char))
+    return cjk >= 2 and cjk >= 0.9 * len(non_ascii)
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
@@ -144,8 +146,12 @@ def decode_header_value(value: str | None) -> str:
         chunks = decode_header(value)
     except errors.HeaderParseError:
         chunks = [(value, None)]
-    decoded = []
+    decoded, previous_charset = [], "start"
     for chunk, charset in chunks:
+        # decode_header drops the space between plain text and an encoded word (as make_header re-adds it).
+        if previous_charset != "start" and None in (charset, previous_charset):
+            decoded.append(" ")
+        previous_charset = charset
         if isinstance(chunk, str):
             decoded.append(_repair(chunk))
         elif charset is None:

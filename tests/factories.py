@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
+from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
 from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
 
 
@@ -88,3 +89,30 @@ class TicketMessageFactory(factory.django.DjangoModelFactory):
     author_kind = AuthorKind.CUSTOMER
     body = factory.Faker("sentence")
     via = Channel.PORTAL
+
+
+class InboundEmailFactory(factory.django.DjangoModelFactory):
+    """A stored inbound mail row (behaviour tests go through inbound_email_receive)."""
+
+    class Meta:
+        model = InboundEmail
+
+    dedup_key = factory.Sequence(lambda n: f"{n:064d}")
+    message_id = factory.Sequence(lambda n: f"m{n}@example.org")
+    source = InboundSource.FILE
+    status = InboundStatus.QUARANTINED
+    from_address = factory.Sequence(lambda n: f"sender{n}@example.org")
+    subject = "Help"
+    raw = factory.LazyAttribute(lambda row: f"From: {row.from_address}\r\nSubject: Help\r\n\r\nHi\r\n".encode())
+    size = factory.LazyAttribute(lambda row: len(row.raw))
+    error = "UnparseableEmail: broken MIME structure"
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboundEmail
+
+    ticket = factory.SubFactory(TicketFactory)
+    kind = OutboundKind.ACKNOWLEDGEMENT
+    to_address = factory.LazyAttribute(lambda row: row.ticket.customer.email)
+    message_id = factory.Sequence(lambda n: f"out{n}@supportdesk.local")

@@ -32,7 +32,7 @@ def _ticket_link(ticket_id: int | None) -> str:
     if ticket_id is None:
         return "-"
     url = reverse("admin:tickets_ticket_change", args=[ticket_id])
-    return format_html('<a href="{}">{}</a>', url, ticket_reference(ticket_id))
+    return format_html('<a href="{}" style="white-space:nowrap">{}</a>', url, ticket_reference(ticket_id))
 
 
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
@@ -62,7 +62,7 @@ def _flatten(fields) -> list[str]:
 @admin.register(InboundEmail)
 class InboundEmailAdmin(ReadOnlyRecordAdmin):
     list_display = [
-        "received_at", "status", "kind", "result", "from_address", "subject_excerpt", "ticket_link", "error_excerpt",
+        "received_at", "status", "kind", "from_address", "subject_excerpt", "ticket_link", "error_excerpt",
     ]  # fmt: skip
     list_filter = ["status", "kind", "result", "source", ("received_at", admin.DateFieldListFilter)]
     search_fields = ["from_address", "subject", "=message_id", "=ticket__id"]
@@ -147,8 +147,7 @@ class InboundEmailAdmin(ReadOnlyRecordAdmin):
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(ReadOnlyRecordAdmin):
     list_display = [
-        "created_at", "ticket_link", "kind", "to_address", "status", "attempts", "next_attempt_at", "sent_at",
-        "error_excerpt",
+        "created_at", "ticket_link", "kind", "to_address", "status", "attempts", "next_attempt_at", "error_excerpt",
     ]  # fmt: skip
     list_filter = ["status", "kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["to_address", "subject", "=message_id", "=ticket__id"]
@@ -159,8 +158,9 @@ class OutboundEmailAdmin(ReadOnlyRecordAdmin):
     actions = ["retry_now"]
     fieldsets = [
         (None, {"fields": [("status", "attempts"), ("next_attempt_at", "sent_at"), "last_error"]}),
-        (_("Mail"), {"fields": [("ticket_link", "kind"), "to_address", "subject", "body_text", "body_html"]}),
+        (_("Mail"), {"fields": [("ticket_link", "kind"), "to_address", "subject", "body_text"]}),
         (_("Threading"), {"fields": ["message_id", "in_reply_to", "references", "created_at"]}),
+        (_("HTML part"), {"fields": ["body_html"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request: HttpRequest):
@@ -173,7 +173,7 @@ class OutboundEmailAdmin(ReadOnlyRecordAdmin):
 
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj: OutboundEmail) -> str:
-        return Truncator(obj.last_error).chars(80)
+        return Truncator(obj.last_error).chars(60)
 
     @admin.action(description=_("Retry delivery now"), permissions=["change"])
     def retry_now(self, request, queryset) -> None:

@@ -19,6 +19,7 @@ install: $(BIN)/activate
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_email_schedules
 
 demo: migrate
 	$(PY) manage.py seed_demo

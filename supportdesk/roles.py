@@ -27,6 +27,7 @@ _AGENT_PERMISSIONS = (
     "tickets.view_attachment",
     "tickets.add_attachment",
     "tickets.view_ticketevent",
+    "tickets.view_outboundemail",
     "tickets.view_customer",
     "tickets.add_customer",
     "tickets.change_customer",

@@ -1,4 +1,5 @@
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -85,3 +86,19 @@ def ticket(customer, team):
 def other_ticket(other_customer, other_team):
     """Bob's ticket in another team: the agent of `team` must not see it."""
     return factories.ticket(customer=other_customer, team=other_team, subject="Phishing message", body="Is this you?")
+
+
+MAIL_FIXTURES = Path(__file__).parent / "fixtures" / "mail"
+
+
+@pytest.fixture
+def mail_fixture():
+    """Raw bytes of a mail in tests/fixtures/mail/ (optionally with byte replacements)."""
+
+    def load(name: str, replacements: dict[str, str] | None = None) -> bytes:
+        raw = (MAIL_FIXTURES / name).read_bytes()
+        for old, new in (replacements or {}).items():
+            raw = raw.replace(old.encode(), new.encode())
+        return raw
+
+    return load

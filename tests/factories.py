@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
+from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
 from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
 
 
@@ -134,3 +135,30 @@ def error_codes(error: ValidationError) -> set[str]:
     if hasattr(error, "error_dict"):
         return {item.code for items in error.error_dict.values() for item in items}
     return {item.code for item in error.error_list}
+
+
+class InboundEmailFactory(factory.django.DjangoModelFactory):
+    """A stored inbound mail row (behaviour tests go through inbound_email_receive)."""
+
+    class Meta:
+        model = InboundEmail
+
+    dedup_key = factory.Sequence(lambda n: f"{n:064d}")
+    message_id = factory.Sequence(lambda n: f"m{n}@example.org")
+    source = InboundSource.FILE
+    status = InboundStatus.QUARANTINED
+    from_address = factory.Sequence(lambda n: f"sender{n}@example.org")
+    subject = "Help"
+    raw = factory.LazyAttribute(lambda row: f"From: {row.from_address}\r\nSubject: Help\r\n\r\nHi\r\n".encode())
+    size = factory.LazyAttribute(lambda row: len(row.raw))
+    error = "UnparseableEmail: broken MIME structure"
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutboundEmail
+
+    ticket = factory.SubFactory(TicketFactory)
+    kind = OutboundKind.ACKNOWLEDGEMENT
+    to_address = factory.LazyAttribute(lambda row: row.ticket.customer.email)
+    message_id = factory.Sequence(lambda n: f"out{n}@supportdesk.local")

@@ -584,3 +584,7 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The email channel's admin (inbound log + quarantine, outbound delivery status) registers itself.
+from tickets.email import admin as email_admin  # noqa: E402, F401

@@ -487,3 +487,8 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
+
+
+# The email channel's models (InboundEmail, OutboundEmail) live in their own module to keep
+# this one readable; importing it here registers them with the tickets app.
+from tickets.email import models as email_models  # noqa: E402, F401

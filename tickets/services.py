@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
+from tickets.email import outbound as email_outbound
 from tickets.models import (
     AgentProfile,
     Attachment,
@@ -298,6 +299,7 @@ def ticket_create(
         attachments=attachments,
     )
     _event(ticket, EventKind.CREATED, actor, after=channel)
+    email_outbound.notify_ticket_created(ticket=ticket)
     return ticket
 
 
@@ -362,6 +364,7 @@ def ticket_reply(
     """
     _require_staff_access(actor, ticket)
     ticket = _lock(ticket)
+    previous_status = ticket.status
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This ticket is closed."), code=ERROR_TICKET_CLOSED)
     message = _add_message(
@@ -383,6 +386,7 @@ def ticket_reply(
     target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
     if target:
         _apply_status(ticket, target, actor)
+    email_outbound.notify_agent_reply(message=message, previous_status=previous_status)
     return message
 
 
@@ -422,6 +426,16 @@ def ticket_customer_reply(
     return message
 
 
+@transaction.atomic
+def ticket_add_system_note(*, ticket: Ticket, body: str, via: str = Channel.EMAIL) -> TicketMessage:
+    """An internal note written by the system (a bounce, an automatic reply): no author, no status change."""
+    ticket = _lock(ticket)
+    message = _add_message(ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, internal=True, via=via)
+    _event(ticket, EventKind.NOTE, None)
+    ticket.save(update_fields=["updated_at"])
+    return message
+
+
 # Tickets: state changes ----------------------------------------------------
 
 
@@ -429,7 +443,9 @@ def ticket_customer_reply(
 def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") -> Ticket:
     _require_staff_access(actor, ticket)
     ticket = _lock(ticket)
+    previous_status = ticket.status
     _apply_status(ticket, status, actor, note)
+    email_outbound.notify_status_change(ticket=ticket, previous_status=previous_status)
     return ticket
 
 

@@ -1,0 +1,114 @@
+"""Unit tests of the parsing helpers: charset fallbacks, headers, quote stripping, loop detection."""
+
+from email import message_from_bytes, policy
+
+import pytest
+
+from tickets.email import loops
+from tickets.email.parsing import (
+    REPLY_MARKER,
+    UnparseableEmail,
+    decode_bytes,
+    decode_header_value,
+    message_ids,
+    parse_email,
+    strip_quoted_reply,
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "expected"),
+    [
+        ("转账失败".encode("gbk"), "gb2312", "转账失败"),
+        ("朱镕基".encode("gbk"), "gb2312", "朱镕基"),
+        ("錢包無法同步".encode("big5"), "big5", "錢包無法同步"),
+        ("錢包無法同步".encode("big5"), "gb2312", "錢包無法同步"),
+        ("钱包转账失败".encode("gbk"), "big5", "钱包转账失败"),
+        ("转账失败".encode(), "iso-8859-1", "转账失败"),
+        ("“quoted” café".encode("cp1252"), "iso-8859-1", "“quoted” café"),
+        ("café au lait".encode("cp1252"), None, "café au lait"),
+        ("导入钱包".encode("gbk"), "us-ascii", "导入钱包"),
+        ("Привет".encode("koi8-r"), "koi8-r", "Привет"),
+        ("Grüße".encode("iso-8859-15"), "no-such-charset", "Grüße"),
+        ("héllo".encode("utf-16"), "utf-16", "héllo"),
+    ],
+)
+def test_decode_bytes_finds_the_real_charset(data, declared, expected):
+    assert decode_bytes(data, declared) == expected
+
+
+def test_headers_are_decoded_and_flattened():
+    assert decode_header_value("=?utf-8?q?Caf=C3=A9?= =?utf-8?q?_ok?=\r\n  again") == "Café ok again"
+    assert decode_header_value("Re: =?gb2312?B?16rVyw==?= now") == "Re: 转账 now"
+    assert decode_header_value(None) == ""
+
+
+def test_message_ids_are_read_with_or_without_brackets():
+    assert message_ids("<a@x> <b@y>\r\n <c@z>") == ["a@x", "b@y", "c@z"]
+    assert message_ids("bare@id") == ["bare@id"]
+    assert message_ids("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"Thanks!\n\n{REPLY_MARKER}\n\nHello Ana,", "Thanks!"),
+        ("Done.\n\nOn Mon, 5 Jan 2026 at 10:00, Support <s@x.y> wrote:\n> old", "Done."),
+        ("Done.\n\nOn Mon, 5 Jan 2026 at 10:00, Support <s@x.y>\nwrote:\n> old", "Done."),
+        ("好的\n\n------------------ 原始邮件 ------------------\n发件人: x", "好的"),
+        ("Ok\n\n-----Original Message-----\nFrom: a", "Ok"),
+        ("Ok\n\nFrom: Support <s@x.y>\nSent: Monday\nSubject: x", "Ok"),
+        ("Ok\n________________________________\nFrom: a", "Ok"),
+        ("Answer\n> quoted line\n>\n> more", "Answer"),
+        ("On my phone it wrote: error 42", "On my phone it wrote: error 42"),
+        ("> only a quote", "> only a quote"),
+        ("Line one\n> inline quote\nmy comment", "Line one\n> inline quote\nmy comment"),
+    ],
+)
+def test_quoted_text_is_stripped_only_when_reliably_detected(text, expected):
+    assert strip_quoted_reply(text) == expected
+
+
+def _msg(headers: str):
+    return message_from_bytes(f"{headers}\r\n\r\nbody".encode(), policy=policy.default)
+
+
+@pytest.mark.parametrize(
+    ("headers", "subject", "kind"),
+    [
+        ("Auto-Submitted: auto-replied", "x", "auto_reply"),
+        ("Auto-Submitted: no", "x", "message"),
+        ("Precedence: bulk", "x", "auto_reply"),
+        ("Precedence: junk", "x", "auto_reply"),
+        ("Precedence: list", "x", "auto_reply"),
+        ("X-Autoreply: yes", "x", "auto_reply"),
+        ("X-Autorespond: yes", "x", "auto_reply"),
+        ("List-Id: <news.example.com>", "x", "auto_reply"),
+        ("X-Mailer: Outlook", "Out of Office: back Monday", "auto_reply"),
+        ("X-Mailer: Foxmail", "自动回复：您好", "auto_reply"),
+        ("X-Failed-Recipients: a@b.c", "x", "bounce"),
+        ("Content-Type: multipart/report; report-type=delivery-status; boundary=x", "x", "bounce"),
+        ("X-Mailer: Outlook", "Why was my reply automatic?", "message"),
+    ],
+)
+def test_machine_mail_is_recognised(headers, subject, kind):
+    assert loops.classify(_msg(headers), sender="someone@example.org", subject=subject) == kind
+
+
+def test_mailer_daemons_are_bounces():
+    assert loops.classify(_msg("X-Mailer: x"), sender="mailer-daemon@mx.example", subject="x") == "bounce"
+    assert loops.classify(_msg("X-Mailer: x"), sender="postmaster@mx.example", subject="x") == "bounce"
+
+
+def test_our_own_address_includes_plus_variants(settings):
+    settings.SUPPORT_EMAIL_ADDRESS = "Help <Help@Wallet.example>"
+
+    assert loops.is_own_address("help@wallet.example")
+    assert loops.is_own_address("help+SD-000123@wallet.example")
+    assert not loops.is_own_address("help@other.example")
+    assert not loops.is_own_address("")
+
+
+def test_garbage_is_unparseable():
+    with pytest.raises(UnparseableEmail, match="no sender"):
+        parse_email(b"\x00\x01\x02 not a mail at all")

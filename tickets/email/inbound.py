@@ -1,0 +1,314 @@
+"""Inbound mail: store the raw bytes first, then thread into a ticket through tickets.services.
+
+Order of work for every mail, whatever its source (file, stdin, IMAP):
+1. `inbound_email_receive` stores the raw source once per Message-ID (a second
+   import of the same mail creates nothing) and commits it, so nothing is lost.
+2. `inbound_email_process` parses it and, in one transaction, becomes a new
+   ticket, a customer reply or an internal note — only through the services
+   (customer_get_or_create, ticket_create, ticket_customer_reply,
+   ticket_add_system_note), which apply the same upload limits and content rules
+   as every other channel. Any failure rolls that back and puts the mail in
+   quarantine with the reason; an admin action processes it again.
+
+Threading: our Message-IDs in In-Reply-To/References first, then the
+plus-address (support+SD-000123@…), then the [SD-000123] subject reference —
+and only onto a ticket of the sender's own customer record, so knowing a
+reference is not enough to write into someone else's ticket. A closed ticket
+gets a new ticket instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets import services
+from tickets.attachments import safe_filename, validate_upload
+from tickets.email import loops, outbound
+from tickets.email.models import InboundEmail, InboundKind, InboundResult, InboundStatus, OutboundEmail
+from tickets.email.parsing import (
+    ParsedAttachment,
+    ParsedEmail,
+    dedup_key,
+    parse_email,
+    peek_headers,
+    strip_quoted_reply,
+)
+from tickets.models import Channel, Status, Ticket, TicketMessage
+from tickets.text import MAX_BODY_LENGTH
+
+logger = logging.getLogger(__name__)
+
+ERROR_NOT_REPROCESSABLE = "inbound_not_reprocessable"
+
+_REPROCESSABLE = (InboundStatus.RECEIVED, InboundStatus.QUARANTINED)
+_SUBJECT_REFERENCE = re.compile(r"\[\s*SD-0*(\d{1,12})\s*\]", re.IGNORECASE)
+_PLUS_REFERENCE = re.compile(r"^sd-0*(\d{1,12})$", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Machine-written text copied into a note (bounce reports, out-of-office bodies) is cut here.
+_NOTE_EXCERPT = 4000
+_SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
+_MAX_MERGE_HOPS = 10
+
+
+@dataclass
+class _Outcome:
+    status: str
+    result: str = InboundResult.NONE
+    ticket: Ticket | None = None
+    message: TicketMessage | None = None
+    notes: str = ""
+
+
+# Entry points -------------------------------------------------------------------
+
+
+def inbound_email_receive(*, raw: bytes, source: str) -> tuple[InboundEmail, bool]:
+    """Store and process one raw mail. Returns (record, created); created is False for a duplicate."""
+    summary = peek_headers(raw)
+    key = dedup_key(summary.message_id, raw)
+    existing = InboundEmail.objects.without_raw().filter(dedup_key=key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            inbound = InboundEmail.objects.create(
+                dedup_key=key,
+                message_id=summary.message_id[:500],
+                source=source,
+                from_address=summary.from_address,
+                subject=summary.subject,
+                raw=raw,
+                size=len(raw),
+            )
+    except IntegrityError:
+        # The same mail arrived concurrently (two pollers, a re-run import).
+        return InboundEmail.objects.without_raw().get(dedup_key=key), False
+    return inbound_email_process(inbound=inbound), True
+
+
+def inbound_email_process(*, inbound: InboundEmail) -> InboundEmail:
+    """Turn a stored mail into a ticket, reply or note; on any failure, quarantine it with the reason."""
+    try:
+        with transaction.atomic():
+            locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+            if locked.status not in _REPROCESSABLE:
+                return locked
+            parsed = parse_email(bytes(locked.raw))
+            outcome = _route(parsed)
+            _record(locked, parsed, outcome)
+            return locked
+    except Exception as error:  # noqa: BLE001 - whatever goes wrong, the mail must land in quarantine
+        return _quarantine(inbound.pk, error)
+
+
+def inbound_email_reprocess(*, inbound: InboundEmail) -> InboundEmail:
+    """Admin action: try a quarantined mail again (after a fix, or a changed limit)."""
+    if inbound.status not in _REPROCESSABLE:
+        raise ValidationError(
+            _("Only quarantined mail can be processed again (%(subject)s).") % {"subject": inbound},
+            code=ERROR_NOT_REPROCESSABLE,
+        )
+    return inbound_email_process(inbound=inbound)
+
+
+# Recording ----------------------------------------------------------------------
+
+
+def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> None:
+    inbound.status = outcome.status
+    inbound.kind = parsed.kind
+    inbound.result = outcome.result
+    inbound.ticket = outcome.ticket
+    inbound.ticket_message = outcome.message
+    inbound.notes = outcome.notes
+    inbound.error = ""
+    inbound.from_address = parsed.from_address[:254]
+    inbound.subject = parsed.subject[:255]
+    inbound.attempts += 1
+    inbound.processed_at = timezone.now()
+    inbound.save(
+        update_fields=[
+            "status", "kind", "result", "ticket", "ticket_message", "notes", "error", "from_address", "subject",
+            "attempts", "processed_at",
+        ]
+    )  # fmt: skip
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return f"{error.code or 'invalid'}: {'; '.join(error.messages)}"
+    return f"{type(error).__name__}: {error}"[:4000]
+
+
+def _quarantine(pk: int, error: Exception) -> InboundEmail:
+    logger.warning("Inbound email %s quarantined: %s", pk, error)
+    inbound = InboundEmail.objects.without_raw().get(pk=pk)
+    inbound.status = InboundStatus.QUARANTINED
+    inbound.error = _describe(error)
+    inbound.attempts += 1
+    inbound.processed_at = timezone.now()
+    inbound.save(update_fields=["status", "error", "attempts", "processed_at"])
+    return inbound
+
+
+# Routing ------------------------------------------------------------------------
+
+
+def _route(parsed: ParsedEmail) -> _Outcome:
+    if loops.is_own_address(parsed.from_address) or (
+        parsed.message_id and OutboundEmail.objects.filter(message_id=parsed.message_id).exists()
+    ):
+        return _Outcome(status=InboundStatus.IGNORED, notes=_("Sent from our own address: not processed."))
+    if parsed.kind == InboundKind.BOUNCE:
+        return _file_bounce(parsed)
+    customer, _created = services.customer_get_or_create(
+        email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
+    )
+    ticket = find_ticket(parsed, customer_id=customer.pk)
+    if ticket is not None and ticket.status == Status.CLOSED:
+        ticket = None
+    if parsed.kind == InboundKind.AUTO_REPLY and ticket is not None:
+        # An out-of-office must not reopen the ticket or count as the customer's answer.
+        note = services.ticket_add_system_note(
+            ticket=ticket,
+            body=_("Automatic reply from %(address)s:") % {"address": parsed.from_address}
+            + "\n\n"
+            + (parsed.text[:_NOTE_EXCERPT] or parsed.subject),
+        )
+        return _Outcome(status=InboundStatus.PROCESSED, result=InboundResult.NOTE, ticket=ticket, message=note)
+    uploads, refused = _uploads(parsed.attachments)
+    notes = "\n".join(refused)
+    if ticket is not None:
+        message = services.ticket_customer_reply(
+            ticket=ticket,
+            body=_body(strip_quoted_reply(parsed.text), parsed, refused, has_uploads=bool(uploads)),
+            via=Channel.EMAIL,
+            attachments=uploads,
+        )
+        return _Outcome(InboundStatus.PROCESSED, InboundResult.REPLY, ticket, message, notes)
+    ticket = services.ticket_create(
+        customer=customer,
+        subject=_ticket_subject(parsed.subject),
+        body=_body(parsed.text, parsed, refused, has_uploads=bool(uploads)),
+        channel=Channel.EMAIL,
+        attachments=uploads,
+    )
+    if parsed.kind == InboundKind.AUTO_REPLY:
+        outbound.suppress_acknowledgement(ticket=ticket, reason="the mail that opened the ticket was automatic")
+    return _Outcome(InboundStatus.PROCESSED, InboundResult.NEW_TICKET, ticket, ticket.messages.first(), notes)
+
+
+def _file_bounce(parsed: ParsedEmail) -> _Outcome:
+    """A bounce goes onto the ticket whose mail bounced, as an internal note; that mail is marked bounced."""
+    bounced = outbound.mark_bounced(message_ids=parsed.bounced_ids, error=parsed.text[:2000] or parsed.subject)
+    if bounced is None:
+        return _Outcome(status=InboundStatus.IGNORED, notes=_("Bounce of a mail we did not send."))
+    note = services.ticket_add_system_note(
+        ticket=bounced.ticket,
+        body=_("Our email to %(address)s could not be delivered:") % {"address": bounced.to_address}
+        + "\n\n"
+        + (parsed.text[:_NOTE_EXCERPT] or parsed.subject),
+    )
+    return _Outcome(status=InboundStatus.PROCESSED, result=InboundResult.NOTE, ticket=bounced.ticket, message=note)
+
+
+# Threading ----------------------------------------------------------------------
+
+
+def _ticket_by_message_ids(ids: list[str]) -> int | None:
+    if not ids:
+        return None
+    by_outbound = (
+        OutboundEmail.objects.filter(message_id__in=ids).order_by("-created_at").values_list("ticket_id", flat=True)
+    )
+    by_inbound = (
+        InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
+        .order_by("-received_at")
+        .values_list("ticket_id", flat=True)
+    )
+    return by_outbound.first() or by_inbound.first()
+
+
+def _ticket_by_plus_address(recipients: list[str]) -> int | None:
+    for address in recipients:
+        if not loops.is_own_address(address):
+            continue
+        local = address.rpartition("@")[0]
+        match = _PLUS_REFERENCE.match(local.partition("+")[2])
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _ticket_by_subject(subject: str) -> int | None:
+    match = _SUBJECT_REFERENCE.search(subject)
+    return int(match.group(1)) if match else None
+
+
+def find_ticket(parsed: ParsedEmail, *, customer_id: int) -> Ticket | None:
+    """The ticket this mail answers, if it belongs to the sender's customer record (merges followed)."""
+    ticket_id = (
+        _ticket_by_message_ids(parsed.reply_ids)
+        or _ticket_by_plus_address(parsed.recipients)
+        or _ticket_by_subject(parsed.subject)
+    )
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    for _hop in range(_MAX_MERGE_HOPS):
+        if ticket is None or ticket.merged_into_id is None:
+            break
+        ticket = ticket.merged_into
+    if ticket is None or ticket.customer_id != customer_id:
+        return None
+    return ticket
+
+
+# Content ------------------------------------------------------------------------
+
+
+def _guess_language(parsed: ParsedEmail) -> str | None:
+    """A first-time sender writing Chinese gets Chinese notifications."""
+    return "zh-hans" if _HAN.search(parsed.subject + parsed.text[:2000]) else None
+
+
+def _ticket_subject(subject: str) -> str:
+    cleaned = " ".join(_SUBJECT_REFERENCE.sub("", subject).split()) or _("(no subject)")
+    return cleaned if len(cleaned) <= _SUBJECT_MAX else cleaned[: _SUBJECT_MAX - 1] + "…"
+
+
+def _uploads(attachments: list[ParsedAttachment]) -> tuple[list[SimpleUploadedFile], list[str]]:
+    """Attachments that pass the upload limits, and one line per refused file (the raw mail keeps them)."""
+    accepted, refused = [], []
+    for attachment in attachments:
+        upload = SimpleUploadedFile(
+            safe_filename(attachment.filename), attachment.data, content_type=attachment.content_type
+        )
+        if len(accepted) >= settings.ATTACHMENT_MAX_FILES:
+            refused.append(_("%(name)s: too many attachments.") % {"name": upload.name})
+            continue
+        try:
+            validate_upload(upload)
+        except ValidationError as error:
+            refused.append(" ".join(error.messages))
+            continue
+        accepted.append(upload)
+    return accepted, refused
+
+
+def _body(text: str, parsed: ParsedEmail, refused: list[str], *, has_uploads: bool) -> str:
+    body = text.strip()
+    if not body:
+        body = _("(No text: see the attachments.)") if has_uploads else parsed.subject or _("(Empty message.)")
+    if len(body) > MAX_BODY_LENGTH - 1000:
+        body = body[: MAX_BODY_LENGTH - 1000] + "\n\n" + _("[Truncated: the full text is in the raw email.]")
+    if refused:
+        body += "\n\n" + _("[Attachments not accepted:]") + "\n" + "\n".join(f"- {line}" for line in refused)
+    return body

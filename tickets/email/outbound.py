@@ -1,0 +1,281 @@
+"""Notifications to customers: queued in the ticket's transaction, sent by a django-q2 task after commit.
+
+The notify_* hooks are called by tickets.services. Each creates an
+OutboundEmail row (with its Message-ID fixed up front) in the caller's
+transaction and enqueues the send on commit, so a rolled-back change sends
+nothing and a lost task is still picked up by the retry sweep. The first
+attempt renders the mail in the customer's language and fixes In-Reply-To and
+References; they are kept, so every retry sends the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from email.utils import formataddr, parseaddr
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_q.tasks import async_task
+
+from tickets.email.models import (
+    DeliveryStatus,
+    InboundEmail,
+    InboundKind,
+    InboundStatus,
+    OutboundEmail,
+    OutboundKind,
+)
+from tickets.email.parsing import REPLY_MARKER
+
+logger = logging.getLogger(__name__)
+
+# A claimed row is someone's for this long; if that worker dies the sweep sends it again.
+SEND_LEASE = timedelta(minutes=10)
+# References carries the first message of the thread plus the latest ones (RFC 5322 allows trimming).
+MAX_REFERENCES = 10
+# Status notifications the customer cares about.
+_STATUS_KINDS = {"pending_customer": OutboundKind.PENDING_CUSTOMER, "solved": OutboundKind.SOLVED}
+
+
+def support_address() -> str:
+    return parseaddr(settings.SUPPORT_EMAIL_ADDRESS)[1].lower()
+
+
+def reply_to_address(ticket) -> str:
+    """The address a customer's reply goes to: support+SD-000123@… routes it to the ticket."""
+    address = support_address()
+    if not settings.SUPPORT_EMAIL_PLUS_ADDRESSING:
+        return address
+    local, _at, domain = address.rpartition("@")
+    return f"{local}+{ticket.reference}@{domain}"
+
+
+def _new_message_id(ticket) -> str:
+    domain = support_address().rpartition("@")[2]
+    return f"{uuid.uuid4().hex}.{ticket.reference.lower()}@{domain}"
+
+
+def thread_headers(outbound: OutboundEmail) -> tuple[str, list[str]]:
+    """In-Reply-To (the customer's latest mail) and References (the thread before this mail), oldest first."""
+    inbound = list(
+        InboundEmail.objects.filter(
+            ticket_id=outbound.ticket_id, kind=InboundKind.MESSAGE, status=InboundStatus.PROCESSED
+        )
+        .exclude(message_id="")
+        .order_by("received_at", "id")
+        .values_list("received_at", "message_id")
+    )
+    earlier = list(
+        OutboundEmail.objects.filter(ticket_id=outbound.ticket_id, pk__lt=outbound.pk)
+        .exclude(status=DeliveryStatus.SUPPRESSED)
+        .order_by("created_at", "id")
+        .values_list("created_at", "message_id")
+    )
+    thread = [message_id for _at, message_id in sorted(inbound + earlier, key=lambda row: row[0])]
+    if len(thread) > MAX_REFERENCES:
+        thread = [thread[0], *thread[-(MAX_REFERENCES - 1) :]]
+    return (inbound[-1][1] if inbound else ""), thread
+
+
+def _queue(*, ticket, kind: str, ticket_message=None, status: str = DeliveryStatus.QUEUED, note: str = ""):
+    outbound = OutboundEmail.objects.create(
+        ticket=ticket,
+        ticket_message=ticket_message,
+        kind=kind,
+        to_address=ticket.customer.email,
+        message_id=_new_message_id(ticket),
+        status=status,
+        next_attempt_at=timezone.now() if status == DeliveryStatus.QUEUED else None,
+        last_error=note,
+    )
+    if status == DeliveryStatus.QUEUED:
+        # robust: a broker outage must not fail the committed request; the retry sweep sends it later.
+        transaction.on_commit(partial(async_task, "tickets.tasks.send_outbound_email", outbound.pk), robust=True)
+    return outbound
+
+
+def _acknowledgements_recently_sent(address: str) -> int:
+    since = timezone.now() - timedelta(minutes=settings.SUPPORT_EMAIL_ACK_WINDOW_MINUTES)
+    return (
+        OutboundEmail.objects.filter(to_address=address, kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=since)
+        .exclude(status=DeliveryStatus.SUPPRESSED)
+        .count()
+    )
+
+
+# Hooks called by tickets.services (inside their transaction) ----------------
+
+
+def notify_ticket_created(*, ticket) -> OutboundEmail:
+    """Acknowledge a new ticket, unless this sender already got SUPPORT_EMAIL_ACK_LIMIT of them lately."""
+    if _acknowledgements_recently_sent(ticket.customer.email) >= settings.SUPPORT_EMAIL_ACK_LIMIT:
+        return _queue(
+            ticket=ticket,
+            kind=OutboundKind.ACKNOWLEDGEMENT,
+            status=DeliveryStatus.SUPPRESSED,
+            note="rate limit: too many acknowledgements to this address",
+        )
+    return _queue(ticket=ticket, kind=OutboundKind.ACKNOWLEDGEMENT)
+
+
+def notify_agent_reply(*, message, previous_status: str) -> OutboundEmail | None:
+    """A public reply is mailed; an internal note never is (but its status change may be)."""
+    if not message.is_internal:
+        return _queue(ticket=message.ticket, kind=OutboundKind.REPLY, ticket_message=message)
+    return notify_status_change(ticket=message.ticket, previous_status=previous_status)
+
+
+def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | None:
+    """Tell the customer when we wait for them or consider the request solved."""
+    kind = _STATUS_KINDS.get(ticket.status)
+    if kind is None or ticket.status == previous_status:
+        return None
+    return _queue(ticket=ticket, kind=kind)
+
+
+def suppress_acknowledgement(*, ticket, reason: str) -> int:
+    """Cancel the queued acknowledgement of `ticket` (e.g. the ticket came from an auto-responder)."""
+    return OutboundEmail.objects.filter(
+        ticket=ticket, kind=OutboundKind.ACKNOWLEDGEMENT, status=DeliveryStatus.QUEUED
+    ).update(status=DeliveryStatus.SUPPRESSED, next_attempt_at=None, last_error=reason)
+
+
+# Sending ---------------------------------------------------------------------
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 1, 2, 4, 8 … minutes, capped."""
+    seconds = settings.SUPPORT_EMAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.SUPPORT_EMAIL_RETRY_MAX_SECONDS))
+
+
+def _claim(outbound_id: int) -> bool:
+    """Take the row for one attempt; False if it is not due or another worker holds it."""
+    now = timezone.now()
+    return bool(
+        OutboundEmail.objects.due(now)
+        .filter(pk=outbound_id)
+        .update(status=DeliveryStatus.SENDING, next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+    )
+
+
+def _render(outbound: OutboundEmail) -> tuple[str, str, str]:
+    ticket = outbound.ticket
+    customer = ticket.customer
+    with translation.override(customer.language):
+        context = {
+            "ticket": ticket,
+            "customer": customer,
+            "message": outbound.ticket_message,
+            "agent_name": _agent_name(outbound.ticket_message),
+            "reply_marker": REPLY_MARKER,
+            "expected_reply_hours": settings.SUPPORT_EMAIL_EXPECTED_REPLY_HOURS,
+            "support_name": settings.SUPPORT_EMAIL_NAME,
+            "language_code": customer.language,
+        }
+        text = render_to_string(f"emails/{outbound.kind}.txt", context)
+        html = render_to_string(f"emails/{outbound.kind}.html", context)
+    subject = f"[{ticket.reference}] {ticket.subject}"
+    return subject[:255], text.strip() + "\n", html
+
+
+def _agent_name(message) -> str:
+    """Customers see the agent's first name only."""
+    if message is None or message.author is None:
+        return ""
+    return message.author.first_name or message.author.get_username()
+
+
+def build_message(outbound: OutboundEmail) -> EmailMultiAlternatives:
+    headers = {"Message-ID": f"<{outbound.message_id}>", "X-SupportDesk-Ticket": outbound.ticket.reference}
+    if outbound.in_reply_to:
+        headers["In-Reply-To"] = f"<{outbound.in_reply_to}>"
+    if outbound.references:
+        headers["References"] = " ".join(f"<{ref}>" for ref in outbound.references.split())
+    if outbound.kind != OutboundKind.REPLY:
+        # RFC 3834: responders must not answer these; Exchange honours X-Auto-Response-Suppress.
+        auto = "auto-replied" if outbound.kind == OutboundKind.ACKNOWLEDGEMENT else "auto-generated"
+        headers["Auto-Submitted"] = auto
+        headers["X-Auto-Response-Suppress"] = "All"
+    message = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=formataddr((settings.SUPPORT_EMAIL_NAME, support_address())),
+        to=[outbound.to_address],
+        reply_to=[reply_to_address(outbound.ticket)],
+        headers=headers,
+    )
+    message.attach_alternative(outbound.body_html, "text/html")
+    return message
+
+
+def outbound_email_send(*, outbound_id: int) -> str:
+    """One delivery attempt (idempotent: a sent, suppressed or not-yet-due row is left alone)."""
+    if not _claim(outbound_id):
+        return OutboundEmail.objects.filter(pk=outbound_id).values_list("status", flat=True).first() or ""
+    outbound = OutboundEmail.objects.select_related("ticket__customer", "ticket_message__author").get(pk=outbound_id)
+    if not outbound.subject:
+        # Fixed on the first attempt (after commit, when an inbound mail is linked to its ticket).
+        outbound.subject, outbound.body_text, outbound.body_html = _render(outbound)
+        outbound.in_reply_to, references = thread_headers(outbound)
+        outbound.references = " ".join(references)
+        outbound.save(update_fields=["subject", "body_text", "body_html", "in_reply_to", "references"])
+    try:
+        build_message(outbound).send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - any transport failure is recorded and retried
+        return _record_failure(outbound, error)
+    outbound.status, outbound.sent_at, outbound.next_attempt_at = DeliveryStatus.SENT, timezone.now(), None
+    outbound.last_error = ""
+    outbound.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
+    return outbound.status
+
+
+def _record_failure(outbound: OutboundEmail, error: Exception) -> str:
+    outbound.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if outbound.attempts >= settings.SUPPORT_EMAIL_MAX_ATTEMPTS:
+        outbound.status, outbound.next_attempt_at = DeliveryStatus.FAILED, None
+        logger.error("Giving up on outbound email %s after %s attempts", outbound.pk, outbound.attempts)
+    else:
+        outbound.status = DeliveryStatus.RETRYING
+        outbound.next_attempt_at = timezone.now() + retry_delay(outbound.attempts)
+        logger.warning("Outbound email %s failed (attempt %s): %s", outbound.pk, outbound.attempts, error)
+    outbound.save(update_fields=["status", "next_attempt_at", "last_error"])
+    return outbound.status
+
+
+def outbound_email_send_due() -> int:
+    """The retry sweep: one attempt for every due row. Returns how many were attempted."""
+    due_ids = list(OutboundEmail.objects.due().order_by("next_attempt_at").values_list("pk", flat=True)[:200])
+    for outbound_id in due_ids:
+        outbound_email_send(outbound_id=outbound_id)
+    return len(due_ids)
+
+
+@transaction.atomic
+def outbound_email_retry_now(*, outbound_ids: list[int]) -> int:
+    """Admin action: a failed or waiting mail gets one more attempt, starting now (history is kept)."""
+    retried = list(
+        OutboundEmail.objects.filter(
+            Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.RETRYING), pk__in=outbound_ids
+        ).values_list("pk", flat=True)
+    )
+    OutboundEmail.objects.filter(pk__in=retried).update(status=DeliveryStatus.RETRYING, next_attempt_at=timezone.now())
+    for outbound_id in retried:
+        transaction.on_commit(partial(async_task, "tickets.tasks.send_outbound_email", outbound_id), robust=True)
+    return len(retried)
+
+
+def mark_bounced(*, message_ids: list[str], error: str) -> OutboundEmail | None:
+    """The outbound mail a bounce refers to, now marked bounced (None if it is not ours)."""
+    outbound = OutboundEmail.objects.filter(message_id__in=message_ids).select_related("ticket").first()
+    if outbound is not None:
+        outbound.status, outbound.last_error, outbound.next_attempt_at = DeliveryStatus.BOUNCED, error[:2000], None
+        outbound.save(update_fields=["status", "last_error", "next_attempt_at"])
+    return outbound

@@ -51,10 +51,19 @@ OBJECT_BUILDERS = {
     "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
     "tickets.Tag": lambda ctx: Tag.objects.create(name="phishing"),
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
+    "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
+    "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).
-NO_ADD = {"tickets.TicketEvent", "django_q.Success", "django_q.Failure", "django_q.OrmQ"}
+NO_ADD = {
+    "tickets.TicketEvent",
+    "tickets.InboundEmail",
+    "tickets.OutboundEmail",
+    "django_q.Success",
+    "django_q.Failure",
+    "django_q.OrmQ",
+}
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 

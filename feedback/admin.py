@@ -161,16 +161,13 @@ class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class SurveyFollowUpAdmin(admin.ModelAdmin):
     list_display = ["ticket_link", "overall", "team", "supervisor", "status", "created_at", "closed_at"]
     list_display_links = ["overall"]
-    list_select_related = ["response", "team", "supervisor"]
+    list_select_related = ["response__invitation__agent", "team", "supervisor"]
     list_filter = ["status", "team", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=ticket__id", "notes", "supervisor__username"]
     autocomplete_fields = ["supervisor"]
     show_full_result_count = False
     fields = ["ticket_link", "response_summary", "team", "supervisor", "status", "notes", "created_at", "closed_at"]
     readonly_fields = ["ticket_link", "response_summary", "team", "created_at", "closed_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("response__invitation__agent")
 
     def has_add_permission(self, request) -> bool:
         return False

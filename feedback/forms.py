@@ -66,8 +66,14 @@ class ReportFilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
     language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *settings.LANGUAGES], required=False)
 
-    def __init__(self, *args, with_agent: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, with_agent: bool = True, **kwargs):
+        if not data or not (data.get("date_from") or data.get("date_to")):
+            # Without dates the page covers the last DEFAULT_REPORT_DAYS days, and the form says so.
+            today = timezone.localdate()
+            data = data.copy() if data else {}
+            data["date_from"] = (today - timedelta(days=DEFAULT_REPORT_DAYS - 1)).isoformat()
+            data["date_to"] = today.isoformat()
+        super().__init__(data, **kwargs)
         if with_agent:
             self.fields["agent"].queryset = (
                 get_user_model().objects.filter(agent_profile__isnull=False).order_by("username")
@@ -82,15 +88,12 @@ class ReportFilterForm(forms.Form):
         return cleaned
 
     def filters(self) -> ReportFilters:
-        """The chosen filters; without dates, the last DEFAULT_REPORT_DAYS days up to today."""
-        data = self.cleaned_data if self.is_valid() else {}
-        today = timezone.localdate()
-        date_from, date_to = data.get("date_from"), data.get("date_to")
-        if not date_from and not date_to:
-            date_from, date_to = today - timedelta(days=DEFAULT_REPORT_DAYS - 1), today
+        """The chosen filters; an invalid field (e.g. an unknown team) is ignored and shown as an error."""
+        self.is_valid()  # cleaned_data then holds exactly the fields that are valid
+        data = self.cleaned_data
         return ReportFilters(
-            date_from=date_from,
-            date_to=date_to,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
             team_id=data["team"].pk if data.get("team") else None,
             agent_id=data["agent"].pk if data.get("agent") else None,
             category_id=data["category"].pk if data.get("category") else None,

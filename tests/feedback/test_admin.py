@@ -201,3 +201,17 @@ def test_the_weekly_emails_go_to_managers(manager, agent, team, mailoutbox):
     assert report.to == summary.to == [manager.email]
     assert "Satisfaction report" in report.subject
     assert "Dark mode" in summary.body and "1 new" in summary.subject
+
+
+def test_the_report_defaults_to_the_last_90_days_and_reports_bad_filters(client, manager):
+    client.force_login(manager)
+    today = timezone.localdate()
+
+    page = client.get(reverse("admin:feedback_satisfaction_report")).content.decode()
+    assert f'value="{(today - timedelta(days=89)).isoformat()}"' in page and f'value="{today.isoformat()}"' in page
+
+    bad = client.get(
+        reverse("admin:feedback_satisfaction_report"), {"date_from": "2026-03-10", "date_to": "2026-03-01"}
+    )
+    assert bad.status_code == 200
+    assert "The end date is before the start date." in bad.content.decode()

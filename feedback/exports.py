@@ -12,7 +12,7 @@ an apostrophe so a spreadsheet never runs them as formulas.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -57,19 +57,28 @@ def response_rows(queryset: QuerySet) -> Iterator[tuple]:
     return queryset.order_by("id").values_list(*RESPONSE_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
 
 
-def _local(value: datetime | None) -> datetime | None:
-    # Spreadsheets have no time zones: write the viewer's wall-clock time.
-    return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
+def response_row_formatter() -> Callable[[tuple], list]:
+    """A function turning a raw row into export cells.
 
+    The time zone and the yes/no words are looked up once per export, not once
+    per row: on a million rows those lookups were most of the time.
+    """
+    zone = timezone.get_current_timezone()
+    solved_labels = {True: _("yes"), False: _("no"), None: ""}
 
-def format_response_row(row: tuple) -> list:
-    (pk, ticket_id, sent, submitted, agent, team, category, channel, language,
-     overall, attitude, speed, professionalism, solved, comment) = row  # fmt: skip
-    solved_text = "" if solved is None else (_("yes") if solved else _("no"))
-    return [
-        pk, ticket_reference(ticket_id), _local(sent), _local(submitted), agent or "", team or "", category or "",
-        channel, language, overall, attitude, speed, professionalism, solved_text, comment,
-    ]  # fmt: skip
+    def local(value: datetime | None) -> datetime | None:
+        # Spreadsheets have no time zones: write the viewer's wall-clock time.
+        return value.astimezone(zone).replace(tzinfo=None, microsecond=0) if value else None
+
+    def format_row(row: tuple) -> list:
+        (pk, ticket_id, sent, submitted, agent, team, category, channel, language,
+         overall, attitude, speed, professionalism, solved, comment) = row  # fmt: skip
+        return [
+            pk, ticket_reference(ticket_id), local(sent), local(submitted), agent or "", team or "", category or "",
+            channel, language, overall, attitude, speed, professionalism, solved_labels[solved], comment,
+        ]  # fmt: skip
+
+    return format_row
 
 
 class _Echo:
@@ -99,12 +108,13 @@ def export_responses_csv(rows_iter: Iterable[tuple], out: IO[str]) -> int:
     The same code path as the download; `make bench` calls it on a million rows.
     """
     count = 0
+    format_row = response_row_formatter()
 
     def counted() -> Iterator[list]:
         nonlocal count
         for row in rows_iter:
             count += 1
-            yield format_response_row(row)
+            yield format_row(row)
 
     for chunk in csv_chunks(response_header(), counted()):
         out.write(chunk)
@@ -136,11 +146,13 @@ def write_xlsx(tables: list[Table], out: IO[bytes]) -> None:
 
 
 def responses_csv_chunks(queryset: QuerySet) -> Iterator[str]:
-    return csv_chunks(response_header(), (format_response_row(row) for row in response_rows(queryset)))
+    format_row = response_row_formatter()
+    return csv_chunks(response_header(), (format_row(row) for row in response_rows(queryset)))
 
 
 def responses_table(queryset: QuerySet) -> Table:
-    return (_("Survey responses"), response_header(), (format_response_row(row) for row in response_rows(queryset)))
+    format_row = response_row_formatter()
+    return (_("Survey responses"), response_header(), (format_row(row) for row in response_rows(queryset)))
 
 
 def _hours(value: timedelta | None) -> float | None:

@@ -42,7 +42,12 @@ _AGENT_PERMISSIONS = (
     "tickets.view_category",
     "tickets.view_tag",
     "tickets.add_tag",
-    "feedback.view_*",
+    # Feedback: log suggestions heard on calls, see answers about their own work and their own scorecard
+    # (feedback.view_reports — every agent's numbers — is for supervisors and managers).
+    "feedback.view_suggestion",
+    "feedback.add_suggestion",
+    "feedback.view_surveyresponse",
+    "feedback.view_scorecard",
     "knowledge.view_*",
 )
 

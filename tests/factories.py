@@ -1,11 +1,15 @@
 """factory_boy factories shared by every test module."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from feedback.models import SurveyTemplate
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
@@ -162,3 +166,41 @@ class OutboundEmailFactory(factory.django.DjangoModelFactory):
     kind = OutboundKind.ACKNOWLEDGEMENT
     to_address = factory.LazyAttribute(lambda row: row.ticket.customer.email)
     message_id = factory.Sequence(lambda n: f"out{n}@supportdesk.local")
+
+
+# Feedback --------------------------------------------------------------------
+
+
+class SurveyInvitationFactory(factory.django.DjangoModelFactory):
+    """A survey row for hand-made report data sets (behaviour tests go through feedback.services)."""
+
+    class Meta:
+        model = "feedback.SurveyInvitation"
+
+    ticket = factory.SubFactory(TicketFactory)
+    customer = factory.SelfAttribute("ticket.customer")
+    template = factory.LazyFunction(lambda: SurveyTemplate.objects.get(is_default=True))
+    reason = "ticket_solved"
+    resolved_at = factory.LazyFunction(timezone.now)
+    channel = Channel.PORTAL
+    language = "en"
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda invitation: invitation.created_at + timedelta(days=28))
+
+
+class SurveyResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.SurveyResponse"
+
+    invitation = factory.SubFactory(SurveyInvitationFactory, answered_at=factory.LazyFunction(timezone.now))
+    overall = 5
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Suggestion"
+
+    title = factory.Sequence(lambda n: f"Suggestion {n}")
+    body = "Please add dark mode."
+    category = "product_feature"
+    channel = Channel.PORTAL

@@ -41,6 +41,7 @@ from tickets.models import (
     Tier,
     WalletAddress,
 )
+from tickets.signals import send_ticket_solved_on_commit
 from tickets.text import clean_body, html_to_text, normalise_email, sanitise_html
 
 ERROR_INVALID_TRANSITION = "invalid_transition"
@@ -343,6 +344,8 @@ def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> boo
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
     _event(ticket, EventKind.STATUS, actor, before=old_status, after=new_status, note=note)
+    if new_status == Status.SOLVED and ticket.merged_into_id is None:
+        send_ticket_solved_on_commit(ticket_id=ticket.pk, actor_id=actor.pk if actor else None)
     return True
 
 

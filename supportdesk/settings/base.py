@@ -239,3 +239,16 @@ IMAP_FOLDER = env("IMAP_FOLDER", default="INBOX")
 IMAP_POLL_MINUTES = env.int("IMAP_POLL_MINUTES", default=1)
 # Messages fetched per poll: keeps one run well inside the django-q2 task timeout.
 IMAP_BATCH_SIZE = env.int("IMAP_BATCH_SIZE", default=50)
+# FEEDBACK: SURVEYS, SUGGESTIONS, REPORTS (issue 8)
+# Absolute address of the site, for links in emails (survey invitations).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+FEEDBACK_SURVEY_LINK_DAYS = env.int("FEEDBACK_SURVEY_LINK_DAYS", default=28)
+# At most one survey per customer in this many days (0: no limit).
+FEEDBACK_SURVEY_THROTTLE_DAYS = env.int("FEEDBACK_SURVEY_THROTTLE_DAYS", default=7)
+# An overall rating at or below this opens a follow-up for the team's supervisor.
+FEEDBACK_LOW_SCORE_THRESHOLD = env.int("FEEDBACK_LOW_SCORE_THRESHOLD", default=2)
+# Scorecard flags: top performers have at least this CSAT %; training candidates average below
+# this on some dimension; both need this many answers to be judged at all.
+FEEDBACK_TOP_PERFORMER_CSAT = env.float("FEEDBACK_TOP_PERFORMER_CSAT", default=90.0)
+FEEDBACK_TRAINING_THRESHOLD = env.float("FEEDBACK_TRAINING_THRESHOLD", default=3.5)
+FEEDBACK_SCORECARD_MIN_RESPONSES = env.int("FEEDBACK_SCORECARD_MIN_RESPONSES", default=5)

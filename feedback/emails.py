@@ -1,0 +1,55 @@
+"""The feedback emails: plain text and HTML, rendered in the recipient's language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from feedback.models import SurveyFollowUp, SurveyInvitation
+from feedback.tokens import survey_token
+from supportdesk.roles import MANAGER
+
+
+def survey_url(invitation: SurveyInvitation) -> str:
+    return settings.SITE_URL + reverse("feedback:survey", args=[survey_token(invitation.key)])
+
+
+def _send(*, template: str, context: dict, recipients: list[str], language: str | None = None) -> None:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"feedback/email/{template}_subject.txt", context).split())
+        text = render_to_string(f"feedback/email/{template}.txt", context)
+        html = render_to_string(f"feedback/email/{template}.html", context)
+    send_mail(subject, text, None, recipients, html_message=html)
+
+
+def send_survey_invitation(invitation: SurveyInvitation) -> None:
+    context = {"invitation": invitation, "ticket": invitation.ticket, "url": survey_url(invitation)}
+    _send(
+        template="survey_invitation",
+        context=context,
+        recipients=[invitation.customer.email],
+        language=invitation.language,
+    )
+
+
+def send_follow_up_notice(follow_up: SurveyFollowUp, recipients: list[str]) -> None:
+    url = settings.SITE_URL + reverse("admin:feedback_surveyfollowup_change", args=[follow_up.pk])
+    context = {"follow_up": follow_up, "response": follow_up.response, "url": url}
+    _send(template="follow_up", context=context, recipients=recipients)
+
+
+def manager_emails() -> list[str]:
+    users = get_user_model().objects.filter(is_active=True, groups__name=MANAGER).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def send_weekly_suggestion_summary(context: dict, recipients: list[str]) -> None:
+    _send(template="suggestion_summary", context=context, recipients=recipients)
+
+
+def send_weekly_satisfaction_report(context: dict, recipients: list[str]) -> None:
+    _send(template="satisfaction_report", context=context, recipients=recipients)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
 from django_q.signing import SignedPackage
 
+from feedback.models import SurveyFollowUp, SurveyTemplate
 from tests import factories
 from tickets.models import AgentProfile, Category, Customer, Tag, Team, Ticket, TicketEvent
 
@@ -53,11 +54,25 @@ OBJECT_BUILDERS = {
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
+    "feedback.SurveyTemplate": lambda ctx: SurveyTemplate.objects.get(is_default=True),
+    "feedback.SurveyInvitation": lambda ctx: factories.SurveyInvitationFactory(ticket=ctx["ticket"]),
+    "feedback.SurveyResponse": lambda ctx: factories.SurveyResponseFactory(
+        invitation=factories.SurveyInvitationFactory(ticket=ctx["ticket"])
+    ),
+    "feedback.SurveyFollowUp": lambda ctx: SurveyFollowUp.objects.create(
+        response=factories.SurveyResponseFactory(invitation=factories.SurveyInvitationFactory(ticket=ctx["ticket"])),
+        ticket=ctx["ticket"],
+        team=ctx["ticket"].team,
+    ),
+    "feedback.Suggestion": lambda ctx: factories.SuggestionFactory(),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 NO_ADD = {
     "tickets.TicketEvent",
+    "feedback.SurveyInvitation",
+    "feedback.SurveyResponse",
+    "feedback.SurveyFollowUp",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
     "django_q.Success",

@@ -40,8 +40,13 @@ def portal_ticket(customer, team, django_capture_on_commit_callbacks):
     return ticket
 
 
+def ticket_mails() -> list:
+    """Mails of the email channel: the survey invitation a solved ticket also triggers is the feedback app's."""
+    return [message for message in mail.outbox if "/portal/survey/" not in message.body]
+
+
 def sent_headers(index: int = -1):
-    return message_from_bytes(mail.outbox[index].message().as_bytes(), policy=policy.default)
+    return message_from_bytes(ticket_mails()[index].message().as_bytes(), policy=policy.default)
 
 
 def test_a_new_ticket_is_acknowledged_once_after_commit(portal_ticket):
@@ -118,7 +123,7 @@ def test_a_note_that_solves_the_ticket_sends_the_solved_mail_only(
         )
 
     assert [o.kind for o in OutboundEmail.objects.order_by("id")] == [OutboundKind.ACKNOWLEDGEMENT, OutboundKind.SOLVED]
-    assert "Fixed in 2.3" not in mail.outbox[-1].body
+    assert "Fixed in 2.3" not in ticket_mails()[-1].body
     assert sent_headers()["Auto-Submitted"] == "auto-generated"
 
 
@@ -138,7 +143,7 @@ def test_status_changes_the_customer_cares_about_are_mailed(
 
     kinds = list(OutboundEmail.objects.exclude(kind=OutboundKind.ACKNOWLEDGEMENT).values_list("kind", flat=True))
     assert kinds == ([kind] if kind else [])
-    assert len(mail.outbox) == (2 if kind else 1)
+    assert len(ticket_mails()) == (2 if kind else 1)
 
 
 def test_mail_is_rendered_in_the_customers_language(other_customer, django_capture_on_commit_callbacks):
@@ -264,16 +269,17 @@ def test_plus_addressing_can_be_switched_off(portal_ticket, settings):
 def test_schedules_are_created_idempotently_and_polling_only_with_an_imap_host(db, settings):
     settings.IMAP_HOST = ""
     call_command("sync_email_schedules", stdout=None)
-    assert list(Schedule.objects.values_list("func", flat=True)) == ["tickets.tasks.send_due_outbound_emails"]
+    email_schedules = Schedule.objects.filter(func__startswith="tickets.tasks.")
+    assert list(email_schedules.values_list("func", flat=True)) == ["tickets.tasks.send_due_outbound_emails"]
 
     settings.IMAP_HOST = "imap.example.com"
     call_command("sync_email_schedules")
     call_command("sync_email_schedules")
-    assert sorted(Schedule.objects.values_list("func", flat=True)) == [
+    assert sorted(email_schedules.values_list("func", flat=True)) == [
         "tickets.tasks.poll_imap_mailbox",
         "tickets.tasks.send_due_outbound_emails",
     ]
 
     settings.IMAP_HOST = ""
     call_command("sync_email_schedules")
-    assert Schedule.objects.count() == 1
+    assert email_schedules.count() == 1

@@ -1,0 +1,24 @@
+"""django-q2 tasks of the tickets app: thin, idempotent, given ids."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tickets.customer_services import contact_request_token
+from tickets.models import ContactRequest
+
+
+def contact_request_send_confirmation(contact_request_id: int, site_url: str) -> None:
+    """Mail the confirmation link of a contact-form request that is still unconfirmed."""
+    contact_request = ContactRequest.objects.filter(pk=contact_request_id, confirmed_at__isnull=True).first()
+    if contact_request is None:
+        return
+    path = reverse("portal:contact_confirm", args=[contact_request_token(contact_request)])
+    context = {"contact_request": contact_request, "confirm_url": site_url.rstrip("/") + path}
+    with translation.override(contact_request.language):
+        subject = render_to_string("portal/email/contact_confirm_subject.txt", context)
+        message = render_to_string("portal/email/contact_confirm_message.txt", context)
+    send_mail(" ".join(subject.split()), message, None, [contact_request.email])

@@ -1,6 +1,9 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
+from tickets import services
+from tickets.models import Category, Channel
 
 
 @pytest.fixture
@@ -52,3 +55,34 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits (allauth, the contact form) live in the cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def transaction_category(db):
+    return Category.objects.get(slug="transaction")
+
+
+@pytest.fixture
+def customer_ticket(customer, team):
+    """A request Alice sent through the portal, in the queue of the `agent` fixture's team."""
+    return services.ticket_create(
+        customer=customer, subject="USDT stuck", body="Sent 10 USDT, still pending", channel=Channel.PORTAL,
+        actor=customer.user, team=team,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def other_ticket(other_customer):
+    """A request of Bob's, which Alice must never see."""
+    return services.ticket_create(
+        customer=other_customer, subject="Bob's secret case", body="Private", channel=Channel.PORTAL,
+        actor=other_customer.user,
+    )  # fmt: skip

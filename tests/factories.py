@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
@@ -88,3 +89,14 @@ class TicketMessageFactory(factory.django.DjangoModelFactory):
     author_kind = AuthorKind.CUSTOMER
     body = factory.Faker("sentence")
     via = Channel.PORTAL
+
+
+# The smallest valid PNG (1×1, transparent): passes the upload content checks.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def png_upload(name: str = "screenshot.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")

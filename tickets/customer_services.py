@@ -55,9 +55,9 @@ def customer_update_profile(
 ) -> Customer:
     """Save what the customer may change about themselves; the time zone lives on their login."""
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError({"language": _("Unknown language.")}, code=ERROR_UNKNOWN_LANGUAGE)
+        raise ValidationError({"language": ValidationError(_("Unknown language."), code=ERROR_UNKNOWN_LANGUAGE)})
     if time_zone and time_zone not in zoneinfo.available_timezones():
-        raise ValidationError({"time_zone": _("Unknown time zone.")}, code=ERROR_UNKNOWN_TIME_ZONE)
+        raise ValidationError({"time_zone": ValidationError(_("Unknown time zone."), code=ERROR_UNKNOWN_TIME_ZONE)})
     customer.name = " ".join(name.split())[:200]
     customer.language = language
     customer.notify_on_reply = notify_on_reply

@@ -24,7 +24,6 @@ from tickets.models import Category, Channel, ContactRequest, Customer, Status, 
 from tickets.selectors import customer_can_reopen
 from tickets.text import clean_body, normalise_email
 
-ERROR_NOT_OWN_TICKET = "not_own_ticket"
 ERROR_REOPEN_WINDOW = "reopen_window_passed"
 ERROR_ALREADY_SOLVED = "already_solved"
 ERROR_UNKNOWN_LANGUAGE = "unknown_language"

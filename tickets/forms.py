@@ -218,7 +218,10 @@ class ContactForm(forms.Form):
     )
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     category = forms.ModelChoiceField(
-        label=_("Topic"), queryset=Category.objects.filter(is_active=True, parent__isnull=True), required=False
+        label=_("Topic"),
+        queryset=Category.objects.filter(is_active=True, parent__isnull=True),
+        required=False,
+        empty_label=_("Not sure"),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(

@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 from tests import factories
 from tickets import services
-from tickets.models import Category, Channel
+from tickets.models import Channel
 
 
 @pytest.fixture
@@ -63,11 +63,6 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def transaction_category(db):
-    return Category.objects.get(slug="transaction")
 
 
 @pytest.fixture

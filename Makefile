@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test install migrate demo lint format messages bench clean
 
@@ -37,7 +39,9 @@ test: install
 	$(BIN)/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -x $(CHROMIUM) ]; then echo "e2e: browser tests run in $(CHROMIUM)"; \
+	else echo "e2e: SKIPPED - $(CHROMIUM) not found (apt-get install chromium chromium-driver fonts-wqy-microhei)"; fi
+	$(BIN)/pytest -rs $(PYTEST_ARGS)
 
 format: install
 	$(BIN)/ruff check --fix .

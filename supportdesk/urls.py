@@ -5,11 +5,12 @@ from django.views.generic import RedirectView
 from supportdesk.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("portal/", include("tickets.portal.urls")),
     path("", include("tickets.urls")),
     path("", include("feedback.urls")),
 ]

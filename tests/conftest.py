@@ -3,8 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests import factories
+from tickets import services
+from tickets.models import Channel
 
 
 def pytest_configure(config):
@@ -102,3 +105,20 @@ def mail_fixture():
         return raw
 
     return load
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits (allauth, the contact form) live in the cache: every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def customer_ticket(customer, team):
+    """A request Alice sent through the portal, in the queue of the `agent` fixture's team."""
+    return services.ticket_create(
+        customer=customer, subject="USDT stuck", body="Sent 10 USDT, still pending", channel=Channel.PORTAL,
+        actor=customer.user, team=team,
+    )  # fmt: skip

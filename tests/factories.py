@@ -100,7 +100,11 @@ class TicketMessageFactory(factory.django.DjangoModelFactory):
 
 # Uploads -------------------------------------------------------------------
 
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"fake image data"
+# The smallest valid PNG (1×1, transparent): passes the upload content checks and renders in a browser.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
 PDF_BYTES = b"%PDF-1.7\n%fake pdf body\n"
 
 

@@ -120,7 +120,7 @@ class TicketAdmin(admin.ModelAdmin):
         "reference", "customer_link", "subject", "channel", "language", "created_at", "updated_at",
         "first_response_at", "resolved_at", "closed_at", "merged_into",
         "app_version", "device", "os", "browser",
-        "chain", "asset", "amount", "tx_hash", "from_address", "to_address",
+        "chain", "asset", "amount", "tx_hash", "from_address", "to_address", "tx_time", "account_email",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -194,8 +194,9 @@ class TicketAdmin(admin.ModelAdmin):
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
                                        "merged_into"]}),
-            (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser")]}),
-            (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash", "from_address", "to_address"]}),
+            (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser"), "account_email"]}),
+            (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash", "from_address", "to_address",
+                                           "tx_time"]}),
         ]  # fmt: skip
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

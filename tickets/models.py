@@ -189,6 +189,8 @@ class Customer(TimeStampedModel):
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. CN."))
     notes = models.TextField(_("notes"), blank=True)
     is_vip = models.BooleanField(_("VIP"), default=False)
+    notify_on_reply = models.BooleanField(_("email me when support replies"), default=True)
+    notify_on_status = models.BooleanField(_("email me when a request is solved or closed"), default=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -310,6 +312,9 @@ class Ticket(TimeStampedModel):
     tx_hash = models.CharField(_("transaction hash"), max_length=128, blank=True)
     from_address = models.CharField(_("from address"), max_length=128, blank=True)
     to_address = models.CharField(_("to address"), max_length=128, blank=True)
+    tx_time = models.DateTimeField(_("transaction time"), null=True, blank=True)
+    # The account a security case is about; it may differ from the address the customer writes from.
+    account_email = models.EmailField(_("account email"), max_length=254, blank=True)
 
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
@@ -487,6 +492,36 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
+
+
+class ContactRequest(models.Model):
+    """A request from the public contact form, held until its sender confirms the address.
+
+    Only a confirmed request becomes a ticket, so no one can fill the queue in
+    someone else's name.
+    """
+
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("description"))
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.subject}"
 
 
 # The email channel's models (InboundEmail, OutboundEmail) live in their own module to keep

@@ -5,10 +5,13 @@ Ticket.objects.visible_to: a record the user may not see is simply not found.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tickets.models import (
     OPEN_STATUSES,
@@ -97,3 +100,39 @@ def tickets_unassigned_in_teams(*, user, limit: int = 10) -> list[Ticket]:
 
 def tickets_newest(*, user, limit: int = 10) -> list[Ticket]:
     return list(Ticket.objects.visible_to(user).for_list().order_by("-created_at", "-id")[:limit])
+
+
+# Portal --------------------------------------------------------------------
+
+PORTAL_CLOSED_STATUSES = (Status.SOLVED, Status.CLOSED)
+
+
+def portal_tickets(*, user, state: str = "") -> QuerySet[Ticket]:
+    """The customer's own requests, most recently active first; `state` is "open", "closed" or all."""
+    tickets = Ticket.objects.visible_to(user).select_related("category").order_by("-updated_at", "-id")
+    if state == "open":
+        return tickets.filter(status__in=OPEN_STATUSES)
+    if state == "closed":
+        return tickets.filter(status__in=PORTAL_CLOSED_STATUSES)
+    return tickets
+
+
+def portal_open_ticket_count(*, user) -> int:
+    return Ticket.objects.visible_to(user).filter(status__in=OPEN_STATUSES).count()
+
+
+def customer_can_reopen(*, ticket: Ticket, now: datetime | None = None) -> bool:
+    """A solved request may be reopened by its customer for PORTAL_REOPEN_WINDOW_DAYS after the solution."""
+    if ticket.status != Status.SOLVED or ticket.resolved_at is None:
+        return False
+    window = timedelta(days=settings.PORTAL_REOPEN_WINDOW_DAYS)
+    return (now or timezone.now()) <= ticket.resolved_at + window
+
+
+def first_reply_promise(*, ticket: Ticket | None = None) -> str:
+    """What the customer is told about the first reply.
+
+    One fixed promise until the SLA policies compute a due time per ticket
+    (hence the ticket argument); every page and mail that states it calls this.
+    """
+    return _("We usually reply within 24 hours.")

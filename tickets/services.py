@@ -11,6 +11,7 @@ as field errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,6 +94,29 @@ def customer_get_or_create(
         # A concurrent request created the same address first.
         return Customer.objects.get(email=address), False
     return customer, True
+
+
+@transaction.atomic
+def customer_link_user(*, user, email: str, language: str | None = None) -> Customer | None:
+    """Attach a portal user to the customer with this address, or to a new customer.
+
+    Call only with an address the user has verified: every ticket sent from it
+    becomes visible to them. Staff accounts are never customers, and a customer
+    already linked to another user stays with them (None is returned).
+    """
+    if user.is_staff:
+        return None
+    linked = Customer.objects.filter(user=user).first()
+    if linked is not None:
+        return linked
+    customer, created = customer_get_or_create(email=email, name=user.get_full_name(), language=language, user=user)
+    if created:
+        return customer
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.user_id is None:
+        customer.user = user
+        customer.save(update_fields=["user", "updated_at"])
+    return customer if customer.user_id == user.pk else None
 
 
 @transaction.atomic
@@ -258,6 +282,8 @@ def ticket_create(
     tx_hash: str = "",
     from_address: str = "",
     to_address: str = "",
+    tx_time: datetime | None = None,
+    account_email: str = "",
 ) -> Ticket:
     """Open a ticket with the customer's first message.
 
@@ -288,6 +314,8 @@ def ticket_create(
         tx_hash=tx_hash.strip()[:128],
         from_address=from_address.strip()[:128],
         to_address=to_address.strip()[:128],
+        tx_time=tx_time,
+        account_email=account_email.strip()[:254],
     )
     is_staff = actor is not None and actor.is_staff
     _add_message(

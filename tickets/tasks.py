@@ -1,6 +1,15 @@
-"""django-q2 tasks: thin wrappers that take ids and call the email channel's functions (all idempotent)."""
+"""django-q2 tasks of the tickets app: thin wrappers that take ids and call services (all idempotent)."""
 
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tickets.customer_services import contact_request_token
 from tickets.email import imap, outbound
+from tickets.models import ContactRequest
 
 
 def send_outbound_email(outbound_id: int) -> str:
@@ -16,3 +25,16 @@ def send_due_outbound_emails() -> int:
 def poll_imap_mailbox() -> int:
     """Scheduled while IMAP_HOST is set: imports unseen mail from the support mailbox."""
     return imap.poll_mailbox().fetched
+
+
+def contact_request_send_confirmation(contact_request_id: int, site_url: str) -> None:
+    """Mail the confirmation link of a contact-form request that is still unconfirmed."""
+    contact_request = ContactRequest.objects.filter(pk=contact_request_id, confirmed_at__isnull=True).first()
+    if contact_request is None:
+        return
+    path = reverse("portal:contact_confirm", args=[contact_request_token(contact_request)])
+    context = {"contact_request": contact_request, "confirm_url": site_url.rstrip("/") + path}
+    with translation.override(contact_request.language):
+        subject = render_to_string("portal/email/contact_confirm_subject.txt", context)
+        message = render_to_string("portal/email/contact_confirm_message.txt", context)
+    send_mail(" ".join(subject.split()), message, None, [contact_request.email])

@@ -252,3 +252,20 @@ FEEDBACK_LOW_SCORE_THRESHOLD = env.int("FEEDBACK_LOW_SCORE_THRESHOLD", default=2
 FEEDBACK_TOP_PERFORMER_CSAT = env.float("FEEDBACK_TOP_PERFORMER_CSAT", default=90.0)
 FEEDBACK_TRAINING_THRESHOLD = env.float("FEEDBACK_TRAINING_THRESHOLD", default=3.5)
 FEEDBACK_SCORECARD_MIN_RESPONSES = env.int("FEEDBACK_SCORECARD_MIN_RESPONSES", default=5)
+# PORTAL AND CUSTOMER ACCOUNTS (issue 4)
+# Portal users are linked to their Customer record by verified email (supportdesk.account_adapter).
+ACCOUNT_ADAPTER = "supportdesk.account_adapter.PortalAccountAdapter"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/portal/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SupportDesk] "
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins: per IP, and per account (5 in 5 minutes).
+    "login_failed": "10/m/ip,5/300s/key",
+    # The public contact form (/portal/contact/): per IP and per email address.
+    "portal_contact": "10/h/ip,3/h/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A customer may reopen a solved request for this many days; after that they open a new one.
+PORTAL_REOPEN_WINDOW_DAYS = env.int("PORTAL_REOPEN_WINDOW_DAYS", default=7)
+# How long the confirmation link of a contact-form request stays valid (seconds).
+PORTAL_CONTACT_LINK_MAX_AGE = env.int("PORTAL_CONTACT_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
+PORTAL_PAGE_SIZE = 20

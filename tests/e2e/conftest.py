@@ -1,0 +1,74 @@
+"""Browser end-to-end tests: Playwright drives the system's Chromium against pytest-django's live server.
+
+Skipped (with the reason in pytest's summary) when /usr/bin/chromium is missing,
+unless E2E_REQUIRED is set, as CI does: then a missing browser is an error.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in the test thread, which makes
+# Django refuse ORM calls from that thread unless told it is safe (it is: the
+# loop only talks to the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("E2E_REQUIRED"):
+        raise pytest.UsageError(f"E2E_REQUIRED is set but {CHROMIUM} is missing: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"e2e skipped: {CHROMIUM} not found (apt-get install chromium fonts-wqy-microhei)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a fresh browser profile (cookies, session) per call, phone-sized unless told otherwise."""
+    contexts = []
+
+    def open_page(viewport=PHONE, locale="en-US"):
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot(request):
+    """Save a full-page screenshot as artifacts/<test>/<nn>-<step>.png."""
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 100))
+
+    def take(page, step: str) -> Path:
+        path = folder / f"{next(counter):02d}-{step}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,49 @@
+"""Query budgets of the portal pages: the count does not grow with the number of rows."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tickets import services
+from tickets.models import Channel
+
+pytestmark = pytest.mark.django_db
+
+# session, user, customer, count, page of tickets (with category)
+LIST_QUERIES = 5
+# session, user, customer, ticket, messages, attachments
+DETAIL_QUERIES = 6
+
+
+def _tickets(customer, count):
+    return [
+        services.ticket_create(customer=customer, subject=f"Case {n}", body="x", channel=Channel.PORTAL,
+                               category=factories.CategoryFactory())
+        for n in range(count)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_request_list_runs_a_fixed_number_of_queries(client, customer, django_assert_num_queries, rows):
+    _tickets(customer, rows)
+    client.force_login(customer.user)
+
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("portal:request_list"))
+
+    assert len(response.context["page"].object_list) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_request_detail_runs_a_fixed_number_of_queries(
+    client, customer, agent, team, django_assert_num_queries, rows
+):
+    ticket = services.ticket_create(customer=customer, subject="Long", body="first", channel=Channel.PORTAL, team=team)
+    for n in range(rows):
+        services.ticket_reply(ticket=ticket, body=f"reply {n}", actor=agent, attachments=[factories.png_upload()])
+    client.force_login(customer.user)
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(reverse("portal:request_detail", args=[ticket.pk]))
+
+    assert len(response.context["timeline"]) == rows + 1

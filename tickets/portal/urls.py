@@ -1,0 +1,19 @@
+from django.urls import path
+
+from tickets.portal import contact, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/reply/", views.request_reply, name="request_reply"),
+    path("requests/<int:pk>/solve/", views.request_solve, name="request_solve"),
+    path("requests/<int:pk>/reopen/", views.request_reopen, name="request_reopen"),
+    path("profile/", views.profile, name="profile"),
+    path("contact/", contact.contact, name="contact"),
+    path("contact/sent/", contact.contact_sent, name="contact_sent"),
+    path("contact/confirm/<str:token>/", contact.contact_confirm, name="contact_confirm"),
+]

@@ -41,6 +41,9 @@ _AGENT_PERMISSIONS = (
     "tickets.view_category",
     "tickets.view_tag",
     "tickets.add_tag",
+    "tickets.view_explorerlink",
+    "tickets.view_officialcontact",
+    "tickets.view_identityverification",
     "feedback.view_*",
     "knowledge.view_*",
 )

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("tickets.urls")),
+    path("portal/", include("tickets.safety.urls")),
 ]

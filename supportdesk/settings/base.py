@@ -213,3 +213,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# WALLET SAFETY (issue 10)
+# Where links in customer emails point (the verification page).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Verification codes: lifetime, wrong codes before lock-out, codes an agent may request per ticket and hour.
+SAFETY_VERIFICATION_TTL_SECONDS = 600
+SAFETY_VERIFICATION_MAX_FAILURES = 5
+SAFETY_VERIFICATION_REQUESTS_PER_HOUR = 3
+# Dotted path of the SMS backend class (`send(phone, text)`); the default writes to the log.
+SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.safety.sms.LogSmsBackend")
+# Impersonator reports and contact checks accepted per client IP and hour on /portal/verify/.
+SAFETY_REPORTS_PER_HOUR = env.int("SAFETY_REPORTS_PER_HOUR", default=5)

@@ -52,3 +52,9 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+@pytest.fixture
+def security_team(db):
+    """The team flagged to receive exposed-secret tickets and impersonator reports."""
+    return factories.TeamFactory(name="Security desk", handles_security=True, languages=["en", "zh-hans"])

@@ -467,6 +467,7 @@ class EventKind(models.TextChoices):
     SECRET_SUSPECTED = "secret_suspected", _("Possible secret")
     REPLY_BLOCKED = "reply_blocked", _("Reply blocked")
     VERIFICATION = "verification", _("Identity verification")
+    CUSTOMER_WARNED = "customer_warned", _("Customer warned")
 
 
 class TicketEventQuerySet(models.QuerySet):

@@ -36,6 +36,7 @@ WRONG_TLD = "wrong_tld"
 EXTRA_CHARACTERS = "extra_characters"
 SIMILAR = "similar"
 UNLISTED_ADDRESS = "unlisted_address"
+_REASON_RANK = (HOMOGLYPH, WRONG_TLD, SIMILAR, EXTRA_CHARACTERS)
 
 # Social hosts that mean the same network; the canonical host comes first.
 _HOST_ALIASES = {
@@ -117,7 +118,8 @@ def canonical(value: str, kind: str | None = None) -> Contact | None:
         local, _at, domain = value.rpartition("@")
         return Contact(EMAIL, f"{local.lower()}@{_host_and_path(domain)[0]}")
     if kind == PHONE or (kind is None and _PHONE.match(value) and sum(c.isdigit() for c in value) >= 7):
-        return Contact(PHONE, "+" + "".join(char for char in value if char.isdigit()))
+        digits = "".join(char for char in value if char.isdigit())
+        return Contact(PHONE, "+" + (digits[2:] if digits.startswith("00") else digits))
     if kind == SOCIAL and "/" not in value and "." not in value:
         return Contact(SOCIAL, value.lstrip("@").lower())
     if kind is None and value.startswith("@"):
@@ -174,6 +176,10 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
 def _is_official(candidate: Contact, official: Contact) -> bool:
     if candidate.value == official.value and candidate.kind == official.kind:
         return True
+    if candidate.kind == PHONE and official.kind == PHONE:
+        # The same number written without (or with) its country code.
+        shorter, longer = sorted((candidate.value[1:], official.value[1:]), key=len)
+        return len(shorter) >= 7 and longer.endswith(shorter)
     # A subdomain of an official website is ours too (help.example.com).
     return (
         candidate.kind == WEBSITE and official.kind == WEBSITE and candidate.host.endswith("." + official.host)
@@ -222,8 +228,13 @@ def check_contact(value: str, officials: Iterable[tuple[Contact, object]]) -> Ve
             and _is_official(Contact(WEBSITE, candidate.host), official)
         ):
             return Verdict(UNKNOWN, candidate, record, [UNLISTED_ADDRESS])
-    for official, record in officials:
-        reasons = lookalike_reasons(candidate, official)
-        if reasons:
-            return Verdict(LOOKALIKE, candidate, record, reasons)
+    matches = [
+        (min(_REASON_RANK.index(reason) for reason in reasons), official.kind != candidate.kind, index, reasons, record)
+        for index, (official, record) in enumerate(officials)
+        if (reasons := lookalike_reasons(candidate, official))
+    ]
+    if matches:
+        # Report the closest imitation (a homoglyph copy beats a name with words added), same kind first.
+        *_rank, reasons, record = min(matches, key=lambda match: match[:3])
+        return Verdict(LOOKALIKE, candidate, record, reasons)
     return Verdict(UNKNOWN, candidate)

@@ -40,9 +40,10 @@ def official_contacts() -> list[OfficialContact]:
     return list(OfficialContact.objects.filter(is_active=True).order_by("kind", "label"))
 
 
-def contact_verdict(value: str) -> lookalike.Verdict:
+def contact_verdict(value: str, contacts: list[OfficialContact]) -> lookalike.Verdict:
+    """Check `value` against `contacts` (the caller's official_contacts(), read once per request)."""
     officials = []
-    for contact in official_contacts():
+    for contact in contacts:
         canonical = lookalike.canonical(contact.value, contact.kind)
         if canonical is not None:
             officials.append((canonical, contact))

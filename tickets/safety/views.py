@@ -45,10 +45,11 @@ def _customer_email(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD"])
 def verify_contact(request: HttpRequest) -> HttpResponse:
     form = ContactCheckForm(request.GET if "contact" in request.GET else None)
+    contacts = selectors.official_contacts()
     verdict = None
     report_form = None
     if form.is_valid():
-        verdict = selectors.contact_verdict(form.cleaned_data["contact"])
+        verdict = selectors.contact_verdict(form.cleaned_data["contact"], contacts)
         if verdict.status != "official":
             report_form = ImpersonatorReportForm(
                 initial={"contact": form.cleaned_data["contact"], "email": _customer_email(request)}
@@ -58,7 +59,7 @@ def verify_contact(request: HttpRequest) -> HttpResponse:
         "verdict": verdict,
         "reasons": selectors.reason_labels(verdict) if verdict else [],
         "report_form": report_form,
-        "official_contacts": selectors.official_contacts(),
+        "official_contacts": contacts,
     }
     return render(request, "portal/safety/verify_contact.html", context)
 
@@ -80,7 +81,7 @@ def report_impersonator(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     impersonator_report(
         contact=data["contact"],
-        verdict=selectors.contact_verdict(data["contact"]),
+        verdict=selectors.contact_verdict(data["contact"], selectors.official_contacts()),
         where_seen=dict(form.fields["where_seen"].choices)[data["where_seen"]],
         description=data["description"],
         email=data["email"],

@@ -82,6 +82,7 @@ def test_ticket_page_flags_an_invalid_address(client, supervisor, customer, team
     page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
 
     assert "not a valid Ethereum address" in page
+    assert "etherscan.io/address/bc1q" not in page
 
 
 def test_add_ticket_form_validates_transaction_fields(client, supervisor, customer):

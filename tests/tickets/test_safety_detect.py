@@ -196,3 +196,22 @@ def test_property_findings_are_ordered_in_bounds_and_redaction_never_grows_certa
     assert all(0 <= f.start < f.end <= len(text) for f in findings)
     assert all(a.end <= b.start for a, b in itertools.pairwise(findings))
     assert not any(f.is_certain for f in find_secrets(redact_secrets(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一个自称官方客服的人在电报上联系我，要我提供助记词。这是真的吗？",
+        "我的助记词丢了，请问怎么才能找回钱包里的资产",
+        "你好，我想问一下为什么我的转账到现在还没有到账，已经等了很久了",
+    ],
+)
+def test_chinese_questions_about_phrases_are_not_flagged(text):
+    assert find_secrets(text) == []
+
+
+def test_chinese_phrase_in_groups_of_characters():
+    phrase = Mnemonic("chinese_simplified").to_mnemonic(bytes(range(16))).split()
+    grouped = " ".join("".join(phrase[i : i + 4]) for i in range(0, 12, 4))
+
+    assert kinds(f"助记词 {grouped}") == [(MNEMONIC, CERTAIN)]

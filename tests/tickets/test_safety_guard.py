@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tickets import services
 from tickets.models import Channel, EventKind
-from tickets.safety.guard import find_secret_requests
+from tickets.safety.guard import find_secret_requests, validate_no_secret_request
 from tickets.safety.intake import ERROR_SECRET_REQUEST
 
 REQUESTS = [
@@ -93,3 +93,10 @@ def test_admin_reply_box_shows_the_refusal_as_a_field_error(client, ticket, agen
     assert "Official support never asks for a password" in str(response.context["adminform"].form.errors["reply_body"])
     assert ticket.events.filter(kind=EventKind.REPLY_BLOCKED, actor=agent).exists()
     assert not ticket.messages.filter(author=agent).exists()
+
+
+def test_macro_validator_refuses_requests_and_accepts_warnings():
+    validate_no_secret_request("Reminder: we will never ask for your recovery phrase.")
+
+    with pytest.raises(ValidationError, match="recovery phrase"):
+        validate_no_secret_request("Hi {{ name }}, please reply with your 12 words so we can restore the wallet.")

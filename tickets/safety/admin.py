@@ -28,17 +28,16 @@ def _chain_value(ticket: Ticket, value: str, *, is_tx: bool) -> str:
         return "-"
     chain = ticket.chain.lower()
     parts = [format_html("<code>{}</code>", value)]
-    if chain in CHAIN_LABELS:
-        valid = is_valid_tx_hash(chain, value) if is_tx else is_valid_address(chain, value)
-        if not valid:
-            parts.append(
-                format_html(
-                    ' <strong class="sd-invalid">⚠ {}</strong>',
-                    _("not a valid %(chain)s %(what)s")
-                    % {"chain": CHAIN_LABELS[chain], "what": _("transaction hash") if is_tx else _("address")},
-                )
+    valid = chain not in CHAIN_LABELS or (is_valid_tx_hash(chain, value) if is_tx else is_valid_address(chain, value))
+    if not valid:
+        parts.append(
+            format_html(
+                ' <strong class="sd-invalid">⚠ {}</strong>',
+                _("not a valid %(chain)s %(what)s")
+                % {"chain": CHAIN_LABELS[chain], "what": _("transaction hash") if is_tx else _("address")},
             )
-    explorer = _explorer(ticket)
+        )
+    explorer = _explorer(ticket) if valid else None
     if explorer is not None:
         url = explorer.link_for_tx(value) if is_tx else explorer.link_for_address(value)
         parts.append(

@@ -8,6 +8,9 @@
 - ``suspected``: twelve or more wordlist words without a valid checksum (a
   typo'd phrase still opens most of the wallet), or a bare 64-hex string with
   no context. These are flagged, never removed: a transaction hash looks the same.
+  Chinese characters written without separators are the exception: the
+  Chinese wordlists are the commonest characters, so such runs are reported
+  only with a valid checksum (see _unspaced_findings).
 
 The BIP39 wordlists come from the `mnemonic` package (trezor's reference
 implementation), not copies.
@@ -16,6 +19,7 @@ implementation), not copies.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -246,28 +250,29 @@ def _unspaced_findings(text: str, run: list[_Token]) -> list[SecretFinding]:
 
     The Chinese wordlists are the 2048 commonest characters, so ordinary
     sentences are all wordlist words and a 12-character one passes the 4-bit
-    checksum one time in sixteen. A checksum alone is therefore not enough:
-    the phrase must fill its line, or the text must talk about a phrase.
+    checksum one time in sixteen. So, unlike spaced words: only a valid
+    checksum counts (a typo'd unspaced phrase cannot be told from prose, so
+    there is no "suspected" here), candidates stop at punctuation, and the
+    phrase must fill its line or the text must talk about a phrase.
     """
     in_context = bool(_PHRASE_CONTEXT.search(text))
-    candidates = [run]
-    segment: list[_Token] = []
+    candidates, segment = [], []
     for token in run:
         if segment and not token.adjacent:
             candidates.append(segment)
             segment = []
         segment.append(token)
     candidates.append(segment)
+    if all(not text[a.end : b.start] or text[a.end : b.start].isspace() for a, b in itertools.pairwise(run)):
+        candidates.append(run)  # groups of characters separated by spaces ("的一是在 不了有和 …")
     for candidate in candidates:
         candidate = _after_intro(text, candidate)
         words = [token.word for token in candidate]
-        if len(words) not in PHRASE_LENGTHS:
+        if len(words) not in PHRASE_LENGTHS or not _valid_in_some_list(words):
             continue
         start, end = candidate[0].start, candidate[-1].end
-        if _valid_in_some_list(words) and (in_context or _fills_its_line(text, start, end)):
+        if in_context or _fills_its_line(text, start, end):
             return [SecretFinding(MNEMONIC, CERTAIN, start, end)]
-        if in_context:
-            return [SecretFinding(MNEMONIC, SUSPECTED, start, end)]
     return []
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？!?\n；;]+")
@@ -91,3 +92,14 @@ def find_secret_requests(text: str) -> list[ReplyViolation]:
         if secret is not None:
             violations.append(ReplyViolation(secret=secret, sentence=sentence))
     return violations
+
+
+def validate_no_secret_request(text: str) -> None:
+    """Field validator for texts agents send later (macros, canned replies): refuse at save time."""
+    violations = find_secret_requests(text)
+    if violations:
+        raise ValidationError(
+            _("This text asks the customer for their %(secret)s, which official support never does: %(sentence)s"),
+            params={"secret": violations[0].secret, "sentence": violations[0].sentence[:200]},
+            code="secret_request",
+        )

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR, sync_role_groups
 from tickets import services
-from tickets.models import AgentProfile, Category, Channel, Customer, Status, Team, Tier
+from tickets.models import AgentProfile, Category, Channel, Customer, OfficialContact, Status, Team, Tier
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def seed_demo() -> list[DemoLogin]:
     with transaction.atomic():
         sync_role_groups(Group, Permission)
         teams = {name: _team(name, languages, slugs) for name, languages, slugs in TEAMS}
+        _wallet_safety()
         staff = {username: _staff_user(username, names, role, tier, [teams[t] for t in team_names])
                  for username, names, role, tier, team_names in STAFF}  # fmt: skip
         for email, name, language in CUSTOMERS:
@@ -122,6 +123,23 @@ def seed_demo() -> list[DemoLogin]:
     logins = [DemoLogin(username, DEMO_PASSWORD, role, "/admin/") for username, _n, role, _t, _teams in STAFF]
     logins += [DemoLogin(email, DEMO_PASSWORD, "Customer", "/portal/") for email, _n, _l in CUSTOMERS]
     return logins
+
+
+# The demo brand's official channels, for /portal/verify/ (kind, value, label).
+OFFICIAL_CONTACTS = [
+    ("website", "supportdesk.example", "Official website"),
+    ("email", "support@supportdesk.example", "Support email"),
+    ("phone", "+86 400 800 8888", "Support hotline"),
+    ("social", "https://t.me/supportdesk_official", "Official Telegram"),
+    ("social", "https://x.com/supportdesk", "Official X account"),
+]
+
+
+def _wallet_safety() -> None:
+    """Secret exposures and impersonator reports route to the Security team."""
+    Team.objects.filter(name="Security").update(handles_security=True)
+    for kind, value, label in OFFICIAL_CONTACTS:
+        OfficialContact.objects.get_or_create(kind=kind, value=value, defaults={"label": label})
 
 
 def _team(name: str, languages: list[str], slugs: list[str]) -> Team:

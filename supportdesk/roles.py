@@ -42,6 +42,9 @@ _AGENT_PERMISSIONS = (
     "tickets.view_category",
     "tickets.view_tag",
     "tickets.add_tag",
+    "tickets.view_explorerlink",
+    "tickets.view_officialcontact",
+    "tickets.view_identityverification",
     # Feedback: log suggestions heard on calls, see answers about their own work and their own scorecard
     # (feedback.view_reports — every agent's numbers — is for supervisors and managers).
     "feedback.view_suggestion",

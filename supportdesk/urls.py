@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("portal/", include("tickets.portal.urls")),
     path("", include("tickets.urls")),
+    path("portal/", include("tickets.safety.urls")),
     path("", include("feedback.urls")),
 ]

@@ -122,3 +122,8 @@ def customer_ticket(customer, team):
         customer=customer, subject="USDT stuck", body="Sent 10 USDT, still pending", channel=Channel.PORTAL,
         actor=customer.user, team=team,
     )  # fmt: skip
+
+
+def security_team(db):
+    """The team flagged to receive exposed-secret tickets and impersonator reports."""
+    return factories.TeamFactory(name="Security desk", handles_security=True, languages=["en", "zh-hans"])

@@ -38,6 +38,7 @@ from tickets.models import (
     WalletAddress,
     ticket_reference,
 )
+from tickets.safety.admin import TicketSafetyAdminMixin
 
 _REFERENCE = re.compile(r"^\s*(?:SD-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
@@ -93,7 +94,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference_link", "subject", "customer_name", "status", "priority", "category", "team", "assignee",
         "age", "updated_at",
@@ -102,7 +103,7 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["customer", "category", "team", "assignee"]
     list_filter = [
         OpenFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language", "tier",
-        ("created_at", admin.DateFieldListFilter),
+        "secret_exposed", ("created_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     search_fields = ["subject", "customer__email", "customer__name", "=tx_hash"]
     search_help_text = _("Reference (SD-000123), subject, customer name or email, or a transaction hash.")
@@ -114,13 +115,15 @@ class TicketAdmin(admin.ModelAdmin):
     autocomplete_fields = ["customer"]
     actions = [
         "assign_to_me", "assign_to", "change_status", "change_priority", "change_tier", "merge_tickets",
+        "request_identity_verification",
     ]  # fmt: skip
     change_form_template = "admin/tickets/ticket/change_form.html"
     readonly_fields = [
         "reference", "customer_link", "subject", "channel", "language", "created_at", "updated_at",
         "first_response_at", "resolved_at", "closed_at", "merged_into",
         "app_version", "device", "os", "browser",
-        "chain", "asset", "amount", "tx_hash", "from_address", "to_address", "tx_time", "account_email",
+        "chain", "asset", "amount", "tx_hash_link", "from_address_link", "to_address_link", "tx_time", "account_email",
+        "secret_exposed", "identity_status",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -193,10 +196,10 @@ class TicketAdmin(admin.ModelAdmin):
             *work,
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
-                                       "merged_into"]}),
+                                       "merged_into", ("secret_exposed", "identity_status")]}),
             (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser"), "account_email"]}),
-            (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash", "from_address", "to_address",
-                                           "tx_time"]}),
+            (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash_link", "from_address_link",
+                                           "to_address_link", "tx_time"]}),
         ]  # fmt: skip
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -472,8 +475,10 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "languages", "time_zone", "auto_assign", "is_active", "agent_count", "open_tickets"]
-    list_filter = ["is_active", "auto_assign"]
+    list_display = [
+        "name", "languages", "time_zone", "auto_assign", "handles_security", "is_active", "agent_count", "open_tickets",
+    ]  # fmt: skip
+    list_filter = ["is_active", "auto_assign", "handles_security"]
     search_fields = ["name"]
     filter_horizontal = ["categories"]
 
@@ -536,9 +541,9 @@ class AgentProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "default_priority", "is_active", "position"]
+    list_display = ["name", "parent", "slug", "default_priority", "requires_verification", "is_active", "position"]
     list_select_related = ["parent"]
-    list_filter = ["is_active", "default_priority", "parent"]
+    list_filter = ["is_active", "default_priority", "requires_verification", "parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]

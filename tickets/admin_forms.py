@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets import services
 from tickets.attachments import validate_uploads
+from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
+from tickets.safety.intake import refuse_secret_requests
 from tickets.text import normalise_email
 
 
@@ -45,6 +47,7 @@ class TicketAddForm(forms.ModelForm):
 
     body = forms.CharField(label=_("First message"), widget=forms.Textarea(attrs={"rows": 6}))
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    chain = forms.ChoiceField(label=_("Chain"), choices=[("", "---------"), *CHAIN_CHOICES], required=False)
 
     class Meta:
         model = Ticket
@@ -63,6 +66,18 @@ class TicketAddForm(forms.ModelForm):
         files = self.cleaned_data["attachments"]
         validate_uploads(files)
         return files
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        fields = TransactionFields(
+            chain=cleaned.get("chain") or "",
+            tx_hash=cleaned.get("tx_hash") or "",
+            from_address=cleaned.get("from_address") or "",
+            to_address=cleaned.get("to_address") or "",
+        )
+        for field, message in transaction_field_errors(fields).items():
+            self.add_error(field, message)
+        return cleaned
 
 
 class TicketWorkForm(forms.ModelForm):
@@ -110,6 +125,11 @@ class TicketWorkForm(forms.ModelForm):
         ticket = self.instance
         if cleaned.get("reply_attachments") and not (cleaned.get("reply_body") or "").strip():
             self.add_error("reply_body", _("Write a message to go with the attachments."))
+        if (cleaned.get("reply_body") or "").strip() and not cleaned.get("reply_internal"):
+            try:
+                refuse_secret_requests(ticket=ticket, body=cleaned["reply_body"], body_html="", actor=self.actor)
+            except ValidationError as error:
+                self.add_error("reply_body", error)
         team = cleaned.get("team", ticket.team)
         assignee = cleaned.get("assignee")
         if "assignee" in self.changed_data or "team" in self.changed_data:

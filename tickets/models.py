@@ -99,6 +99,11 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    requires_verification = models.BooleanField(
+        _("requires identity verification"),
+        default=False,
+        help_text=_("Account-sensitive help: agents verify the customer's identity (email/SMS code) first."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -138,6 +143,11 @@ class Team(models.Model):
     )
     auto_assign = models.BooleanField(_("auto-assign new tickets"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    handles_security = models.BooleanField(
+        _("security team"),
+        default=False,
+        help_text=_("Tickets where a customer exposed a recovery phrase or key, and impersonator reports, go here."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -316,6 +326,12 @@ class Ticket(TimeStampedModel):
     # The account a security case is about; it may differ from the address the customer writes from.
     account_email = models.EmailField(_("account email"), max_length=254, blank=True)
 
+    secret_exposed = models.BooleanField(
+        _("secret exposed"),
+        default=False,
+        help_text=_("The customer sent a recovery phrase or private key; it was removed before storage."),
+    )
+
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -452,6 +468,11 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CUSTOMER_MESSAGE = "customer_message", _("Customer message")
     CUSTOMER_MERGE = "customer_merge", _("Customer merged")
+    SECRET_EXPOSED = "secret_exposed", _("Secret removed")
+    SECRET_SUSPECTED = "secret_suspected", _("Possible secret")
+    REPLY_BLOCKED = "reply_blocked", _("Reply blocked")
+    VERIFICATION = "verification", _("Identity verification")
+    CUSTOMER_WARNED = "customer_warned", _("Customer warned")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -527,3 +548,6 @@ class ContactRequest(models.Model):
 # The email channel's models (InboundEmail, OutboundEmail) live in their own module to keep
 # this one readable; importing it here registers them with the tickets app.
 from tickets.email import models as email_models  # noqa: E402, F401
+
+# Wallet-safety models live in their own module; importing them here registers them with the app.
+from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401

@@ -42,6 +42,7 @@ from tickets.models import (
     Tier,
     WalletAddress,
 )
+from tickets.safety import intake, verification
 from tickets.signals import send_ticket_solved_on_commit
 from tickets.text import clean_body, html_to_text, normalise_email, sanitise_html
 
@@ -207,16 +208,19 @@ def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "
     )
 
 
-def _store_attachments(message: TicketMessage, files: Sequence[UploadedFile]) -> list[Attachment]:
+def _store_attachments(
+    message: TicketMessage, files: Sequence[UploadedFile], scrubber: intake.Scrubber
+) -> list[Attachment]:
     stored = []
     for upload in files:
         content_type = validate_upload(upload)
+        upload = scrubber.upload(upload, content_type)
         upload.seek(0)
         digest = Attachment.digest(upload.chunks())
         upload.seek(0)
         attachment = Attachment(
             message=message,
-            filename=safe_filename(upload.name or ""),
+            filename=scrubber.text(safe_filename(upload.name or ""), "attachment name"),
             content_type=content_type,
             size=upload.size,
             sha256=digest,
@@ -242,19 +246,23 @@ def _add_message(
     internal: bool = False,
     via: str,
     attachments: Sequence[UploadedFile] = (),
+    scrubber: intake.Scrubber | None = None,
 ) -> TicketMessage:
+    # Wallet secrets are removed before anything is stored (tickets.safety).
+    scrubber = scrubber or intake.Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
     text, safe_html = _message_body(body, body_html)
     validate_uploads(attachments)
     message = TicketMessage.objects.create(
         ticket=ticket,
         author_kind=author_kind,
         author=author,
-        body=text,
-        body_html=safe_html,
+        body=scrubber.text(text),
+        body_html=scrubber.html(safe_html),
         is_internal=internal,
         via=via,
     )
-    _store_attachments(message, attachments)
+    _store_attachments(message, attachments, scrubber)
+    intake.record_exposure(ticket=ticket, message=message, scrubber=scrubber, actor=author)
     return message
 
 
@@ -290,7 +298,8 @@ def ticket_create(
     `actor` is the staff member recording it (phone notes, agent-created) or
     the customer's own portal user; None for channels without a login (email).
     """
-    clean_subject = _clean_subject(subject)
+    scrubber = intake.Scrubber(from_customer=True)
+    clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
     _check_choice(channel, Channel, "channel")
     language = language or customer.language
     priority = _check_choice(
@@ -318,6 +327,7 @@ def ticket_create(
         account_email=account_email.strip()[:254],
     )
     is_staff = actor is not None and actor.is_staff
+    _event(ticket, EventKind.CREATED, actor, after=channel)
     _add_message(
         ticket=ticket,
         author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,
@@ -326,8 +336,8 @@ def ticket_create(
         body_html=body_html,
         via=channel,
         attachments=attachments,
+        scrubber=scrubber,
     )
-    _event(ticket, EventKind.CREATED, actor, after=channel)
     email_outbound.notify_ticket_created(ticket=ticket)
     return ticket
 
@@ -377,7 +387,6 @@ def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> boo
     return True
 
 
-@transaction.atomic
 def ticket_reply(
     *,
     ticket: Ticket,
@@ -392,8 +401,27 @@ def ticket_reply(
 
     A first public reply stamps first_response_at and opens a new ticket;
     `new_status` (e.g. pending customer) is applied in the same transaction.
+    A public reply that asks for a wallet secret is refused, and the attempt
+    recorded, before that transaction opens.
     """
     _require_staff_access(actor, ticket)
+    if not internal:
+        intake.refuse_secret_requests(ticket=ticket, body=body, body_html=body_html, actor=actor)
+    return _ticket_reply(
+        ticket=ticket,
+        body=body,
+        actor=actor,
+        internal=internal,
+        body_html=body_html,
+        attachments=attachments,
+        new_status=new_status,
+    )
+
+
+@transaction.atomic
+def _ticket_reply(
+    *, ticket: Ticket, body: str, actor, internal: bool, body_html: str, attachments, new_status: str | None
+) -> TicketMessage:
     ticket = _lock(ticket)
     previous_status = ticket.status
     if ticket.status == Status.CLOSED:
@@ -440,6 +468,7 @@ def ticket_customer_reply(
     ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
+    body, body_html = verification.consume_code_in_reply(ticket=ticket, body=body, body_html=body_html, user=user)
     message = _add_message(
         ticket=ticket,
         author_kind=AuthorKind.CUSTOMER,

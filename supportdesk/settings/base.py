@@ -269,3 +269,12 @@ PORTAL_REOPEN_WINDOW_DAYS = env.int("PORTAL_REOPEN_WINDOW_DAYS", default=7)
 # How long the confirmation link of a contact-form request stays valid (seconds).
 PORTAL_CONTACT_LINK_MAX_AGE = env.int("PORTAL_CONTACT_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
 PORTAL_PAGE_SIZE = 20
+# WALLET SAFETY (issue 10)
+# Verification codes: lifetime, wrong codes before lock-out, codes an agent may request per ticket and hour.
+SAFETY_VERIFICATION_TTL_SECONDS = 600
+SAFETY_VERIFICATION_MAX_FAILURES = 5
+SAFETY_VERIFICATION_REQUESTS_PER_HOUR = 3
+# Dotted path of the SMS backend class (`send(phone, text)`); the default writes to the log.
+SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.safety.sms.LogSmsBackend")
+# Impersonator reports and contact checks accepted per client IP and hour on /portal/verify/.
+SAFETY_REPORTS_PER_HOUR = env.int("SAFETY_REPORTS_PER_HOUR", default=5)

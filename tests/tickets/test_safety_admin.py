@@ -1,0 +1,122 @@
+"""Admin for wallet safety: smoke tests, explorer links on the ticket page, transaction field validation."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import factories
+from tickets import services
+from tickets.models import Channel, ExplorerLink, IdentityVerification, OfficialContact
+
+TX = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
+ADDRESS = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+
+
+@pytest.fixture
+def verification(customer, team, agent):
+    ticket = services.ticket_create(customer=customer, subject="x", body="y", channel=Channel.PORTAL, team=team)
+    return IdentityVerification.objects.create(
+        ticket=ticket, requested_by=agent, channels="email", code_hash="0" * 64, expires_at=timezone.now()
+    )
+
+
+@pytest.mark.parametrize("model", ["explorerlink", "officialcontact"])
+def test_editable_safety_admins_render(client, administrator, model):
+    OfficialContact.objects.create(kind="website", value="supportdesk.example", label="Website")
+    obj = {"explorerlink": ExplorerLink.objects.first(), "officialcontact": OfficialContact.objects.first()}[model]
+    client.force_login(administrator)
+
+    for url in (
+        reverse(f"admin:tickets_{model}_changelist"),
+        reverse(f"admin:tickets_{model}_add"),
+        reverse(f"admin:tickets_{model}_change", args=[obj.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_identity_verification_admin_is_read_only(client, administrator, verification):
+    client.force_login(administrator)
+
+    assert client.get(reverse("admin:tickets_identityverification_changelist")).status_code == 200
+    change = client.get(reverse("admin:tickets_identityverification_change", args=[verification.pk]))
+    assert change.status_code == 200 and "0" * 64 not in change.content.decode()
+    assert client.get(reverse("admin:tickets_identityverification_add")).status_code == 403
+
+
+def test_explorer_links_are_seeded_and_templates_validated(db):
+    assert set(ExplorerLink.objects.values_list("chain", flat=True)) == {
+        "ethereum", "bsc", "polygon", "arbitrum", "bitcoin", "tron", "eos",
+    }  # fmt: skip
+    link = ExplorerLink(chain="ethereum", name="x", address_url="http://a/{address}", tx_url="https://a/tx")
+    with pytest.raises(ValidationError) as error:
+        link.full_clean(exclude=["chain"])
+    assert set(error.value.message_dict) == {"address_url", "tx_url"}
+
+
+def test_ticket_page_links_hash_and_addresses_to_the_explorer(client, supervisor, customer, team):
+    ticket = services.ticket_create(
+        customer=customer, subject="Stuck", body="Help", channel=Channel.PORTAL, team=team,
+        chain="ethereum", tx_hash=TX, from_address=ADDRESS, to_address=ADDRESS.lower().replace("0x5a", "0x5b"),
+    )  # fmt: skip
+    client.force_login(supervisor)
+
+    page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+
+    assert f'href="https://etherscan.io/tx/{TX}"' in page
+    assert f'href="https://etherscan.io/address/{ADDRESS}"' in page
+    assert "View on Etherscan" in page
+    assert "not a valid" not in page
+    assert "identity" in page and "not requested" in page
+
+
+def test_ticket_page_flags_an_invalid_address(client, supervisor, customer, team):
+    ticket = services.ticket_create(
+        customer=customer, subject="Stuck", body="Help", channel=Channel.PORTAL, team=team,
+        chain="ethereum", to_address="bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+    )  # fmt: skip
+    client.force_login(supervisor)
+
+    page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+
+    assert "not a valid Ethereum address" in page
+    assert "etherscan.io/address/bc1q" not in page
+
+
+def test_add_ticket_form_validates_transaction_fields(client, supervisor, customer):
+    client.force_login(supervisor)
+    data = {
+        "customer": customer.pk, "subject": "Stuck", "body": "Help", "channel": Channel.PHONE, "priority": "normal",
+        "language": "en", "chain": "ethereum", "tx_hash": TX[2:],
+        "from_address": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+    }  # fmt: skip
+
+    response = client.post(reverse("admin:tickets_ticket_add"), data)
+
+    errors = response.context["adminform"].form.errors
+    assert errors["from_address"] == ["This looks like a Bitcoin address, but the chain is Ethereum."]
+    assert errors["tx_hash"] == [f"Ethereum transaction hashes start with 0x: {TX}"]
+
+
+@pytest.mark.parametrize("model", ["identityverification", "officialcontact", "explorerlink"])
+def test_changelist_query_count_does_not_grow(client, administrator, customer, agent, django_assert_num_queries, model):
+    client.force_login(administrator)
+    url = reverse(f"admin:tickets_{model}_changelist")
+
+    def add_rows(count):
+        for i in range(count):
+            ticket = factories.TicketFactory(customer=customer)
+            IdentityVerification.objects.create(
+                ticket=ticket, requested_by=agent, channels="email", code_hash="0" * 64, expires_at=timezone.now()
+            )
+            OfficialContact.objects.create(kind="website", value=f"site{ticket.pk}.example", label=f"Site {i}")
+
+    add_rows(1)
+    client.get(url)  # warm caches (content types, session)
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    add_rows(19)
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        client.get(url)

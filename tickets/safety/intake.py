@@ -1,0 +1,201 @@
+"""Wallet safety at intake: the writes tickets.services delegates to.
+
+Every message, subject, attachment name and text attachment passes through a
+Scrubber before anything is stored, queued or logged; certain findings are
+replaced by placeholders. Afterwards `record_exposure` flags the ticket, raises
+its priority, routes it to the security team and warns the customer, and
+`refuse_secret_requests` stops agent replies that ask for a secret.
+Logs name the kinds of secret, never the text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from tickets.models import (
+    AgentProfile,
+    AuthorKind,
+    EventKind,
+    Priority,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    Tier,
+)
+from tickets.safety.detect import MNEMONIC, SecretFinding, find_secrets, redact_findings
+from tickets.safety.guard import find_secret_requests
+from tickets.text import html_to_text
+
+logger = logging.getLogger("tickets.safety")
+
+ERROR_SECRET_REQUEST = "secret_request"  # noqa: S105 - an error code, not a password
+_TEXT_ATTACHMENT_TYPES = {"text/plain", "text/csv", "application/json"}
+
+
+def kind_labels(kinds) -> str:
+    labels = {
+        "mnemonic": _("recovery phrase"),
+        "private_key": _("private key"),
+        "wif": _("private key (WIF)"),
+        "xprv": _("extended private key"),
+        "keystore": _("keystore file"),
+    }
+    return ", ".join(dict.fromkeys(labels[kind] for kind in kinds))
+
+
+@dataclass
+class Scrubber:
+    """Redacts everything one message brings in and remembers what it found (kinds and places, no text)."""
+
+    from_customer: bool
+    findings: list[tuple[str, SecretFinding]] = field(default_factory=list)
+
+    def text(self, value: str, where: str = "body") -> str:
+        found = find_secrets(value)
+        self.findings += [(where, finding) for finding in found]
+        return redact_findings(value, found)
+
+    def html(self, markup: str) -> str:
+        """Redact sanitised HTML; if a phrase is split by markup (a list of words), drop the HTML
+        and let the redacted plain-text body be shown instead."""
+        if not markup:
+            return ""
+        found = find_secrets(html_to_text(markup))
+        if not any(finding.is_certain for finding in found):
+            return markup
+        redacted = self.text(markup, "body")
+        if any(finding.is_certain for finding in find_secrets(html_to_text(redacted))):
+            return ""
+        return redacted
+
+    def upload(self, upload: UploadedFile, content_type: str) -> UploadedFile:
+        """A text attachment with secrets is replaced by its redacted copy (same name, new size)."""
+        if content_type not in _TEXT_ATTACHMENT_TYPES:
+            return upload
+        upload.seek(0)
+        content = upload.read().decode("utf-8", errors="replace")
+        upload.seek(0)
+        found = find_secrets(content)
+        self.findings += [("attachment", finding) for finding in found]
+        if not any(finding.is_certain for finding in found):
+            return upload
+        return ContentFile(redact_findings(content, found).encode("utf-8"), name=upload.name)
+
+    @property
+    def certain(self) -> list[SecretFinding]:
+        return [finding for _where, finding in self.findings if finding.is_certain]
+
+    @property
+    def suspected(self) -> list[SecretFinding]:
+        return [finding for _where, finding in self.findings if not finding.is_certain]
+
+    def places(self, certain: bool) -> str:
+        return ", ".join(dict.fromkeys(where for where, finding in self.findings if finding.is_certain == certain))
+
+
+def security_team() -> Team | None:
+    return Team.objects.filter(handles_security=True, is_active=True).order_by("id").first()
+
+
+def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> None:
+    TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor=actor, before=before[:255], after=after[:255], note=note[:255]
+    )
+
+
+def _escalate_to_security(ticket: Ticket, actor) -> list[str]:
+    """Urgent, L3, security team; an assignee outside that team is released. Returns changed fields."""
+    fields = []
+    if ticket.priority != Priority.URGENT:
+        _event(ticket, EventKind.PRIORITY, actor, before=ticket.priority, after=Priority.URGENT)
+        ticket.priority = Priority.URGENT
+        fields.append("priority")
+    if ticket.tier != Tier.L3:
+        _event(ticket, EventKind.TIER, actor, before=ticket.tier, after=Tier.L3, note=_("secret exposed"))
+        ticket.tier = Tier.L3
+        fields.append("tier")
+    team = security_team()
+    if team is not None and ticket.team_id != team.pk:
+        _event(ticket, EventKind.TEAM, actor, before=ticket.team.name if ticket.team else "", after=team.name)
+        ticket.team = team
+        fields.append("team")
+        if ticket.assignee_id and not AgentProfile.objects.filter(user_id=ticket.assignee_id, teams=team).exists():
+            _event(ticket, EventKind.ASSIGNMENT, actor, before=ticket.assignee.get_username(), note=_("security"))
+            ticket.assignee = None
+            fields.append("assignee")
+    return fields
+
+
+def _warn_customer(ticket: Ticket, message: TicketMessage, kinds: list[str], *, removed: bool) -> TicketMessage:
+    """A public system message on the ticket (the portal shows it) plus an email, in the customer's language."""
+    with translation.override(ticket.customer.language):
+        body = render_to_string(
+            "tickets/safety/secret_warning.txt",
+            {"ticket": ticket, "kinds": kind_labels(kinds), "removed": removed},
+        ).strip()
+    warning = TicketMessage.objects.create(
+        ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, via=message.via
+    )
+    transaction.on_commit(lambda: async_task("tickets.safety.tasks.send_secret_warning", warning.pk))
+    return warning
+
+
+def record_exposure(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubber, actor) -> None:
+    """After a message is stored: flag, escalate and warn for what the scrubber found.
+
+    Customer content (and what an agent records for a customer) escalates; a
+    secret in an agent's own reply or note is only removed and noted.
+    """
+    certain, suspected = scrubber.certain, scrubber.suspected
+    from_customer = scrubber.from_customer
+    if certain:
+        kinds = [finding.kind for finding in certain]
+        logger.warning("Removed %s from the %s of %s", kind_labels(kinds), scrubber.places(True), ticket.reference)
+        _event(ticket, EventKind.SECRET_EXPOSED, actor, after=kind_labels(kinds), note=scrubber.places(True))
+        if from_customer:
+            fields = _escalate_to_security(ticket, actor)
+            if not ticket.secret_exposed:
+                ticket.secret_exposed = True
+                fields.append("secret_exposed")
+            ticket.save(update_fields=[*fields, "updated_at"])
+            _warn_customer(ticket, message, kinds, removed=True)
+    if suspected:
+        kinds = [finding.kind for finding in suspected]
+        _event(ticket, EventKind.SECRET_SUSPECTED, actor, after=kind_labels(kinds), note=scrubber.places(False))
+        # A bare 64-hex string is usually a transaction hash: only a phrase-like text warrants a warning.
+        if from_customer and not certain and MNEMONIC in kinds:
+            _warn_customer(ticket, message, [MNEMONIC], removed=False)
+
+
+def refuse_secret_requests(*, ticket: Ticket, body: str, body_html: str, actor) -> None:
+    """Refuse (ValidationError) a public reply that asks for a secret; the attempt is recorded.
+
+    Called before the reply's own transaction opens, so the refusal does not
+    roll the record back (callers that wrap it in a transaction of their own
+    must catch the ValidationError, as the admin does).
+    """
+    violations = find_secret_requests(body or html_to_text(body_html))
+    if not violations:
+        return
+    secrets = ", ".join(dict.fromkeys(violation.secret for violation in violations))
+    _event(ticket, EventKind.REPLY_BLOCKED, actor, after=secrets, note=_("reply asked for a secret"))
+    logger.warning("Blocked a reply by %s on %s asking for: %s", actor, ticket.reference, secrets)
+    raise ValidationError(
+        _(
+            "This reply asks the customer for their %(secret)s. Official support never asks for a password, "
+            "private key, recovery phrase, keystore file or verification code. Rephrase it: %(sentence)s"
+        )
+        % {"secret": secrets, "sentence": violations[0].sentence[:200]},
+        code=ERROR_SECRET_REQUEST,
+    )

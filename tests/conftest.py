@@ -124,6 +124,7 @@ def customer_ticket(customer, team):
     )  # fmt: skip
 
 
+@pytest.fixture
 def security_team(db):
     """The team flagged to receive exposed-secret tickets and impersonator reports."""
     return factories.TeamFactory(name="Security desk", handles_security=True, languages=["en", "zh-hans"])

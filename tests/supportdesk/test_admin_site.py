@@ -15,7 +15,18 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from tests import factories
-from tickets.models import AgentProfile, Category, Customer, Tag, Team, Ticket, TicketEvent
+from tickets.models import (
+    AgentProfile,
+    Category,
+    Customer,
+    ExplorerLink,
+    IdentityVerification,
+    OfficialContact,
+    Tag,
+    Team,
+    Ticket,
+    TicketEvent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +65,13 @@ OBJECT_BUILDERS = {
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
+    "tickets.ExplorerLink": lambda ctx: ExplorerLink.objects.order_by("id").first(),
+    "tickets.OfficialContact": lambda ctx: OfficialContact.objects.create(
+        kind="website", value="supportdesk.example", label="Website"
+    ),
+    "tickets.IdentityVerification": lambda ctx: IdentityVerification.objects.create(
+        ticket=ctx["ticket"], requested_by=ctx["agent"], channels="email", code_hash="0" * 64, expires_at=timezone.now()
+    ),
     "feedback.SurveyTemplate": lambda ctx: SurveyTemplate.objects.get(is_default=True),
     "feedback.SurveyInvitation": lambda ctx: factories.SurveyInvitationFactory(ticket=ctx["ticket"]),
     "feedback.SurveyResponse": lambda ctx: factories.SurveyResponseFactory(
@@ -70,6 +88,7 @@ OBJECT_BUILDERS = {
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 NO_ADD = {
     "tickets.TicketEvent",
+    "tickets.IdentityVerification",
     "feedback.SurveyInvitation",
     "feedback.SurveyResponse",
     "feedback.SurveyFollowUp",

@@ -74,7 +74,7 @@ def test_the_change_page_shows_one_timeline_of_messages_and_events(agent_client,
     assert "Internal note" in content
     assert "Priority changed: Normal → High" in content
     kinds = [entry.event.kind if entry.event else "message" for entry in response.context["timeline"]]
-    assert kinds == ["message", "created", "message", "note", "priority"]
+    assert kinds == ["created", "message", "message", "note", "priority"]
     assert '<textarea name="reply_body"' in content
 
 

@@ -47,6 +47,11 @@ def _stored_text() -> str:
     return _normalise("\n".join(chunks))
 
 
+def warning_mails(outbox) -> list:
+    """The safety warning, told apart from the email channel's acknowledgement of the same ticket."""
+    return [mail for mail in outbox if "may be at risk" in mail.subject]
+
+
 def assert_nowhere_in_clear(phrase: str, mailoutbox, caplog) -> None:
     places = {
         "database": _stored_text(),
@@ -94,8 +99,8 @@ def test_phrase_sent_at_intake_is_removed_and_the_customer_warned(
     assert warning.author_kind == AuthorKind.SYSTEM and not warning.is_internal
     assert "compromised" in warning.body and "new wallet" in warning.body
     assert ticket.events.filter(kind=EventKind.SECRET_EXPOSED, after="recovery phrase").exists()
-    assert [mail.to for mail in mailoutbox] == [[customer.email]]
-    assert "new wallet" in mailoutbox[0].body
+    # The warning, besides the email channel's acknowledgement (which must not quote the phrase either).
+    assert [mail.to for mail in warning_mails(mailoutbox)] == [[customer.email]]
     assert any("Removed recovery phrase" in record.getMessage() for record in caplog.records)
     assert_nowhere_in_clear(PHRASE, mailoutbox, caplog)
 
@@ -114,7 +119,7 @@ def test_chinese_phrase_in_a_customer_reply_is_removed(
     ticket.refresh_from_db()
     assert ticket.secret_exposed and ticket.team == security_team
     assert ticket.messages.filter(body="我的助记词是[recovery phrase removed]").exists()
-    assert len(mailoutbox) == 1
+    assert len(warning_mails(mailoutbox)) == 1
     assert_nowhere_in_clear(PHRASE_ZH, mailoutbox, caplog)
 
 
@@ -164,7 +169,7 @@ def test_a_typo_phrase_is_kept_flagged_and_the_customer_warned_without_escalatio
     assert ticket.messages.filter(body=typo).exists()
     assert ticket.events.filter(kind=EventKind.SECRET_SUSPECTED).exists()
     assert ticket.messages.filter(author_kind=AuthorKind.SYSTEM, body__contains="looks like").exists()
-    assert len(mailoutbox) == 1
+    assert len(warning_mails(mailoutbox)) == 1
 
 
 def test_a_phrase_in_an_agent_note_is_removed_without_escalating(customer, agent, team, security_team, mailoutbox):

@@ -41,6 +41,11 @@ _AGENT_PERMISSIONS = (
     "tickets.view_category",
     "tickets.view_tag",
     "tickets.add_tag",
+    "tickets.view_complaint",
+    "tickets.add_complaint",
+    "tickets.change_complaint",
+    "tickets.view_remedy",
+    "tickets.add_remedy",
     "feedback.view_*",
     "knowledge.view_*",
 )
@@ -68,6 +73,9 @@ _SUPERVISOR_EXCLUDED = (
     "tickets.change_ticketmessage",
     "tickets.change_ticketevent",
     "tickets.delete_customer",
+    "tickets.delete_complaint",
+    "tickets.delete_remedy",
+    "tickets.delete_confirmationtoken",
 )
 
 

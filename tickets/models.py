@@ -447,6 +447,11 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CUSTOMER_MESSAGE = "customer_message", _("Customer message")
     CUSTOMER_MERGE = "customer_merge", _("Customer merged")
+    COMPLAINT = "complaint", _("Complaint opened")
+    COMPLAINT_STAGE = "complaint_stage", _("Complaint stage changed")
+    COMPLAINT_UPDATE = "complaint_update", _("Complaint details changed")
+    REMEDY = "remedy", _("Remedy")
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -487,3 +492,7 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
+
+
+# Complaint workflow models live in their own module but belong to this app.
+from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401

@@ -51,10 +51,18 @@ OBJECT_BUILDERS = {
     "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
     "tickets.Tag": lambda ctx: Tag.objects.create(name="phishing"),
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
+    "tickets.Complaint": lambda ctx: factories.complaint(ticket=ctx["ticket"], actor=ctx["agent"]),
+    "tickets.Remedy": lambda ctx: factories.complaint(
+        ticket=factories.ticket(customer=ctx["customer"], team=ctx["ticket"].team),
+        actor=ctx["agent"],
+        stage="resolution_proposed",
+    ).remedies.get(),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).
-NO_ADD = {"tickets.TicketEvent", "django_q.Success", "django_q.Failure", "django_q.OrmQ"}
+# Complaints start from a ticket or the portal; remedies from a complaint.
+NO_ADD = {"tickets.TicketEvent", "django_q.Success", "django_q.Failure", "django_q.OrmQ", "tickets.Complaint",
+          "tickets.Remedy"}  # fmt: skip
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 

@@ -191,6 +191,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         """Evidence and remedies are written by the services in save_model."""
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The read-only remedy inline is never saved, so it has nothing to report.
+        return super().construct_change_message(request, form, [], add)
+
     # Actions ---------------------------------------------------------------
 
     def _each(self, request, queryset, operation, done_message: str) -> None:

@@ -11,6 +11,7 @@ import csv
 from datetime import date
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -105,6 +106,14 @@ class ComplaintAdmin(admin.ModelAdmin):
                                      ("customer_resolved", "customer_comment"), "closed_at"]}),
     ]  # fmt: skip
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Teams are configured on their own pages, not from inside a complaint.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        return field
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         granted = Remedy.objects.granted().exclude(amount__isnull=True).order_by("asset", "id")
         return (
@@ -155,7 +164,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             return format_html('<strong class="sd-overdue">{} {}</strong>', _("overdue"), obj.stage_due_at.date())
         return str(timezone.localtime(obj.stage_due_at).date())
 
-    @admin.display(description=_("remedies"))
+    @admin.display(description=_("remedies granted"))
     def remedy_total(self, obj: Complaint) -> str:
         totals: dict[str, object] = {}
         for remedy in obj.granted_remedies:

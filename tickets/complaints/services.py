@@ -263,6 +263,16 @@ def _validate_changes(complaint: Complaint, changes: dict) -> dict:
     return changes
 
 
+def _shown(complaint: Complaint, name: str, value) -> str:
+    """A changed value as the timeline shows it: the choice label, yes/no, or the related object."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    choices = dict(Complaint._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value))
+
+
 @transaction.atomic
 def complaint_update(
     *,
@@ -316,8 +326,8 @@ def complaint_update(
                 complaint.ticket_id,
                 EventKind.COMPLAINT_UPDATE,
                 actor,
-                before="" if old is None else str(old),
-                after="" if changes[name] is None else str(changes[name]),
+                before=_shown(complaint, name, old),
+                after=_shown(complaint, name, changes[name]),
                 note=str(label),
             )
     for name in ("evidence_messages", "evidence_attachments"):

@@ -42,6 +42,11 @@ _AGENT_PERMISSIONS = (
     "tickets.view_category",
     "tickets.view_tag",
     "tickets.add_tag",
+    "tickets.view_complaint",
+    "tickets.add_complaint",
+    "tickets.change_complaint",
+    "tickets.view_remedy",
+    "tickets.add_remedy",
     "tickets.view_explorerlink",
     "tickets.view_officialcontact",
     "tickets.view_identityverification",
@@ -77,6 +82,9 @@ _SUPERVISOR_EXCLUDED = (
     "tickets.change_ticketmessage",
     "tickets.change_ticketevent",
     "tickets.delete_customer",
+    "tickets.delete_complaint",
+    "tickets.delete_remedy",
+    "tickets.delete_confirmationtoken",
 )
 
 

@@ -208,3 +208,27 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     body = "Please add dark mode."
     category = "product_feature"
     channel = Channel.PORTAL
+
+
+# Complaints through the services ------------------------------------------
+
+RESOLUTION_TEXT = "The network fee was set by the chain; we refund the service fee we charged on top."
+
+
+def complaint(*, ticket, actor, stage: str = "intake", remedy_kind: str = "explanation", amount=None, asset: str = ""):
+    """A complaint opened by `actor` on `ticket` and walked forward (intake → investigation → resolution
+    proposed → awaiting confirmation) to `stage`, with one remedy and a resolution text on the way."""
+    from tickets.complaints import services as complaint_services
+    from tickets.complaints.models import ComplaintSubject, Stage
+
+    opened = complaint_services.complaint_open(ticket=ticket, subject=ComplaintSubject.FEES, actor=actor)
+    path = [Stage.INVESTIGATION, Stage.RESOLUTION_PROPOSED, Stage.AWAITING_CONFIRMATION]
+    for target in path[: path.index(stage) + 1] if stage in path else []:
+        if target == Stage.RESOLUTION_PROPOSED:
+            complaint_services.remedy_propose(
+                complaint=opened, kind=remedy_kind, actor=actor, amount=amount, asset=asset, description="Sorry."
+            )
+        if target == Stage.AWAITING_CONFIRMATION:
+            complaint_services.complaint_update(complaint=opened, actor=actor, resolution_summary=RESOLUTION_TEXT)
+        opened = complaint_services.complaint_change_stage(complaint=opened, stage=target, actor=actor)
+    return opened

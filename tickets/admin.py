@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tickets import admin_forms, selectors, services
+from tickets.complaints.admin import turn_into_complaint
+from tickets.complaints.selectors import complaint_panel
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
@@ -116,6 +118,7 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
     actions = [
         "assign_to_me", "assign_to", "change_status", "change_priority", "change_tier", "merge_tickets",
         "request_identity_verification",
+        turn_into_complaint,
     ]  # fmt: skip
     change_form_template = "admin/tickets/ticket/change_form.html"
     readonly_fields = [
@@ -282,6 +285,7 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["timeline"] = selectors.ticket_timeline(ticket=obj, include_internal=True)
+            context["complaint_panel"] = complaint_panel(ticket=obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Bulk actions ----------------------------------------------------------

@@ -473,6 +473,11 @@ class EventKind(models.TextChoices):
     REPLY_BLOCKED = "reply_blocked", _("Reply blocked")
     VERIFICATION = "verification", _("Identity verification")
     CUSTOMER_WARNED = "customer_warned", _("Customer warned")
+    COMPLAINT = "complaint", _("Complaint opened")
+    COMPLAINT_STAGE = "complaint_stage", _("Complaint stage changed")
+    COMPLAINT_UPDATE = "complaint_update", _("Complaint details changed")
+    REMEDY = "remedy", _("Remedy")
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -551,3 +556,6 @@ from tickets.email import models as email_models  # noqa: E402, F401
 
 # Wallet-safety models live in their own module; importing them here registers them with the app.
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401
+
+# Complaint workflow models live in their own module but belong to this app.
+from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401

@@ -278,3 +278,28 @@ SAFETY_VERIFICATION_REQUESTS_PER_HOUR = 3
 SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.safety.sms.LogSmsBackend")
 # Impersonator reports and contact checks accepted per client IP and hour on /portal/verify/.
 SAFETY_REPORTS_PER_HOUR = env.int("SAFETY_REPORTS_PER_HOUR", default=5)
+# COMPLAINTS (issue 7)
+# Hours each working stage may take before the complaint shows as overdue; the
+# awaiting-confirmation stage is bounded by the follow-up window below instead.
+COMPLAINT_STAGE_DUE_HOURS = {
+    "intake": env.int("COMPLAINT_INTAKE_HOURS", default=24),
+    "investigation": env.int("COMPLAINT_INVESTIGATION_HOURS", default=72),
+    "resolution_proposed": env.int("COMPLAINT_RESOLUTION_HOURS", default=48),
+    "reopened": env.int("COMPLAINT_REOPENED_HOURS", default=24),
+}
+# Four-eyes: a money remedy whose amount is ABOVE the threshold of its asset needs
+# approval (tickets.approve_remedy) by someone other than the proposer. Assets not
+# listed use the default; "0" means every amount needs approval.
+COMPLAINT_REMEDY_APPROVAL_THRESHOLDS = {
+    "USD": "100",
+    "USDT": "100",
+    "USDC": "100",
+    "ETH": "0.05",
+    "BTC": "0.002",
+    "TRX": "1000",
+}
+COMPLAINT_REMEDY_DEFAULT_THRESHOLD = env("COMPLAINT_REMEDY_DEFAULT_THRESHOLD", default="0")
+# Follow-up after the resolution is communicated: a reminder after N days, and the
+# complaint closes as unconfirmed after M days (the confirmation link expires then too).
+COMPLAINT_REMINDER_AFTER_DAYS = env.int("COMPLAINT_REMINDER_AFTER_DAYS", default=3)
+COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS = env.int("COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS", default=7)

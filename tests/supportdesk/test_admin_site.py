@@ -83,10 +83,19 @@ OBJECT_BUILDERS = {
         team=ctx["ticket"].team,
     ),
     "feedback.Suggestion": lambda ctx: factories.SuggestionFactory(),
+    "tickets.Complaint": lambda ctx: factories.complaint(ticket=ctx["ticket"], actor=ctx["agent"]),
+    "tickets.Remedy": lambda ctx: factories.complaint(
+        ticket=factories.ticket(customer=ctx["customer"], team=ctx["ticket"].team),
+        actor=ctx["agent"],
+        stage="resolution_proposed",
+    ).remedies.get(),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).
+# Complaints start from a ticket or the portal; remedies from a complaint.
 NO_ADD = {
+    "tickets.Complaint",
+    "tickets.Remedy",
     "tickets.TicketEvent",
     "tickets.IdentityVerification",
     "feedback.SurveyInvitation",

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from tickets.complaints.models import ComplaintSubject, RemedyStatus, Stage
 from tickets.models import Channel, EventKind, Priority, Status, Tier
 from tickets.text import sanitise_html
 
@@ -11,6 +12,9 @@ _EVENT_VALUE_LABELS = {
     EventKind.PRIORITY: Priority,
     EventKind.TIER: Tier,
     EventKind.CREATED: Channel,
+    EventKind.COMPLAINT: ComplaintSubject,
+    EventKind.COMPLAINT_STAGE: Stage,
+    EventKind.REMEDY: RemedyStatus,
 }
 
 

@@ -552,10 +552,9 @@ class ContactRequest(models.Model):
 
 # The email channel's models (InboundEmail, OutboundEmail) live in their own module to keep
 # this one readable; importing it here registers them with the tickets app.
+# Complaint workflow models live in their own module but belong to this app.
+from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401
 from tickets.email import models as email_models  # noqa: E402, F401
 
 # Wallet-safety models live in their own module; importing them here registers them with the app.
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401
-
-# Complaint workflow models live in their own module but belong to this app.
-from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401

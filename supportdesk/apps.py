@@ -12,3 +12,7 @@ class SupportDeskAdminConfig(AdminConfig):
 class SupportdeskConfig(AppConfig):
     name = "supportdesk"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        # Registers the OpenAPI descriptions of our authentication classes.
+        from supportdesk import api_schema  # noqa: F401

@@ -10,5 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("supportdesk.api_urls")),
     path("", include("tickets.urls")),
 ]
+
+handler404 = "supportdesk.views.not_found"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
-from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
+from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Tag, Team, Ticket, TicketMessage, Tier
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -134,3 +134,10 @@ def error_codes(error: ValidationError) -> set[str]:
     if hasattr(error, "error_dict"):
         return {item.code for items in error.error_dict.values() for item in items}
     return {item.code for item in error.error_list}
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag-{n}")

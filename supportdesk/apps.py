@@ -15,6 +15,9 @@ class SupportdeskConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        # Registers the OpenAPI descriptions of our authentication classes.
+        from supportdesk import api_schema  # noqa: F401
+
         # Like Django's own create_permissions, role groups are (re)synced after every migrate:
         # a data migration can only grant the permissions that exist when it runs, and each
         # app's permissions appear at a different point of a fresh migrate.

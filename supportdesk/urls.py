@@ -10,9 +10,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("supportdesk.api_urls")),
     path("portal/complaints/", include("tickets.complaints.urls")),
     path("portal/", include("tickets.portal.urls")),
     path("", include("tickets.urls")),
     path("portal/", include("tickets.safety.urls")),
     path("", include("feedback.urls")),
 ]
+
+handler404 = "supportdesk.views.not_found"

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -192,10 +195,38 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# DJANGO REST FRAMEWORK
+# DJANGO REST FRAMEWORK (API under /api/v1/, schema at /api/schema/, docs at /api/docs/)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes a bad token a 401, not a 403.
+        "supportdesk.api_auth.StaffTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "supportdesk.api_auth.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["supportdesk.api_auth.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "supportdesk.api_errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SupportDesk API",
+    "DESCRIPTION": (
+        "Tickets, messages, attachments and customers for the wallet app and staff integrations. "
+        "Authentication: session (portal JavaScript, with CSRF), `Authorization: Bearer sdt_...` staff tokens "
+        "(read or write scope), or `X-App-Key` + `X-Customer-Token` (HS256 JWT from the wallet backend) "
+        'for in-app feedback. Errors: {"error": {"status", "code", "message", "fields"}}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # SECURITY

@@ -13,7 +13,7 @@ from feedback.models import SurveyTemplate
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
-from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
+from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Tag, Team, Ticket, TicketMessage, Tier
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -232,3 +232,10 @@ def complaint(*, ticket, actor, stage: str = "intake", remedy_kind: str = "expla
             complaint_services.complaint_update(complaint=opened, actor=actor, resolution_summary=RESOLUTION_TEXT)
         opened = complaint_services.complaint_change_stage(complaint=opened, stage=target, actor=actor)
     return opened
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"tag-{n}")

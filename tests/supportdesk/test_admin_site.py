@@ -14,6 +14,7 @@ from django_q.models import Failure, OrmQ, Schedule, Success
 from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
+from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
     AgentProfile,
@@ -83,6 +84,8 @@ OBJECT_BUILDERS = {
         team=ctx["ticket"].team,
     ),
     "feedback.Suggestion": lambda ctx: factories.SuggestionFactory(),
+    "supportdesk.ApiToken": lambda ctx: api_token_create(user=ctx["agent"], name="CI")[0],
+    "supportdesk.AppKey": lambda ctx: app_key_create(name="Wallet app")[0],
     "tickets.Complaint": lambda ctx: factories.complaint(ticket=ctx["ticket"], actor=ctx["agent"]),
     "tickets.Remedy": lambda ctx: factories.complaint(
         ticket=factories.ticket(customer=ctx["customer"], team=ctx["ticket"].team),

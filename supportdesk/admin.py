@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from knowledge.admin_macros import TicketReplyToolsMixin
 from supportdesk.models import User
+from tickets.admin import TicketAdmin
+from tickets.models import Ticket
 
 
 @admin.register(User)
@@ -21,3 +24,13 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
+
+
+# The ticket change page gets the knowledge app's reply tools (macros, article links).
+# Wired here because tickets imports none of our other apps.
+admin.site.unregister(Ticket)
+
+
+@admin.register(Ticket)
+class WorkspaceTicketAdmin(TicketReplyToolsMixin, TicketAdmin):
+    pass

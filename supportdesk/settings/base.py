@@ -213,3 +213,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# KNOWLEDGE BASE, MACROS AND FAQ BOT (issue 9)
+# Video tutorials embed players only from these hosts (https), in a sandboxed iframe.
+KNOWLEDGE_VIDEO_HOSTS = env.list(
+    "KNOWLEDGE_VIDEO_HOSTS",
+    default=["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com", "player.bilibili.com"],
+)
+# The bot answers when at least this share of the question's words is found in the best article.
+KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
+# What the bot promises after a hand-off (email/portal replies are answered within a day).
+KNOWLEDGE_HANDOFF_REPLY_HOURS = env.int("KNOWLEDGE_HANDOFF_REPLY_HOURS", default=24)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from knowledge import selectors, services
+from knowledge.admin_inlines import save_inline_formset
 from knowledge.admin_macros import MacroAdmin  # noqa: F401 - registers the macro admin
 from knowledge.models import (
     FALLBACK_LANGUAGE,
@@ -70,15 +71,32 @@ class ArticleTranslationForm(forms.ModelForm):
         }
 
 
+class ArticleTranslationFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        published = self.instance.pk is not None and self.instance.status == ArticleStatus.PUBLISHED
+        for form in self.deleted_forms:
+            if published and form.instance.pk is not None and form.instance.language == FALLBACK_LANGUAGE:
+                raise ValidationError(_("The English translation of a published article cannot be deleted."))
+
+
 class ArticleTranslationInline(admin.StackedInline):
     model = ArticleTranslation
     form = ArticleTranslationForm
+    formset = ArticleTranslationFormSet
     extra = 0
     min_num = 1
     fields = ["language", "title", "summary", "body", "transcript"]
 
 
 class ArticleAdminForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label=Article._meta.get_field("video_url").verbose_name,
+        help_text=Article._meta.get_field("video_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = Article
         fields = ["slug", "kind", "category", "tags", "video_url", "pinned_until"]
@@ -123,11 +141,6 @@ class ArticleAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["submit_for_review", "publish", "archive", "back_to_draft"]
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "video_url":
-            kwargs["assume_scheme"] = "https"
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         english = ArticleTranslation.objects.filter(article=OuterRef("pk"), language=FALLBACK_LANGUAGE)
         languages = (
@@ -170,17 +183,12 @@ class ArticleAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change) -> None:
-        for inline_form in formset.forms:
-            if not inline_form.has_changed() and inline_form.instance.pk is None:
-                continue
-            if formset.can_delete and formset._should_delete_form(inline_form):
-                if inline_form.instance.pk is not None:
-                    services.article_translation_delete(translation=inline_form.instance, actor=request.user)
-                continue
-            if inline_form.has_changed():
-                translation = inline_form.save(commit=False)
-                translation.article = form.instance
-                services.article_translation_save(translation=translation, actor=request.user)
+        save_inline_formset(
+            formset,
+            parent=form.instance,
+            save=lambda translation: services.article_translation_save(translation=translation, actor=request.user),
+            delete=lambda translation: services.article_translation_delete(translation=translation, actor=request.user),
+        )
 
     # Workflow actions -------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from knowledge import selectors, services
+from knowledge.admin_inlines import save_inline_formset
 from knowledge.models import Macro, MacroVariant
 from tickets.selectors import ticket_for_user
 
@@ -73,15 +74,14 @@ class MacroAdmin(admin.ModelAdmin):
         services.macro_save(macro=obj, actor=request.user, tags=form.cleaned_data.get("add_tags"))
 
     def save_related(self, request, form, formsets, change) -> None:
+        # Tags were set by macro_save; each language variant is validated and saved by its service.
         for formset in formsets:
-            for inline_form in formset.forms:
-                if formset.can_delete and formset._should_delete_form(inline_form):
-                    if inline_form.instance.pk is not None:
-                        services.macro_variant_delete(variant=inline_form.instance, actor=request.user)
-                elif inline_form.has_changed():
-                    variant = inline_form.save(commit=False)
-                    variant.macro = form.instance
-                    services.macro_variant_save(variant=variant, actor=request.user)
+            save_inline_formset(
+                formset,
+                parent=form.instance,
+                save=lambda variant: services.macro_variant_save(variant=variant, actor=request.user),
+                delete=lambda variant: services.macro_variant_delete(variant=variant, actor=request.user),
+            )
 
     def get_urls(self):
         return [

@@ -22,9 +22,7 @@ from knowledge.text import is_han
 
 
 def matching_translations(queryset: QuerySet[ArticleTranslation], terms: list[str]) -> QuerySet[ArticleTranslation]:
-    """`queryset` narrowed to translations matching any term, annotated with `rank` (higher is better)."""
-    if not terms:
-        return queryset.none()
+    """`queryset` narrowed to translations matching any of (at least one) terms, annotated with `rank`."""
     if connection.vendor == "postgresql":
         return _postgresql(queryset, terms)
     return _like(queryset, terms)

@@ -86,6 +86,8 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     product term still finds something); the reader's language wins a tie.
     """
     terms = query_terms(query)
+    if not terms:
+        return []
     hits = matching_translations(
         ArticleTranslation.objects.filter(language__in=_languages(language), article__in=Article.objects.published()),
         terms,

@@ -52,3 +52,9 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+@pytest.fixture
+def editor(db):
+    """Writes and publishes help-centre articles (a supervisor holds knowledge.*)."""
+    return factories.supervisor(username="editor")

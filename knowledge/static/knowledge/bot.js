@@ -31,9 +31,11 @@
     item.className = "kb-msg kb-msg-" + role;
     item.textContent = message;
     list.appendChild(item);
-    list.scrollTop = list.scrollHeight;
+    scrollToEnd();
     return item;
   }
+
+  function scrollToEnd() { list.scrollTop = list.scrollHeight; }
 
   function offerHandoff(offered) { handoffForm.classList.toggle("kb-offer", offered); }
 
@@ -55,6 +57,8 @@
     });
     item.appendChild(box);
   }
+
+  scrollToEnd();
 
   askForm.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -84,6 +88,7 @@
         item.appendChild(more);
       }
       offerHandoff(data.offer_handoff);
+      scrollToEnd();
     }).catch(function () { addMessage("bot", text.textError); });
   });
 
@@ -93,6 +98,7 @@
       if (result.status === 403 && result.data.login_url) {
         var item = addMessage("bot", result.data.error + " ");
         item.appendChild(link(result.data.login_url, text.textSignin));
+        scrollToEnd();
         return;
       }
       if (!result.ok) { addMessage("bot", result.data.error || text.textError); return; }

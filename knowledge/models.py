@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -159,12 +159,12 @@ class Article(models.Model):
 
 
 def translation_search_vector() -> SearchVector:
-    """The weighted document searched on PostgreSQL: title (A) over body and transcript (B).
+    """The weighted document searched on PostgreSQL: title (A) over summary, body and transcript (B).
 
-    The GIN index below is built on exactly this expression, so queries must use
-    this function rather than spelling the vector again (same SQL → index used).
+    knowledge.search stores it in ArticleTranslation.search_vector (PostgreSQL
+    only), so ranking reads the stored vector instead of parsing every body again.
     The search_* columns hold the text with Chinese runs expanded to character
-    bigrams (knowledge.search.searchable_text), which the parser indexes as words.
+    bigrams (knowledge.text.searchable_text), which the parser indexes as words.
     """
     return SearchVector("search_title", weight="A", config="english") + SearchVector(
         "search_body", weight="B", config="english"
@@ -183,6 +183,8 @@ class ArticleTranslation(models.Model):
     body_html = models.TextField(_("rendered body"), blank=True, editable=False)
     search_title = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
+    # Filled on PostgreSQL by knowledge.search.refresh_search_vectors; always NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -191,9 +193,9 @@ class ArticleTranslation(models.Model):
         verbose_name_plural = _("translations")
         constraints = [models.UniqueConstraint(fields=["article", "language"], name="unique_article_language")]
         indexes = [
-            # knowledge.search on PostgreSQL: `translation_search_vector() @@ query`, ranked with ts_rank.
-            # Created on PostgreSQL only (migration 0002 wraps it), SQLite searches with LIKE.
-            GinIndex(translation_search_vector(), name="translation_search_gin"),
+            # knowledge.search on PostgreSQL: `search_vector @@ query`, ranked with ts_rank.
+            # Created on PostgreSQL only (migration 0002); SQLite searches with LIKE.
+            GinIndex(fields=["search_vector"], name="translation_search_gin"),
         ]
 
     def __str__(self) -> str:

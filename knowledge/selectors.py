@@ -82,24 +82,32 @@ def pinned_notices(language: str, *, limit: int = 5) -> list[ArticleCard]:
 def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCard]:
     """Published articles matching `query`, best first, one card per article.
 
-    Searches the reader's translations and the English ones (so an English
-    product term still finds something); the reader's language wins a tie.
+    Articles containing every word come first; only when there are fewer than
+    `limit` of them are articles containing some of the words added (ranking a
+    large any-word match set is the expensive part on PostgreSQL). Searches the
+    reader's translations and the English ones (an English product term still
+    finds something); the reader's language wins a tie.
     """
     terms = query_terms(query)
     if not terms:
         return []
-    hits = matching_translations(
-        ArticleTranslation.objects.filter(language__in=_languages(language), article__in=Article.objects.published()),
-        terms,
+    candidates = ArticleTranslation.objects.filter(
+        language__in=_languages(language), article__in=Article.objects.published()
     )
-    ranked = hits.values_list("article_id", "language", "rank").order_by("-rank", "article_id")[: limit * 2]
-    best: dict[int, float] = {}
-    for article_id, translation_language, rank in ranked:
-        score = rank + (0.001 if translation_language == language else 0.0)
-        best[article_id] = max(score, best.get(article_id, 0.0))
-    order = sorted(best, key=lambda article_id: -best[article_id])[:limit]
+    best: dict[int, tuple[int, float]] = {}
+    for tier, require_all in enumerate((True, False) if len(terms) > 1 else (False,)):
+        hits = matching_translations(candidates, terms, require_all=require_all)
+        ranked = hits.values_list("article_id", "language", "rank").order_by("-rank", "article_id")[: limit * 2]
+        for article_id, translation_language, rank in ranked:
+            score = (-tier, rank + (0.001 if translation_language == language else 0.0))
+            best[article_id] = max(score, best.get(article_id, score))
+        if len(best) >= limit:
+            break
+    order = sorted(best, key=lambda article_id: best[article_id], reverse=True)[:limit]
     articles = {article.pk: article for article in _with_translations(Article.objects.filter(pk__in=order), language)}
-    cards = (_card(articles[article_id], language, best[article_id]) for article_id in order if article_id in articles)
+    cards = (
+        _card(articles[article_id], language, best[article_id][1]) for article_id in order if article_id in articles
+    )
     return [card for card in cards if card is not None]
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
@@ -461,6 +462,7 @@ class Migration(migrations.Migration):
                 ("body_html", models.TextField(blank=True, editable=False, verbose_name="rendered body")),
                 ("search_title", models.TextField(blank=True, editable=False)),
                 ("search_body", models.TextField(blank=True, editable=False)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
                 (
                     "article",

@@ -21,6 +21,7 @@ from knowledge.models import (
     ArticleVote,
     DeflectionEvent,
 )
+from knowledge.search import refresh_search_vectors
 from knowledge.text import render_markdown, searchable_text, video_embed_url
 from tickets.models import Tag
 
@@ -109,6 +110,7 @@ def article_translation_save(*, translation: ArticleTranslation, actor) -> Artic
     translation.search_title = searchable_text(translation.title)
     translation.search_body = searchable_text(translation.summary, translation.body, translation.transcript)
     translation.save()
+    refresh_search_vectors(ArticleTranslation.objects.filter(pk=translation.pk))
     Article.objects.filter(pk=translation.article_id).update(updated_at=timezone.now())
     return translation
 

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from knowledge.demo import seed_knowledge
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR, sync_role_groups
 from tickets import services
 from tickets.models import AgentProfile, Category, Channel, Customer, OfficialContact, Status, Team, Tier
@@ -120,6 +121,7 @@ def seed_demo() -> list[DemoLogin]:
             customer = _customer(email, name, language)
             if not customer.tickets.exists():
                 _conversations(customer, CONVERSATIONS[email], staff)
+        seed_knowledge(author=staff["supervisor"], reviewer=staff["admin"])
     logins = [DemoLogin(username, DEMO_PASSWORD, role, "/admin/") for username, _n, role, _t, _teams in STAFF]
     logins += [DemoLogin(email, DEMO_PASSWORD, "Customer", "/portal/") for email, _n, _l in CUSTOMERS]
     return logins

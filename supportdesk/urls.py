@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("supportdesk.api_urls")),
     path("portal/complaints/", include("tickets.complaints.urls")),
     path("portal/", include("tickets.portal.urls")),
+    path("portal/help/", include("knowledge.urls")),
     path("", include("tickets.urls")),
     path("portal/", include("tickets.safety.urls")),
     path("", include("feedback.urls")),

@@ -128,3 +128,9 @@ def customer_ticket(customer, team):
 def security_team(db):
     """The team flagged to receive exposed-secret tickets and impersonator reports."""
     return factories.TeamFactory(name="Security desk", handles_security=True, languages=["en", "zh-hans"])
+
+
+@pytest.fixture
+def editor(db):
+    """Writes and publishes help-centre articles (a supervisor holds knowledge.*)."""
+    return factories.supervisor(username="editor")

@@ -10,6 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from feedback.models import SurveyTemplate
+from knowledge import services as knowledge_services
+from knowledge.models import (
+    Article,
+    ArticleKind,
+    ArticleStatus,
+    ArticleTranslation,
+    HelpCategory,
+    Macro,
+    MacroVariant,
+)
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
@@ -239,3 +249,54 @@ class TagFactory(factory.django.DjangoModelFactory):
         model = Tag
 
     name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class HelpCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpCategory
+
+    name = factory.Sequence(lambda n: f"Help topic {n}")
+    slug = factory.Sequence(lambda n: f"help-topic-{n}")
+
+
+def kb_article(
+    *,
+    author,
+    translations: dict[str, tuple[str, str]],
+    status: str = ArticleStatus.PUBLISHED,
+    category: HelpCategory | None = None,
+    slug: str | None = None,
+    kind: str = ArticleKind.FAQ,
+    **fields,
+) -> Article:
+    """An article built through the services: {language: (title, markdown body)}, moved to `status`."""
+    article = knowledge_services.article_save(
+        article=Article(
+            slug=slug or f"article-{Article.objects.count() + 1}",
+            kind=kind,
+            category=category or HelpCategoryFactory(),
+            **fields,
+        ),
+        actor=author,
+    )
+    for language, (title, body) in translations.items():
+        knowledge_services.article_translation_save(
+            translation=ArticleTranslation(article=article, language=language, title=title, body=body), actor=author
+        )
+    if status != ArticleStatus.DRAFT:
+        knowledge_services.article_change_status(article=article, status=ArticleStatus.IN_REVIEW, actor=author)
+    if status in (ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED):
+        knowledge_services.article_change_status(article=article, status=ArticleStatus.PUBLISHED, actor=author)
+    if status == ArticleStatus.ARCHIVED:
+        knowledge_services.article_change_status(article=article, status=ArticleStatus.ARCHIVED, actor=author)
+    article.refresh_from_db()
+    return article
+
+
+def kb_macro(*, title: str = "Macro", bodies: dict[str, str] | None = None, tags=(), **fields) -> Macro:
+    macro = knowledge_services.macro_save(macro=Macro(title=title, **fields), actor=None, tags=list(tags))
+    for language, body in (bodies or {"en": "Hello {{ customer.name }}"}).items():
+        knowledge_services.macro_variant_save(
+            variant=MacroVariant(macro=macro, language=language, body=body), actor=None
+        )
+    return macro

@@ -334,3 +334,13 @@ COMPLAINT_REMEDY_DEFAULT_THRESHOLD = env("COMPLAINT_REMEDY_DEFAULT_THRESHOLD", d
 # complaint closes as unconfirmed after M days (the confirmation link expires then too).
 COMPLAINT_REMINDER_AFTER_DAYS = env.int("COMPLAINT_REMINDER_AFTER_DAYS", default=3)
 COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS = env.int("COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS", default=7)
+# KNOWLEDGE BASE, MACROS AND FAQ BOT (issue 9)
+# Video tutorials embed players only from these hosts (https), in a sandboxed iframe.
+KNOWLEDGE_VIDEO_HOSTS = env.list(
+    "KNOWLEDGE_VIDEO_HOSTS",
+    default=["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com", "player.bilibili.com"],
+)
+# The bot answers when at least this share of the question's words is found in the best article.
+KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
+# What the bot promises after a hand-off (email/portal replies are answered within a day).
+KNOWLEDGE_HANDOFF_REPLY_HOURS = env.int("KNOWLEDGE_HANDOFF_REPLY_HOURS", default=24)

@@ -1,0 +1,156 @@
+"""Macros in the back office: the macro admin, the "apply macro" page and the ticket page's reply tools.
+
+tickets must not import knowledge, so the ticket change page learns about
+macros from outside: TicketReplyToolsMixin (applied to TicketAdmin by
+supportdesk/admin.py, which wires the apps together) renders the reply-tools
+panel into the `reply_tools` block of the ticket change form. Applying a macro
+happens on MacroAdmin's own page, /admin/knowledge/macro/apply/<ticket id>/,
+which calls knowledge.services.macro_apply → tickets.services.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from knowledge import selectors, services
+from knowledge.admin_inlines import save_inline_formset
+from knowledge.models import Macro, MacroVariant
+from tickets.selectors import ticket_for_user
+
+REPLY_TOOLS_MACROS = 20
+
+
+class MacroVariantForm(forms.ModelForm):
+    class Meta:
+        model = MacroVariant
+        fields = ["language", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6, "cols": 90})}
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        services.validate_macro_body(body)
+        return body
+
+
+class MacroVariantInline(admin.StackedInline):
+    model = MacroVariant
+    form = MacroVariantForm
+    extra = 0
+    min_num = 1
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "owner", "set_status", "set_priority", "set_category", "usage_count",
+                    "last_used_at", "is_active"]  # fmt: skip
+    list_select_related = ["team", "owner", "set_category"]
+    list_filter = ["is_active", "team", "set_status"]
+    search_fields = ["title", "variants__body"]
+    autocomplete_fields = ["team", "owner", "set_category", "add_tags"]
+    readonly_fields = ["usage_count", "last_used_at"]
+    inlines = [MacroVariantInline]
+    fieldsets = [
+        (None, {"fields": ["title", ("team", "owner"), "is_active"]}),
+        (_("Actions when applied"), {"fields": [("set_status", "set_priority"), "set_category", "add_tags"]}),
+        (_("Usage"), {"fields": [("usage_count", "last_used_at")]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        macros = super().get_queryset(request)
+        if request.user.is_superuser:
+            return macros
+        # Someone else's personal macro is theirs alone.
+        return macros.filter(Q(owner__isnull=True) | Q(owner=request.user))
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.macro_save(macro=obj, actor=request.user, tags=form.cleaned_data.get("add_tags"))
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # Tags were set by macro_save; each language variant is validated and saved by its service.
+        for formset in formsets:
+            save_inline_formset(
+                formset,
+                parent=form.instance,
+                save=lambda variant: services.macro_variant_save(variant=variant, actor=request.user),
+                delete=lambda variant: services.macro_variant_delete(variant=variant, actor=request.user),
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "apply/<int:ticket_id>/",
+                self.admin_site.admin_view(self.apply_view),
+                name="knowledge_macro_apply",
+            ),
+            *super().get_urls(),
+        ]
+
+    def apply_view(self, request: HttpRequest, ticket_id: int) -> HttpResponse:
+        """Pick a macro, see its text rendered for this ticket, edit it, send it (its actions run too)."""
+        ticket = ticket_for_user(user=request.user, pk=ticket_id)
+        if not request.user.has_perm("tickets.change_ticket"):
+            raise PermissionDenied
+        query = request.GET.get("q", "")
+        macro_id = request.POST.get("macro") or request.GET.get("macro")
+        macro = selectors.macro_for_user(user=request.user, pk=macro_id) if macro_id else None
+        form = None
+        if macro is not None:
+            if request.method == "POST":
+                form = MacroApplyForm(request.POST)
+                if form.is_valid():
+                    try:
+                        services.macro_apply(
+                            macro=macro,
+                            ticket=ticket,
+                            body=form.cleaned_data["body"],
+                            actor=request.user,
+                            internal=form.cleaned_data["internal"],
+                        )
+                    except (ValidationError, PermissionDenied) as error:
+                        form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+                    else:
+                        self.message_user(
+                            request, _("Macro “%(title)s” applied.") % {"title": macro.title}, messages.SUCCESS
+                        )
+                        return redirect("admin:tickets_ticket_change", ticket.pk)
+            else:
+                form = MacroApplyForm(
+                    initial={"body": services.macro_render(macro=macro, ticket=ticket, agent=request.user)}
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reply to %(reference)s with a macro") % {"reference": ticket.reference},
+            "opts": self.model._meta,
+            "ticket": ticket,
+            "macros": selectors.macros_for(user=request.user, query=query),
+            "query": query,
+            "macro": macro,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/knowledge/macro/apply.html", context)
+
+
+class MacroApplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "id": "id_reply_body"})
+    )
+    internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
+
+
+class TicketReplyToolsMixin:
+    """Adds "reply with a macro" and "insert article link" to the ticket change page."""
+
+    change_form_template = "admin/knowledge/ticket_change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["kb_macros"] = selectors.macros_for(user=request.user, limit=REPLY_TOOLS_MACROS)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

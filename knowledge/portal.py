@@ -1,0 +1,225 @@
+"""Portal pages of the help centre and the FAQ bot (thin: selectors read, services write).
+
+Anonymous visitors may read, vote (one vote per session) and chat with the
+bot; handing a conversation to a person needs a signed-in customer.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from knowledge import selectors, services
+from knowledge.models import BotMessage, BotRole
+from knowledge.selectors import ArticleCard
+from knowledge.text import video_embed_url
+
+BOT_SESSION_KEY = "knowledge_bot_conversation"
+SUGGEST_MIN_LENGTH = 2
+ARTICLES_PER_PAGE = 20
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _session_key(request: HttpRequest) -> str:
+    """The session key, creating the session for an anonymous visitor who votes."""
+    if request.session.session_key is None:
+        request.session.save()
+    return request.session.session_key
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_GET
+def help_home(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    return render(
+        request,
+        "knowledge/portal/home.html",
+        {
+            "categories": selectors.help_categories(language),
+            "notices": selectors.pinned_notices(language),
+            "popular": selectors.popular_articles(language),
+        },
+    )
+
+
+@require_GET
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    help_category = selectors.category_for_customer(slug)
+    page = Paginator(selectors.category_articles(help_category, language), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    cards = selectors.article_cards(page, language)
+    return render(request, "knowledge/portal/category.html", {"category": help_category, "page": page, "cards": cards})
+
+
+@require_GET
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    language = _language()
+    card = selectors.article_for_customer(slug, language)
+    if request.GET.get("from") == "suggest":
+        services.deflection_record(
+            article=card.article,
+            query=request.GET.get("q", ""),
+            user=request.user,
+            session_key=request.session.session_key or "",
+        )
+    context = {
+        "card": card,
+        "translation": card.translation,
+        "embed_url": video_embed_url(card.article.video_url),
+        "related": selectors.related_articles(card.article, language),
+        "my_vote": selectors.visitor_vote(
+            card.article, user=request.user, session_key=request.session.session_key or ""
+        ),
+    }
+    return render(request, "knowledge/portal/article.html", context)
+
+
+@require_POST
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    card = selectors.article_for_customer(slug, _language())
+    helpful = request.POST.get("helpful") == "yes"
+    services.article_vote(article=card.article, helpful=helpful, user=request.user, session_key=_session_key(request))
+    if _wants_json(request):
+        return JsonResponse({"helpful": helpful})
+    messages.success(request, _("Thank you for your feedback."))
+    return redirect("knowledge:article", slug=slug)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.article_search(query, _language(), limit=30) if query else []
+    return render(request, "knowledge/portal/search.html", {"query": query, "results": results})
+
+
+def _card_json(card: ArticleCard, *, query: str = "") -> dict:
+    url = reverse("knowledge:article", args=[card.article.slug])
+    return {
+        "title": card.translation.title,
+        "summary": card.translation.summary,
+        "url": url,
+        "suggest_url": f"{url}?from=suggest&q={query}" if query else url,
+        "kind": card.article.get_kind_display(),
+    }
+
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Articles matching a request subject being typed (deflection). Opening one is recorded as a deflection."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    if len(query) < SUGGEST_MIN_LENGTH:
+        return JsonResponse({"results": []})
+    cards = selectors.article_search(query, _language(), limit=5)
+    return JsonResponse({"results": [_card_json(card, query=quote(query)) for card in cards]})
+
+
+# FAQ bot ---------------------------------------------------------------------
+
+
+def _conversation(request: HttpRequest):
+    conversation = services.bot_conversation_for(
+        token=request.session.get(BOT_SESSION_KEY), user=request.user, language=_language()
+    )
+    request.session[BOT_SESSION_KEY] = str(conversation.token)
+    return conversation
+
+
+def _message_json(message: BotMessage) -> dict:
+    data = {"id": message.pk, "role": message.role, "text": message.text}
+    if message.article_id:
+        data["article_url"] = reverse("knowledge:article", args=[message.article.slug])
+    return data
+
+
+@require_GET
+def bot(request: HttpRequest) -> HttpResponse:
+    conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
+    transcript = selectors.bot_transcript(conversation)
+    last_bot = next((message for message in reversed(transcript) if message.role == BotRole.BOT), None)
+    context = {
+        "conversation": conversation,
+        "transcript": transcript,
+        "offer_handoff": last_bot is not None and last_bot.article_id is None and conversation.handoff_ticket is None,
+    }
+    return render(request, "knowledge/portal/bot.html", context)
+
+
+@require_POST
+def bot_ask(request: HttpRequest) -> HttpResponse:
+    conversation = _conversation(request)
+    try:
+        reply = services.bot_ask(conversation=conversation, text=request.POST.get("question", ""))
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect("knowledge:bot")
+    if not _wants_json(request):
+        return redirect("knowledge:bot")
+    return JsonResponse(
+        {
+            "message": _message_json(reply.message),
+            "answer": _card_json(reply.answer) if reply.answer else None,
+            "suggestions": [_card_json(card) for card in reply.suggestions],
+            "offer_handoff": reply.offer_handoff,
+        }
+    )
+
+
+@require_POST
+def bot_feedback(request: HttpRequest) -> HttpResponse:
+    conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
+    try:
+        message_id = int(request.POST.get("message", ""))
+    except ValueError:
+        message_id = 0
+    if conversation is None or not conversation.messages.filter(pk=message_id, article__isnull=False).exists():
+        return JsonResponse({"error": _("Unknown answer.")}, status=404)
+    helpful = request.POST.get("helpful") == "yes"
+    services.bot_feedback(conversation=conversation, message_id=message_id, helpful=helpful)
+    if not _wants_json(request):
+        return redirect("knowledge:bot")
+    return JsonResponse({"helpful": helpful, "offer_handoff": not helpful})
+
+
+@require_POST
+def bot_handoff(request: HttpRequest) -> HttpResponse:
+    conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
+    login_url = redirect_to_login(reverse("knowledge:bot"))["Location"]
+    if conversation is None:
+        return JsonResponse({"error": _("Ask the bot your question first.")}, status=400)
+    try:
+        ticket = services.bot_handoff(
+            conversation=conversation, user=request.user, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+    except PermissionDenied as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error), "login_url": login_url}, status=403)
+        return redirect(login_url)
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect("knowledge:bot")
+    if not _wants_json(request):
+        return redirect("knowledge:bot")
+    last = conversation.messages.order_by("-created_at", "-id").first()
+    return JsonResponse({"reference": ticket.reference, "message": _message_json(last)})

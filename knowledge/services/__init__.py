@@ -1,0 +1,46 @@
+"""Every write of the knowledge app (articles, votes, deflections, macros, the FAQ bot).
+
+Keyword-only, atomic; domain errors are ValidationError with a code from these modules.
+"""
+
+from knowledge.services.articles import (
+    article_change_status,
+    article_save,
+    article_translation_delete,
+    article_translation_save,
+    article_vote,
+    deflection_record,
+    help_category_save,
+    validate_article,
+)
+from knowledge.services.bot import BotReply, bot_ask, bot_conversation_for, bot_feedback, bot_handoff
+from knowledge.services.macros import (
+    macro_apply,
+    macro_render,
+    macro_save,
+    macro_variant_delete,
+    macro_variant_save,
+    validate_macro_body,
+)
+
+__all__ = [
+    "BotReply",
+    "article_change_status",
+    "article_save",
+    "article_translation_delete",
+    "article_translation_save",
+    "article_vote",
+    "bot_ask",
+    "bot_conversation_for",
+    "bot_feedback",
+    "bot_handoff",
+    "deflection_record",
+    "help_category_save",
+    "macro_apply",
+    "macro_render",
+    "macro_save",
+    "macro_variant_delete",
+    "macro_variant_save",
+    "validate_article",
+    "validate_macro_body",
+]

@@ -1,0 +1,140 @@
+"""Search ranking and visibility on whichever database the suite runs on (SQLite and PostgreSQL in CI)."""
+
+import pytest
+from django.db import connection
+
+from knowledge import selectors
+from knowledge.models import ArticleStatus
+from tests import factories
+
+
+@pytest.fixture
+def articles(editor):
+    made = {
+        "backup": factories.kb_article(
+            author=editor,
+            slug="backup",
+            translations={
+                "en": ("How to back up your recovery phrase", "Write the words on paper."),
+                "zh-hans": ("如何备份助记词", "把单词抄写在纸上，离线保存。"),
+            },
+        ),
+        "fees": factories.kb_article(
+            author=editor,
+            slug="fees",
+            translations={
+                "en": (
+                    "Why are network fees high?",
+                    "Fees rise when the network is busy. Keep your recovery phrase safe.",
+                ),
+                "zh-hans": ("为什么手续费这么高？", "网络繁忙时手续费会上涨。"),
+            },
+        ),
+        "dapp": factories.kb_article(
+            author=editor, slug="dapp", translations={"en": ("Connecting to a DApp", "Open the DApp browser.")}
+        ),
+        "draft": factories.kb_article(
+            author=editor,
+            slug="draft",
+            status=ArticleStatus.DRAFT,
+            translations={"en": ("Draft recovery phrase", "Secret draft."), "zh-hans": ("草稿助记词", "草稿")},
+        ),
+        "review": factories.kb_article(
+            author=editor,
+            slug="review",
+            status=ArticleStatus.IN_REVIEW,
+            translations={"en": ("Recovery phrase review", "In review.")},
+        ),
+        "archived": factories.kb_article(
+            author=editor,
+            slug="archived",
+            status=ArticleStatus.ARCHIVED,
+            translations={"en": ("Old recovery phrase guide", "Archived.")},
+        ),
+    }
+    return made
+
+
+def slugs(cards):
+    return [card.article.slug for card in cards]
+
+
+def test_english_search_ranks_a_title_match_above_a_body_match(articles):
+    assert slugs(selectors.article_search("recovery phrase", "en")) == ["backup", "fees"]
+
+
+def test_english_search_matches_a_question_worded_differently(articles):
+    assert slugs(selectors.article_search("how do I back up my wallet?", "en"))[0] == "backup"
+
+
+@pytest.mark.parametrize("query", ["助记词", "备份助记词", "怎么备份助记词", "助记"])
+def test_chinese_queries_find_chinese_articles(articles, query):
+    cards = selectors.article_search(query, "zh-hans")
+
+    assert slugs(cards)[0] == "backup"
+    assert cards[0].translation.language == "zh-hans"
+    assert not cards[0].is_fallback
+
+
+def test_a_single_han_character_finds_articles_containing_it(articles):
+    assert "fees" in slugs(selectors.article_search("费", "zh-hans"))
+
+
+def test_chinese_reader_gets_english_articles_that_have_no_chinese_version(articles):
+    cards = selectors.article_search("DApp browser", "zh-hans")
+
+    assert slugs(cards) == ["dapp"]
+    assert cards[0].is_fallback
+
+
+@pytest.mark.parametrize("query", ["recovery phrase", "draft", "草稿", "secret", "review", "archived"])
+def test_no_unpublished_article_is_ever_found(articles, query):
+    found = slugs(selectors.article_search(query, "en")) + slugs(selectors.article_search(query, "zh-hans"))
+
+    assert not {"draft", "review", "archived"} & set(found)
+
+
+def test_stopwords_only_and_empty_queries_find_nothing(articles):
+    assert selectors.article_search("how do I", "en") == []
+    assert selectors.article_search("", "en") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN full-text index exists on PostgreSQL only")
+def test_postgresql_search_uses_the_gin_index(editor):
+    """3,000 translations of ~60 words: the planner must pick the GIN index over a sequential scan."""
+    import random
+
+    from knowledge.models import Article, ArticleTranslation
+    from knowledge.search import matching_translations, search_vector_from_text
+    from knowledge.text import query_terms, searchable_text
+
+    rng = random.Random(3)
+    vocabulary = [f"word{number}" for number in range(4000)]
+    category = factories.HelpCategoryFactory()
+    articles = Article.objects.bulk_create(
+        Article(slug=f"bulk-{n}", category=category, author=editor, status=ArticleStatus.PUBLISHED) for n in range(3000)
+    )
+    translations = []
+    for number, article in enumerate(articles):
+        body = " ".join(rng.choices(vocabulary, k=60)) + (" 钱包" if number % 500 == 0 else "")
+        search_title, search_body = searchable_text(f"Topic {number}"), searchable_text(body)
+        translations.append(
+            ArticleTranslation(
+                article=article,
+                language="en",
+                title=f"Topic {number}",
+                body=body,
+                search_title=search_title,
+                search_body=search_body,
+                search_vector=search_vector_from_text(search_title, search_body),
+            )
+        )
+    ArticleTranslation.objects.bulk_create(translations)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE knowledge_articletranslation")
+    queryset = matching_translations(ArticleTranslation.objects.filter(language="en"), query_terms("钱包"))
+
+    plan = queryset.explain()
+
+    assert "translation_search_gin" in plan
+    assert queryset.count() == 6

@@ -6,7 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django_q.models import Failure, OrmQ, Schedule, Success
 from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
+from knowledge import services as knowledge_services
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -37,6 +38,18 @@ def _task(model, *, success: bool):
     return model.objects.create(
         id=uuid.uuid4().hex, name=f"task-{success}", func="math.floor", started=now, stopped=now, success=success
     )
+
+
+def _kb_article(ctx):
+    return factories.kb_article(
+        author=factories.supervisor(), slug=f"backup-{uuid.uuid4().hex[:8]}", translations={"en": ("Back up", "Write it down.")}
+    )
+
+
+def _bot_chat():
+    chat = knowledge_services.bot_conversation_for(token=None, user=AnonymousUser(), language="en")
+    knowledge_services.bot_ask(conversation=chat, text="zebra crossing lights")
+    return chat
 
 
 # One saved object per registered model, so each change page has something to show.
@@ -84,6 +97,14 @@ OBJECT_BUILDERS = {
         team=ctx["ticket"].team,
     ),
     "feedback.Suggestion": lambda ctx: factories.SuggestionFactory(),
+    "knowledge.HelpCategory": lambda ctx: factories.HelpCategoryFactory(),
+    "knowledge.Article": lambda ctx: _kb_article(ctx),
+    "knowledge.Macro": lambda ctx: factories.kb_macro(title="Hello"),
+    "knowledge.BotConversation": lambda ctx: _bot_chat(),
+    "knowledge.UnansweredQuestion": lambda ctx: _bot_chat().messages.filter(role="user").get(),
+    "knowledge.DeflectionEvent": lambda ctx: knowledge_services.deflection_record(
+        article=_kb_article(ctx), query="backup", session_key="s"
+    ),
     "supportdesk.ApiToken": lambda ctx: api_token_create(user=ctx["agent"], name="CI")[0],
     "supportdesk.AppKey": lambda ctx: app_key_create(name="Wallet app")[0],
     "tickets.Complaint": lambda ctx: factories.complaint(ticket=ctx["ticket"], actor=ctx["agent"]),
@@ -97,6 +118,9 @@ OBJECT_BUILDERS = {
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 # Complaints start from a ticket or the portal; remedies from a complaint.
 NO_ADD = {
+    "knowledge.BotConversation",
+    "knowledge.UnansweredQuestion",
+    "knowledge.DeflectionEvent",
     "tickets.Complaint",
     "tickets.Remedy",
     "tickets.TicketEvent",

@@ -48,5 +48,12 @@ messages: install
 	$(PY) manage.py makemessages --locale zh_Hans --locale es --locale fr --locale id --locale vi --ignore '.venv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
+# Benchmarks on their own database (bench/bench.sqlite3, or PostgreSQL via BENCH_DATABASE_URL), never
+# the development one: `make bench BENCH_ARGS="--tickets 1000000 --http"`. Results go to bench/results/.
+BENCH_ARGS ?=
+bench: install
+	DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* private_media staticfiles

@@ -49,6 +49,11 @@ class TimelineEntry:
     event: TicketEvent | None = None
 
 
+def _timeline_key(entry: TimelineEntry) -> tuple:
+    # Stable: a reply and the event it caused share a timestamp; the message goes first.
+    return (entry.at, entry.message is None)
+
+
 def ticket_timeline(*, ticket: Ticket, include_internal: bool) -> list[TimelineEntry]:
     """Messages and events of one ticket in time order, in two queries plus one for attachments."""
     messages = TicketMessage.objects.filter(ticket=ticket).for_timeline()
@@ -57,8 +62,33 @@ def ticket_timeline(*, ticket: Ticket, include_internal: bool) -> list[TimelineE
     entries = [TimelineEntry(at=message.created_at, message=message) for message in messages]
     if include_internal:
         entries += [TimelineEntry(at=event.created_at, event=event) for event in ticket.events.for_timeline()]
-    # Stable: a reply and the event it caused share a timestamp; the message goes first.
-    return sorted(entries, key=lambda entry: (entry.at, entry.message is None))
+    return sorted(entries, key=_timeline_key)
+
+
+@dataclass(frozen=True)
+class RecentTimeline:
+    entries: list[TimelineEntry]
+    has_older: bool
+
+
+def ticket_timeline_recent(*, ticket: Ticket, include_internal: bool, limit: int) -> RecentTimeline:
+    """The newest `limit` timeline entries, oldest first, in the same queries as ticket_timeline.
+
+    A ticket with hundreds of messages would otherwise render them all on every
+    page view. The newest `limit` entries overall are among the newest `limit`
+    of each kind, so each query fetches limit + 1 rows (the extra one tells
+    whether older entries exist).
+    """
+    messages = TicketMessage.objects.filter(ticket=ticket).for_timeline()
+    if not include_internal:
+        messages = messages.public()
+    newest_messages = messages.order_by("-created_at", "-id")[: limit + 1]
+    entries = [TimelineEntry(at=message.created_at, message=message) for message in newest_messages]
+    if include_internal:
+        newest_events = ticket.events.for_timeline().order_by("-created_at", "-id")[: limit + 1]
+        entries += [TimelineEntry(at=event.created_at, event=event) for event in newest_events]
+    entries.sort(key=_timeline_key)
+    return RecentTimeline(entries=entries[-limit:], has_older=len(entries) > limit)
 
 
 @dataclass(frozen=True)

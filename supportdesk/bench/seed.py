@@ -281,13 +281,12 @@ CUSTOMER_FIELDS = [
 
 
 def _weighted(weights: dict) -> Callable[[random.Random], object]:
-    values, cumulative, total = list(weights), [], 0
-    for weight in weights.values():
-        total += weight
-        cumulative.append(total)
+    """A picker by integer weights: one random() and an index into a table (fast at millions of calls)."""
+    table = [value for value, weight in weights.items() for _copy in range(weight)]
+    size = len(table)
 
     def pick(rng: random.Random) -> object:
-        return rng.choices(values, cum_weights=cumulative)[0]
+        return table[int(rng.random() * size)]
 
     return pick
 
@@ -300,12 +299,23 @@ _pick_tier = _weighted(TIER_WEIGHTS)
 _pick_old_status = _weighted(OLD_STATUS_WEIGHTS)
 _pick_recent_status = _weighted(RECENT_STATUS_WEIGHTS)
 _pick_message_count = _weighted(MESSAGE_COUNT_WEIGHTS)
+TEXT_POOL_SIZE = 400
 
 
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
         chain=rng.choice(CHAINS), asset=rng.choice(ASSETS), version=rng.choice(VERSIONS), os=rng.choice(SYSTEMS)
     )
+
+
+def _any(values: list, rng: random.Random):
+    """rng.choice without its per-call overhead (called tens of millions of times at 1M tickets)."""
+    return values[int(rng.random() * len(values))]
+
+
+def _text_pool(templates: list[str], rng: random.Random) -> list[str]:
+    """Filled-in texts drawn once, then picked per row: formatting millions of strings is the slow part."""
+    return [_fill(rng.choice(templates), rng) for _text in range(TEXT_POOL_SIZE)]
 
 
 @dataclass
@@ -325,6 +335,10 @@ class TicketGenerator:
     def __init__(self, plan: SeedPlan, staff: _Staff, end: datetime) -> None:
         self.plan, self.staff, self.end = plan, staff, end
         self.start = end - SPAN
+        rng = random.Random(plan.seed)
+        self.subjects = {category: _text_pool(templates, rng) for category, templates in SUBJECTS.items()}
+        self.customer_lines = _text_pool(CUSTOMER_LINES, rng)
+        self.agent_lines = _text_pool(AGENT_LINES, rng)
 
     def _created_at(self, ticket_id: int, rng: random.Random) -> datetime:
         # Monotonic in the id, like a real auto-increment key.
@@ -333,8 +347,8 @@ class TicketGenerator:
 
     def chunk(self, first_id: int, last_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
         tickets, messages, events = [], [], []
+        rng = random.Random(self.plan.seed * 1_000_003 + first_id)
         for ticket_id in range(first_id, last_id + 1):
-            rng = random.Random(self.plan.seed * 1_000_003 + ticket_id)
             self._ticket(ticket_id, rng, tickets, messages, events)
         return tickets, messages, events
 
@@ -355,7 +369,7 @@ class TicketGenerator:
         if ticket_id in (plan.long_ticket_id, plan.ordinary_ticket_id):
             team_index = 0  # the measured agent (agent-01) works in team 0
         team_agents = staff.agents_by_team[team_index]
-        assignee = None if status == Status.NEW or rng.random() < 0.05 else rng.choice(team_agents)
+        assignee = None if status == Status.NEW or rng.random() < 0.05 else _any(team_agents, rng)
         customer_id = 1 if plan.heavy_customer_owns(ticket_id) else rng.randint(2, plan.customers)
         customer_author = staff.customer_user_id if customer_id == 1 else None
 
@@ -370,17 +384,17 @@ class TicketGenerator:
             events.append((ticket_id, EventKind.ASSIGNMENT, assignee, "", staff.usernames[assignee], "", assigned_at))
         for position in range(count):
             if position:
-                at = min(at + timedelta(minutes=rng.randint(5, 20 * 60)), self.end)
+                at = min(at + timedelta(minutes=5 + int(rng.random() * 20 * 60)), self.end)
             if position % 2 == 0:
-                body = _fill(rng.choice(CUSTOMER_LINES), rng)
+                body = _any(self.customer_lines, rng)
                 messages.append((ticket_id, AuthorKind.CUSTOMER, customer_author, False, body, "", channel, at))
                 if position:
                     events.append((ticket_id, EventKind.CUSTOMER_MESSAGE, customer_author, "", "", "", at))
                 continue
-            author = assignee or rng.choice(team_agents)
+            author = assignee or _any(team_agents, rng)
             internal = rng.random() < 0.1
             messages.append(
-                (ticket_id, AuthorKind.AGENT, author, internal, _fill(rng.choice(AGENT_LINES), rng), "", channel, at)
+                (ticket_id, AuthorKind.AGENT, author, internal, _any(self.agent_lines, rng), "", channel, at)
             )
             events.append((ticket_id, EventKind.NOTE if internal else EventKind.REPLY, author, "", "", "", at))
             if first_response is None and not internal:
@@ -390,7 +404,7 @@ class TicketGenerator:
         resolved = closed = None
         last_status = Status.OPEN if first_response else Status.NEW
         if status in (Status.SOLVED, Status.CLOSED):
-            resolved = min(at + timedelta(hours=rng.randint(1, 48)), self.end)
+            resolved = min(at + timedelta(hours=1 + int(rng.random() * 48)), self.end)
             events.append((ticket_id, EventKind.STATUS, assignee, last_status, Status.SOLVED, "", resolved))
             at = resolved
             if status == Status.CLOSED:
@@ -405,9 +419,7 @@ class TicketGenerator:
         tickets.append(
             (
                 ticket_id,
-                "Long conversation: wallet recovery follow-up"
-                if is_long
-                else _fill(rng.choice(SUBJECTS[category]), rng),
+                "Long conversation: wallet recovery follow-up" if is_long else _any(self.subjects[category], rng),
                 customer_id,
                 channel,
                 staff.category_ids[category],
@@ -418,13 +430,13 @@ class TicketGenerator:
                 assignee,
                 _pick_tier(rng),
                 None,
-                rng.choice(VERSIONS) if technical else "",
-                rng.choice(DEVICES) if technical else "",
-                rng.choice(SYSTEMS) if technical else "",
+                _any(VERSIONS, rng) if technical else "",
+                _any(DEVICES, rng) if technical else "",
+                _any(SYSTEMS, rng) if technical else "",
                 "",
-                rng.choice(CHAINS) if is_transaction else "",
-                rng.choice(ASSETS) if is_transaction else "",
-                Decimal(rng.randint(1, 10_000_000)) / 100 if is_transaction else None,
+                _any(CHAINS, rng) if is_transaction else "",
+                _any(ASSETS, rng) if is_transaction else "",
+                Decimal(1 + int(rng.random() * 10_000_000)) / 100 if is_transaction else None,
                 f"{rng.getrandbits(256):064x}" if is_transaction else "",
                 f"0x{rng.getrandbits(160):040x}" if is_transaction else "",
                 f"0x{rng.getrandbits(160):040x}" if is_transaction else "",

@@ -12,6 +12,7 @@ tickets that alone costs hundreds of milliseconds on PostgreSQL. This one
 
 When the count is an estimate or a lower bound, any page number is accepted and
 a page past the real end is simply empty (EmptyPage), so deep links keep working.
+Deep pages select their primary keys first and then the rows (a "deferred join").
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ EXACT, ESTIMATE, LOWER_BOUND = "exact", "estimate", "lower bound"
 
 
 class EstimatedCountPaginator(Paginator):
-    # A filtered count stops here; the changelist then shows "more than 10,000".
-    count_cap = 10_000
+    # A filtered count stops here; the changelist then shows "more than 1,000". Counting 10,001 rows of an
+    # agent's visible tickets took ~90 ms at 1M tickets on PostgreSQL; 1,001 rows cost a tenth of that.
+    count_cap = 1_000
+    # From this offset on a page first selects its primary keys (an index-only walk), then loads the rows:
+    # OFFSET 50,000 over the full select_related join would join 50,000 customers only to skip them.
+    deferred_join_offset = 1_000
     # Below this many rows (per the statistics) an exact count is cheap enough.
     exact_count_below = 100_000
 
@@ -98,12 +103,19 @@ class EstimatedCountPaginator(Paginator):
         return number
 
     def page(self, number):
-        if self.count_is_exact:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        objects = self.object_list[bottom : bottom + self.per_page]
+        top = bottom + self.per_page
+        if self.count_is_exact and top + self.orphans >= self.count:
+            top = self.count
+        objects = self._slice(bottom, top)
         # Past the real end of an estimated list: evaluate (the rows stay cached for rendering).
-        if number > 1 and not objects:
+        if not self.count_is_exact and number > 1 and not objects:
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(objects, number, self)
+
+    def _slice(self, bottom: int, top: int):
+        if bottom < self.deferred_join_offset or not isinstance(self.object_list, QuerySet):
+            return self.object_list[bottom:top]
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self.object_list.filter(pk__in=keys)

@@ -1,8 +1,8 @@
 """Run measurements: warm-up, repetitions, median / p95 / max and SQL queries per request.
 
 Pages are fetched in-process through Django's test client (the query count comes
-from CaptureQueriesContext on a separate, untimed request so that capturing does
-not slow the timed ones), or over HTTP against a server on the loopback
+from CaptureQueriesContext on a separate, untimed request after the warm-up, so
+that capturing does not slow the timed ones), or over HTTP against a server on the loopback
 interface with the session cookie of the same seeded user.
 """
 
@@ -76,6 +76,7 @@ class Result:
             "target_p95_ms": self.target_p95_ms,
             "meets_target": self.meets_target,
             "samples_ms": [round(sample, 2) for sample in self.samples_ms],
+            **self.extra,
         }
 
 
@@ -131,15 +132,16 @@ class Runner:
             return self._measure_callable(measurement)
         client = self.client(measurement.as_user)
         path = measurement.path(self.context)
-        with CaptureQueriesContext(connection) as captured:
-            self._get(client, path)
-        queries = len(captured.captured_queries)
         if self.base_url is None:
             mode, fetch = "client", lambda: self._get(client, path)
         else:
             mode, fetch = "http", lambda: self._http_get(client, path)
         for _warm in range(self.warmup):
             fetch()
+        # Counted after the warm-up: a process's first request also fills Django's caches (content types).
+        with CaptureQueriesContext(connection) as captured:
+            self._get(client, path)
+        queries = len(captured.captured_queries)
         return Result(
             name=measurement.name,
             description=measurement.description,
@@ -150,10 +152,27 @@ class Runner:
             path=path,
         )
 
-    def _measure_callable(self, measurement: Measurement) -> Result:
+    def explain(self, measurement: Measurement, *, slowest: int = 2) -> list[dict]:
+        """The plans of the slowest SQL statements behind one request (EXPLAIN ANALYZE on PostgreSQL)."""
         with CaptureQueriesContext(connection) as captured:
-            measurement.run(self.context)
+            if measurement.run is not None:
+                measurement.run(self.context)
+            else:
+                self._get(self.client(measurement.as_user), measurement.path(self.context))
+        statements = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        plans = []
+        with connection.cursor() as cursor:
+            for statement in statements[:slowest]:
+                cursor.execute(prefix + statement["sql"])
+                plan = "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+                plans.append({"sql": statement["sql"], "ms": round(float(statement["time"]) * 1000, 1), "plan": plan})
+        return plans
+
+    def _measure_callable(self, measurement: Measurement) -> Result:
         for _warm in range(self.warmup):
+            measurement.run(self.context)
+        with CaptureQueriesContext(connection) as captured:
             measurement.run(self.context)
         return Result(
             name=measurement.name,

@@ -125,3 +125,25 @@ def test_change_page_query_count_does_not_grow_with_messages(supervisor_client, 
             assert supervisor_client.get(_change_url(ticket)).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_word_shared_by_many_customers_is_searched_through_a_subquery(supervisor_client, monkeypatch):
+    monkeypatch.setattr("tickets.selectors._INLINE_CUSTOMER_IDS", 1)
+    chens = [factories.TicketFactory(customer=factories.CustomerFactory(name=f"Chen {n}")) for n in range(3)]
+    other = factories.TicketFactory(subject="Unrelated")
+
+    text = supervisor_client.get(CHANGELIST, {"q": "chen"}).text
+
+    assert all(ticket.reference in text for ticket in chens)
+    assert other.reference not in text
+
+
+def test_deep_pages_load_the_same_rows_through_their_keys(supervisor_client, monkeypatch):
+    monkeypatch.setattr(EstimatedCountPaginator, "deferred_join_offset", 0)
+    monkeypatch.setattr("tickets.admin.TicketAdmin.list_per_page", 2)
+    tickets = factories.TicketFactory.create_batch(5)
+
+    text = supervisor_client.get(CHANGELIST, {"p": 2}).text
+
+    # newest first: page 2 holds the 3rd and 4th newest
+    assert [ticket.reference in text for ticket in reversed(tickets)] == [False, False, True, True, False]

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8004, help="Loopback port of the --http server.")
         parser.add_argument("--base-url", help="Measure over HTTP against this already running loopback server.")
         parser.add_argument("--output", type=Path, help="Results folder (default bench/results).")
+        parser.add_argument(
+            "--explain", action="store_true", help="Also record the query plans of each page's slowest statements."
+        )
         parser.add_argument("--list", action="store_true", help="List the measurements and exit.")
 
     def handle(self, *args, **options) -> None:
@@ -59,7 +62,15 @@ class Command(BaseCommand):
             return
 
         context = BenchContext.load(plan)
-        results = self._run(Runner(context, repetitions=options["repetitions"], warmup=options["warmup"]), selected)
+        runner = Runner(context, repetitions=options["repetitions"], warmup=options["warmup"])
+        results = self._run(runner, selected)
+        if options["explain"]:
+            for result, measurement in zip(results, selected, strict=True):
+                result.extra["explain"] = runner.explain(measurement)
+                for explained in result.extra["explain"]:
+                    self.stdout.write(
+                        f"\n-- {measurement.name} ({explained['ms']} ms)\n{explained['sql']}\n{explained['plan']}"
+                    )
         if options["base_url"]:
             results += self._run_http(context, options, selected, options["base_url"])
         elif options["http"]:
@@ -78,7 +89,7 @@ class Command(BaseCommand):
             directory=options["output"] or settings.BASE_DIR / "bench" / "results",
             tickets=plan.tickets,
             counts=counts,
-            options={key: options[key] for key in ("repetitions", "warmup", "http", "only", "reuse")},
+            options={key: options[key] for key in ("repetitions", "warmup", "http", "only", "reuse", "explain")},
         )
         self.stdout.write(self.style.SUCCESS(f"Results written to {path}"))
 

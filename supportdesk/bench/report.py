@@ -23,6 +23,7 @@ def database_version() -> str:
 
 def machine() -> dict:
     return {
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(),
@@ -33,15 +34,18 @@ def machine() -> dict:
 
 
 def table(results: list[Result]) -> str:
-    header = f"{'measurement':<30} {'mode':<6} {'median':>9} {'p95':>9} {'max':>9} {'queries':>7} {'target':>8}  ok"
+    columns = ("median", "p95", "max", "cpu")
+    header = f"{'measurement':<30} {'mode':<6} " + " ".join(f"{column:>9}" for column in columns)
+    header += f" {'queries':>7} {'target':>8}  ok"
     lines = [header, "-" * len(header)]
     for result in results:
         target = f"{result.target_p95_ms:.0f}" if result.target_p95_ms is not None else "-"
         verdict = {True: "yes", False: "NO", None: ""}[result.meets_target]
         queries = "-" if result.queries is None else str(result.queries)
+        cpu = "-" if result.cpu_median_ms is None else f"{result.cpu_median_ms:.1f}ms"
         lines.append(
             f"{result.name:<30} {result.mode:<6} {result.median_ms:>7.1f}ms {result.p95_ms:>7.1f}ms "
-            f"{result.max_ms:>7.1f}ms {queries:>7} {target:>8}  {verdict}"
+            f"{result.max_ms:>7.1f}ms {cpu:>9} {queries:>7} {target:>8}  {verdict}"
         )
     return "\n".join(lines)
 

@@ -42,7 +42,12 @@ class Result:
     queries: int | None
     target_p95_ms: float | None = None
     path: str = ""
+    cpu_samples_ms: list[float] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+
+    @property
+    def cpu_median_ms(self) -> float | None:
+        return statistics.median(self.cpu_samples_ms) if self.cpu_samples_ms else None
 
     @property
     def median_ms(self) -> float:
@@ -72,6 +77,7 @@ class Result:
             "median_ms": round(self.median_ms, 2),
             "p95_ms": round(self.p95_ms, 2),
             "max_ms": round(self.max_ms, 2),
+            "cpu_median_ms": None if self.cpu_median_ms is None else round(self.cpu_median_ms, 2),
             "queries": self.queries,
             "target_p95_ms": self.target_p95_ms,
             "meets_target": self.meets_target,
@@ -80,13 +86,20 @@ class Result:
         }
 
 
-def _timed(call: Callable[[], object], repetitions: int) -> list[float]:
-    samples = []
+def _timed(call: Callable[[], object], repetitions: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and this process's CPU milliseconds per call.
+
+    CPU time is the Python side of an in-process request (the database works in
+    its own process): unlike wall time it barely moves when other programs load
+    the machine, so the two together tell a slow page from a busy machine.
+    """
+    wall, cpu = [], []
     for _repetition in range(repetitions):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
 
 
 class Runner:
@@ -142,11 +155,14 @@ class Runner:
         with CaptureQueriesContext(connection) as captured:
             self._get(client, path)
         queries = len(captured.captured_queries)
+        wall, cpu = _timed(fetch, self.repetitions)
         return Result(
             name=measurement.name,
             description=measurement.description,
             mode=mode,
-            samples_ms=_timed(fetch, self.repetitions),
+            samples_ms=wall,
+            # over HTTP the work happens in the server process: this process's CPU says nothing
+            cpu_samples_ms=cpu if mode == "client" else [],
             queries=queries,
             target_p95_ms=measurement.target_p95_ms,
             path=path,
@@ -174,11 +190,13 @@ class Runner:
             measurement.run(self.context)
         with CaptureQueriesContext(connection) as captured:
             measurement.run(self.context)
+        wall, cpu = _timed(lambda: measurement.run(self.context), self.repetitions)
         return Result(
             name=measurement.name,
             description=measurement.description,
             mode="call",
-            samples_ms=_timed(lambda: measurement.run(self.context), self.repetitions),
+            samples_ms=wall,
+            cpu_samples_ms=cpu,
             queries=len(captured.captured_queries),
             target_p95_ms=measurement.target_p95_ms,
         )

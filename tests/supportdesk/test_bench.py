@@ -82,6 +82,7 @@ def test_bench_command_measures_every_entry_and_writes_json(db, bench_settings, 
         assert len(result["samples_ms"]) == 2
         assert 0 < result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
         assert result["queries"] > 0
+        assert result["cpu_median_ms"] > 0
     out = capsys.readouterr().out
     assert "admin.ticket.change_long" in out
     assert str(path) in out

@@ -53,6 +53,7 @@ messages: install
 BENCH_ARGS ?=
 bench: install
 	DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:

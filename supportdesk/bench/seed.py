@@ -374,6 +374,8 @@ class TicketGenerator:
         customer_author = staff.customer_user_id if customer_id == 1 else None
 
         count = LONG_TICKET_MESSAGES if is_long else _pick_message_count(rng)
+        # Replies come within a day; the long conversation is a busy one, so it still fits before today.
+        max_gap_minutes = 60 if is_long else 20 * 60
         if status == Status.NEW:
             count = 1
         at = created
@@ -384,7 +386,7 @@ class TicketGenerator:
             events.append((ticket_id, EventKind.ASSIGNMENT, assignee, "", staff.usernames[assignee], "", assigned_at))
         for position in range(count):
             if position:
-                at = min(at + timedelta(minutes=5 + int(rng.random() * 20 * 60)), self.end)
+                at = min(at + timedelta(minutes=5 + int(rng.random() * max_gap_minutes)), self.end)
             if position % 2 == 0:
                 body = _any(self.customer_lines, rng)
                 messages.append((ticket_id, AuthorKind.CUSTOMER, customer_author, False, body, "", channel, at))

@@ -46,6 +46,8 @@ def test_seed_loads_the_planned_volumes_and_distributions(seeded):
     assert AgentProfile.objects.filter(user__groups__name="Agent").count() == AGENT_COUNT
     long_ticket = Ticket.objects.get(pk=plan.long_ticket_id)
     assert long_ticket.messages.count() == LONG_TICKET_MESSAGES
+    # a real conversation, not 500 messages squeezed into the same second
+    assert long_ticket.messages.values("created_at").distinct().count() > LONG_TICKET_MESSAGES * 0.9
     assert Ticket.objects.filter(customer__email=HEAVY_CUSTOMER_EMAIL).count() == plan.heavy_customer_tickets
 
     ordinary = TicketMessage.objects.exclude(ticket_id=plan.long_ticket_id).count() / (TINY - 1)

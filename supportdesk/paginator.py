@@ -44,7 +44,8 @@ class EstimatedCountPaginator(Paginator):
         estimate = self._table_estimate()
         if estimate is not None and estimate >= self.exact_count_below:
             return estimate, ESTIMATE
-        bounded = self.object_list.order_by()[: self.count_cap + 1].count()
+        # Only the keys: annotations a changelist shows (per-row subqueries) need not run to be counted.
+        bounded = self.object_list.order_by().values("pk")[: self.count_cap + 1].count()
         if bounded > self.count_cap:
             return self.count_cap, LOWER_BOUND
         return bounded, EXACT

@@ -186,3 +186,11 @@ register(
         path=lambda context: reverse("admin:index"),
     )
 )
+register(
+    Measurement(
+        "admin.customers.changelist",
+        "Customer changelist, first page (N/5 customers, ticket count per row)",
+        as_user="supervisor",
+        path=lambda context: reverse("admin:tickets_customer_changelist"),
+    )
+)

@@ -1,4 +1,4 @@
-"""Indexes for a million tickets: escalation filter, the open queue, and substring search.
+"""Indexes for a million tickets: escalation filter, the open queue, customers, and substring search.
 
 The trigram indexes are PostgreSQL-only. Django's `icontains` compiles to
 `UPPER(col::text) LIKE UPPER('%term%')` there; a GIN index over that same
@@ -45,6 +45,14 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
+        migrations.AddIndex(
+            model_name="customer",
+            index=models.Index(fields=["-created_at"], name="customer_created_desc"),
+        ),
+        migrations.AddIndex(
+            model_name="customer",
+            index=models.Index(fields=["country"], name="customer_country"),
+        ),
         migrations.AddIndex(
             model_name="ticket",
             index=models.Index(fields=["tier", "-created_at"], name="ticket_tier_created"),

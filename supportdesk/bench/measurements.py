@@ -194,3 +194,11 @@ register(
         path=lambda context: reverse("admin:tickets_customer_changelist"),
     )
 )
+register(
+    Measurement(
+        "admin.events.changelist",
+        "Audit log (ticket events) changelist, first page, as an agent (~8 events per ticket)",
+        as_user="agent",
+        path=lambda context: reverse("admin:tickets_ticketevent_changelist"),
+    )
+)

@@ -7,8 +7,6 @@ bulk actions alike — goes through tickets.services.
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportdesk.paginator import EstimatedCountPaginator
 from tickets import admin_forms, selectors, services
 from tickets.complaints.admin import turn_into_complaint
 from tickets.complaints.selectors import complaint_panel
@@ -42,7 +41,9 @@ from tickets.models import (
 )
 from tickets.safety.admin import TicketSafetyAdminMixin
 
-_REFERENCE = re.compile(r"^\s*(?:SD-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+# The change page shows the newest entries of a conversation; ?timeline=all shows every one.
+TIMELINE_RECENT = 50
+TIMELINE_VAR = "timeline"
 
 
 def _error_text(error: Exception) -> str:
@@ -112,8 +113,11 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     # Facet counts would run one COUNT per filter option over the whole table.
     show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
     list_per_page = 50
     ordering = ["-created_at", "-id"]
+    # Only columns an index can order: sorting a million rows by subject or customer takes seconds.
+    sortable_by = ["reference_link", "age", "updated_at"]
     autocomplete_fields = ["customer"]
     actions = [
         "assign_to_me", "assign_to", "change_status", "change_priority", "change_tier", "merge_tickets",
@@ -133,10 +137,7 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
         return Ticket.objects.visible_to(request.user).for_list()
 
     def get_search_results(self, request, queryset, search_term):
-        match = _REFERENCE.match(search_term)
-        if match:
-            return queryset.filter(pk=int(match.group(1))), False
-        return super().get_search_results(request, queryset, search_term)
+        return selectors.search_tickets(queryset, term=search_term), False
 
     # Columns ---------------------------------------------------------------
 
@@ -284,7 +285,12 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["timeline"] = selectors.ticket_timeline(ticket=obj, include_internal=True)
+            if request.GET.get(TIMELINE_VAR) == "all":
+                context["timeline"] = selectors.ticket_timeline(ticket=obj, include_internal=True)
+            else:
+                recent = selectors.ticket_timeline_recent(ticket=obj, include_internal=True, limit=TIMELINE_RECENT)
+                context["timeline"], context["timeline_has_older"] = recent.entries, recent.has_older
+                context["timeline_all_var"] = TIMELINE_VAR
             context["complaint_panel"] = complaint_panel(ticket=obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -430,6 +436,7 @@ class CustomerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     inlines = [CustomerEmailInline, WalletAddressInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["merge_customers"]
     readonly_fields = ["created_at", "updated_at"]
 
@@ -575,6 +582,7 @@ class TicketEventAdmin(admin.ModelAdmin):
     list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=ticket__id", "actor__username"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     list_display_links = None
 
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ Ticket.objects.visible_to: a record the user may not see is simply not found.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,11 +12,14 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
+    Customer,
+    CustomerEmail,
     Priority,
     Status,
     Ticket,
@@ -52,6 +56,11 @@ class TimelineEntry:
     event: TicketEvent | None = None
 
 
+def _timeline_key(entry: TimelineEntry) -> tuple:
+    # Stable: a reply and the event it caused share a timestamp; the message goes first.
+    return (entry.at, entry.message is None)
+
+
 def ticket_timeline(*, ticket: Ticket, include_internal: bool) -> list[TimelineEntry]:
     """Messages and events of one ticket in time order, in two queries plus one for attachments."""
     messages = TicketMessage.objects.filter(ticket=ticket).for_timeline()
@@ -60,8 +69,33 @@ def ticket_timeline(*, ticket: Ticket, include_internal: bool) -> list[TimelineE
     entries = [TimelineEntry(at=message.created_at, message=message) for message in messages]
     if include_internal:
         entries += [TimelineEntry(at=event.created_at, event=event) for event in ticket.events.for_timeline()]
-    # Stable: a reply and the event it caused share a timestamp; the message goes first.
-    return sorted(entries, key=lambda entry: (entry.at, entry.message is None))
+    return sorted(entries, key=_timeline_key)
+
+
+@dataclass(frozen=True)
+class RecentTimeline:
+    entries: list[TimelineEntry]
+    has_older: bool
+
+
+def ticket_timeline_recent(*, ticket: Ticket, include_internal: bool, limit: int) -> RecentTimeline:
+    """The newest `limit` timeline entries, oldest first, in the same queries as ticket_timeline.
+
+    A ticket with hundreds of messages would otherwise render them all on every
+    page view. The newest `limit` entries overall are among the newest `limit`
+    of each kind, so each query fetches limit + 1 rows (the extra one tells
+    whether older entries exist).
+    """
+    messages = TicketMessage.objects.filter(ticket=ticket).for_timeline()
+    if not include_internal:
+        messages = messages.public()
+    newest_messages = messages.order_by("-created_at", "-id")[: limit + 1]
+    entries = [TimelineEntry(at=message.created_at, message=message) for message in newest_messages]
+    if include_internal:
+        newest_events = ticket.events.for_timeline().order_by("-created_at", "-id")[: limit + 1]
+        entries += [TimelineEntry(at=event.created_at, event=event) for event in newest_events]
+    entries.sort(key=_timeline_key)
+    return RecentTimeline(entries=entries[-limit:], has_older=len(entries) > limit)
 
 
 @dataclass(frozen=True)
@@ -136,3 +170,63 @@ def first_reply_promise(*, ticket: Ticket | None = None) -> str:
     (hence the ticket argument); every page and mail that states it calls this.
     """
     return _("We usually reply within 24 hours.")
+
+
+_REFERENCE = re.compile(r"^\s*(?:SD-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
+# A transaction hash or address (hex, 0x-hex or base58): never a word someone would search for.
+_TX_HASH = re.compile(r"^\s*((?:0x)?[0-9a-f]{32,}|[1-9A-HJ-NP-Za-km-z]{32,})\s*$", re.IGNORECASE)
+# Up to this many customers matching a word are passed to the ticket query as a literal id list.
+_INLINE_CUSTOMER_IDS = 500
+
+
+def search_tickets(queryset: QuerySet, *, term: str) -> QuerySet:
+    """Filter tickets by what an agent typed: a reference, a transaction hash, an email, or words.
+
+    Each shape is answered by an index instead of an OR over every field across a
+    join, which PostgreSQL can only evaluate with a scan of every ticket: a
+    reference is the primary key, a hash the tx_hash index, an email the
+    customers' (trigram) email indexes and then tickets.customer_id. Words must
+    each match the subject, the customer's name or the customer's email.
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    reference = _REFERENCE.match(term)
+    if reference:
+        return queryset.filter(pk=int(reference.group(1)))
+    if _TX_HASH.match(term):
+        return queryset.filter(tx_hash=term)
+    if "@" in term and " " not in term:
+        customers = (
+            Customer.objects.filter(email__icontains=term)
+            .order_by()
+            .values_list("id", flat=True)
+            .union(CustomerEmail.objects.filter(email__icontains=term).order_by().values_list("customer_id", flat=True))
+        )
+        return queryset.filter(_customer_in(customers))
+    for word in smart_split(term):
+        if word[0] in "\"'" and word[-1] == word[0]:
+            word = unescape_string_literal(word)
+        queryset = queryset.filter(_ticket_word_match(word))
+    return queryset
+
+
+def _ticket_word_match(word: str) -> Q:
+    """subject, customer name or customer email contains `word`, as conditions on the ticket table alone."""
+    customers = Customer.objects.filter(Q(name__icontains=word) | Q(email__icontains=word))
+    return Q(subject__icontains=word) | _customer_in(customers.order_by().values_list("id", flat=True))
+
+
+def _customer_in(customer_ids: QuerySet) -> Q:
+    """tickets.customer_id in `customer_ids` (a flat values_list queryset).
+
+    The customers are looked up once and passed as a literal id list: the
+    changelist runs its query twice (bounded count, page), and a literal list
+    lets PostgreSQL use the customer_id index, or combine it with the subject
+    trigram index (BitmapOr), where a subquery would force a scan.
+    """
+    ids = list(customer_ids[: _INLINE_CUSTOMER_IDS + 1])
+    if len(ids) > _INLINE_CUSTOMER_IDS:
+        # Shared by that many customers, the term matches everywhere: the newest tickets fill a page quickly.
+        return Q(customer_id__in=customer_ids)
+    return Q(customer_id__in=ids)

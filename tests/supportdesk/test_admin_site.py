@@ -42,7 +42,9 @@ def _task(model, *, success: bool):
 
 def _kb_article(ctx):
     return factories.kb_article(
-        author=factories.supervisor(), slug=f"backup-{uuid.uuid4().hex[:8]}", translations={"en": ("Back up", "Write it down.")}
+        author=factories.supervisor(),
+        slug=f"backup-{uuid.uuid4().hex[:8]}",
+        translations={"en": ("Back up", "Write it down.")},
     )
 
 

@@ -1,0 +1,28 @@
+"""Settings for `make bench`: the benchmark's own database, never the dev or test one.
+
+The seeder wipes the ticket tables before it loads millions of rows, so this
+module ignores DATABASE_URL altogether: SQLite `bench/bench.sqlite3` by default,
+PostgreSQL when BENCH_DATABASE_URL is set. Pointing BENCH_DATABASE_URL at the
+same database as DATABASE_URL is refused.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+# The in-process test client sends Host: testserver.
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+BENCH_DIR = BASE_DIR / "bench"
+BENCH_DATABASE_URL = env("BENCH_DATABASE_URL", default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}")
+if env("DATABASE_URL", default="") == BENCH_DATABASE_URL:
+    raise ImproperlyConfigured("BENCH_DATABASE_URL must not be the development DATABASE_URL: the bench wipes it.")
+DATABASES = {"default": env.db_url_config(BENCH_DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    BENCH_DIR.mkdir(exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Only these settings (and the test settings) let `manage.py bench` seed and measure.
+BENCH_ALLOWED = True

@@ -236,6 +236,15 @@ class RowWriter:
     def __init__(self, model: type[models.Model], fields: list[str]) -> None:
         meta = model._meta
         self.table = connection.ops.quote_name(meta.db_table)
+        # Columns the seed does not generate get their model default, so fields added by later
+        # features (flags, preferences, SLA clocks) never break seeding.
+        given = {meta.get_field(name).column for name in fields}
+        self.constants = tuple(
+            field.get_db_prep_save(field.get_default(), connection)
+            for field in meta.concrete_fields
+            if field.column not in given and not field.primary_key
+        )
+        fields = [*fields, *(f.attname for f in meta.concrete_fields if f.column not in given and not f.primary_key)]
         self.columns = [meta.get_field(name).column for name in fields]
         quoted = ", ".join(connection.ops.quote_name(column) for column in self.columns)
         self.copy_sql = f"COPY {self.table} ({quoted}) FROM STDIN"
@@ -244,7 +253,9 @@ class RowWriter:
         # SQLite stores datetimes as naive UTC text: convert exactly as Django does.
         self.adapters = [
             connection.ops.adapt_datetimefield_value
-            if isinstance(meta.get_field(name), models.DateTimeField) and connection.vendor != "postgresql"
+            if isinstance(meta.get_field(name), models.DateTimeField)
+            and connection.vendor != "postgresql"
+            and meta.get_field(name).column in given
             else None
             for name in fields
         ]
@@ -256,6 +267,8 @@ class RowWriter:
         )
 
     def write(self, rows: list[tuple]) -> None:
+        if self.constants:
+            rows = [(*row, *self.constants) for row in rows]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.copy(self.copy_sql) as copy:

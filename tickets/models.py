@@ -72,6 +72,24 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
 
 
+class SLAClock(models.TextChoices):
+    """The three promises measured on every ticket (see tickets.sla)."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class ClockState(models.TextChoices):
+    """State of one SLA clock. Empty: no clock (no policy, or nothing owed)."""
+
+    ON_TRACK = "on_track", _("On track")
+    WARNING = "warning", _("At risk")
+    PAUSED = "paused", _("Paused")
+    BREACHED = "breached", _("Breached")
+    FULFILLED = "fulfilled", _("Fulfilled")
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -137,6 +155,22 @@ class Team(models.Model):
         help_text=_("Business hours and SLA calendars are attached to teams in the SLA settings."),
     )
     auto_assign = models.BooleanField(_("auto-assign new tickets"), default=False)
+    tier = models.CharField(
+        _("tier"),
+        max_length=2,
+        choices=Tier.choices,
+        default=Tier.L1,
+        help_text=_("Escalating a ticket to a tier moves it to a team of that tier."),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
+        help_text=_("Receives SLA warnings, breaches and escalations of the team's tickets."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -315,6 +349,36 @@ class Ticket(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # SLA clocks (tickets.sla.clocks keeps them; the sweep compares them with the time).
+    # Per clock: due (shifted by paused business time), when the warning starts,
+    # the state, and the business seconds it took once fulfilled.
+    sla_policy = models.ForeignKey(
+        "tickets.SLAPolicy",
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(_("first response at risk from"), null=True, blank=True)
+    first_response_state = models.CharField(
+        _("first response SLA"), max_length=10, choices=ClockState.choices, blank=True
+    )
+    first_response_seconds = models.PositiveIntegerField(_("first response time (business s)"), null=True, blank=True)
+    next_response_due = models.DateTimeField(_("next response due"), null=True, blank=True)
+    next_response_warn_at = models.DateTimeField(_("next response at risk from"), null=True, blank=True)
+    next_response_state = models.CharField(
+        _("next response SLA"), max_length=10, choices=ClockState.choices, blank=True
+    )
+    next_response_seconds = models.PositiveIntegerField(_("next response time (business s)"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(_("resolution at risk from"), null=True, blank=True)
+    resolution_state = models.CharField(_("resolution SLA"), max_length=10, choices=ClockState.choices, blank=True)
+    resolution_seconds = models.PositiveIntegerField(_("resolution time (business s)"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business s)"), default=0)
+
     objects = TicketQuerySet.as_manager()
 
     class Meta:
@@ -339,6 +403,12 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["updated_at"], name="ticket_updated"),
             # search by transaction hash
             models.Index(fields=["tx_hash"], name="ticket_tx_hash", condition=~Q(tx_hash="")),
+            # the SLA sweep (state IN running AND due/warn_at <= now), the SLA list filter and sorting by due
+            *(
+                models.Index(fields=[f"{clock}_state", f"{clock}_{moment}"], name=f"ticket_{clock[:4]}_{moment}")
+                for clock in SLAClock.values
+                for moment in ("due", "warn_at")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -447,6 +517,10 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CUSTOMER_MESSAGE = "customer_message", _("Customer message")
     CUSTOMER_MERGE = "customer_merge", _("Customer merged")
+    ROUTED = "routed", _("Routed")
+    SLA_WARNING = "sla_warning", _("SLA at risk")
+    SLA_BREACH = "sla_breach", _("SLA breached")
+    SLA_FULFILLED = "sla_fulfilled", _("SLA fulfilled")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -487,3 +561,52 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
+
+
+class KeywordRuleQuerySet(models.QuerySet):
+    def active(self) -> KeywordRuleQuerySet:
+        return self.filter(is_active=True).select_related("category").order_by("position", "id")
+
+
+class KeywordRule(models.Model):
+    """Classification of incoming text (tickets.routing): the first active matching rule wins."""
+
+    name = models.CharField(_("name"), max_length=100)
+    keywords = models.TextField(
+        _("keywords"),
+        help_text=_('One phrase per line, matched case-insensitively in subject and message, e.g. "tx hash", "转账".'),
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("set category"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    priority = models.CharField(
+        _("raise priority to"), max_length=10, choices=Priority.choices, blank=True, help_text=_("Never lowers it.")
+    )
+    tier = models.CharField(_("escalate to tier"), max_length=2, choices=Tier.choices, blank=True)
+    applies_always = models.BooleanField(
+        _("also when a category was chosen"),
+        default=False,
+        help_text=_(
+            "Off: the rule only classifies tickets that arrive without a category (email, bot). "
+            "On: it overrides the customer's choice, e.g. suspected theft goes to security."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = KeywordRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("keyword rule")
+        verbose_name_plural = _("keyword rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def phrases(self) -> list[str]:
+        return [line.strip().casefold() for line in self.keywords.splitlines() if line.strip()]
+
+
+# The SLA models live in their own module; importing them here registers them with the app.
+from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy  # noqa: E402, F401

@@ -1,6 +1,10 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from django.utils import timezone
 
 from tests import factories
+from tickets.models import Customer, Ticket, TicketEvent, TicketMessage
 
 
 @pytest.fixture
@@ -52,3 +56,31 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+class FrozenClock:
+    """A settable "now" for services, model defaults and auto_now fields."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze time at 2026-05-25 02:00 UTC (Monday 10:00 in Shanghai); tests move it with set/advance."""
+    frozen = FrozenClock(datetime(2026, 5, 25, 2, 0, tzinfo=UTC))
+    monkeypatch.setattr(timezone, "now", frozen)
+    for model in (Ticket, TicketMessage, TicketEvent, Customer):
+        # Fields cache their default callable (Field._get_default): patch that too.
+        monkeypatch.setattr(model._meta.get_field("created_at"), "_get_default", frozen)
+    return frozen

@@ -22,7 +22,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tickets import admin_forms, selectors, services
+from tickets import admin_forms, escalation, selectors, services
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
@@ -36,6 +36,8 @@ from tickets.models import (
     WalletAddress,
     ticket_reference,
 )
+from tickets.sla import selectors as sla_selectors
+from tickets.sla.admin import SLAStateFilter, TicketSLAAdminMixin
 
 _REFERENCE = re.compile(r"^\s*(?:SD-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
@@ -91,16 +93,16 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     list_display = [
-        "reference_link", "subject", "customer", "status", "priority", "category", "team", "assignee",
+        "reference_link", "subject", "customer", "status", "sla_badges", "priority", "category", "team", "assignee",
         "age", "updated_at",
     ]  # fmt: skip
     list_display_links = None
     list_select_related = ["customer", "category", "team", "assignee"]
     list_filter = [
-        OpenFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language", "tier",
-        ("created_at", admin.DateFieldListFilter),
+        OpenFilter, SLAStateFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language",
+        "tier", ("created_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     search_fields = ["subject", "customer__email", "customer__name", "=tx_hash"]
     search_help_text = _("Reference (SD-000123), subject, customer name or email, or a transaction hash.")
@@ -116,11 +118,11 @@ class TicketAdmin(admin.ModelAdmin):
         "reference", "customer_link", "subject", "channel", "language", "created_at", "updated_at",
         "first_response_at", "resolved_at", "closed_at", "merged_into",
         "app_version", "device", "os", "browser",
-        "chain", "asset", "amount", "tx_hash", "from_address", "to_address",
+        "chain", "asset", "amount", "tx_hash", "from_address", "to_address", "sla_clocks",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return Ticket.objects.visible_to(request.user).for_list()
+        return sla_selectors.with_next_due(Ticket.objects.visible_to(request.user).for_list())
 
     def get_search_results(self, request, queryset, search_term):
         match = _REFERENCE.match(search_term)
@@ -171,6 +173,7 @@ class TicketAdmin(admin.ModelAdmin):
             (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
             (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
                                       "escalation_reason", "ticket_tags"]}),
+            (_("SLA"), {"fields": ["sla_clocks"]}),
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
                                        "merged_into"]}),
@@ -216,9 +219,13 @@ class TicketAdmin(admin.ModelAdmin):
                 ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
             if "priority" in changed:
                 ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
-            if "tier" in changed:
+            if "tier" in changed and "team" in changed:
                 ticket = services.ticket_change_tier(
                     ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
+                )
+            elif "tier" in changed:
+                ticket = escalation.ticket_escalate(
+                    ticket=ticket, to_tier=data["tier"], actor=actor, reason=data["escalation_reason"]
                 )
             if "ticket_tags" in changed:
                 ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
@@ -338,8 +345,8 @@ class TicketAdmin(admin.ModelAdmin):
             self._run_for_each(
                 request,
                 queryset,
-                lambda ticket: services.ticket_change_tier(
-                    ticket=ticket, tier=data["tier"], actor=request.user, reason=data["reason"]
+                lambda ticket: escalation.ticket_escalate(
+                    ticket=ticket, to_tier=data["tier"], actor=request.user, reason=data["reason"]
                 ),
                 _("%(count)d tickets changed tier."),
             )

@@ -7,7 +7,10 @@ it in the admin afterwards; re-running changes nothing that exists.
 
 import datetime
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from supportdesk.roles import sync_role_groups
 
 SUPPORT_HOURS = "Support hours"
 ALWAYS_OPEN = "Security 24/7"
@@ -96,6 +99,15 @@ def seed(apps, schema_editor):
     )
 
 
+def grant_new_permissions(apps, schema_editor):
+    """The role groups were synced before these models existed: create their permissions and sync again."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 def unseed_schedule(apps, schema_editor):
     apps.get_model("django_q", "Schedule").objects.filter(name="SLA sweep").delete()
 
@@ -104,6 +116,10 @@ class Migration(migrations.Migration):
     dependencies = [
         ("tickets", "0003_routing_sla"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
+        ("supportdesk", "0002_role_groups"),
     ]
 
-    operations = [migrations.RunPython(seed, unseed_schedule)]
+    operations = [
+        migrations.RunPython(seed, unseed_schedule),
+        migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
+    ]

@@ -30,7 +30,7 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     services._check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("Say why the tier changes.")}, code=ERROR_REASON_REQUIRED)
+        raise ValidationError({"reason": ValidationError(_("Say why the tier changes."), code=ERROR_REASON_REQUIRED)})
     ticket = services._lock(ticket)
     if ticket.tier == to_tier:
         return ticket

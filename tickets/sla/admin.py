@@ -5,9 +5,11 @@ changelist and the supervisor's page (mixed into tickets.admin.TicketAdmin).
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
 from tickets.sla import selectors
-from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
+from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy, Weekday
 
 CLOCK_ABBREVIATIONS = {
     SLAClock.FIRST_RESPONSE: _("1st"),
@@ -178,8 +180,27 @@ class TicketSLAAdminMixin:
         return TemplateResponse(request, "admin/tickets/ticket/supervisor.html", context)
 
 
+class BusinessHoursFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            hours = BusinessHours(weekday=data["weekday"], opens=data["opens"], closes=data["closes"])
+            spans.setdefault(hours.weekday, []).append(hours.seconds())
+        for weekday, intervals in spans.items():
+            intervals.sort()
+            if any(later[0] < earlier[1] for earlier, later in pairwise(intervals)):
+                raise ValidationError(
+                    _("Opening hours overlap on %(day)s.") % {"day": Weekday(weekday).label}, code="hours_overlap"
+                )
+
+
 class BusinessHoursInline(admin.TabularInline):
     model = BusinessHours
+    formset = BusinessHoursFormSet
     extra = 0
 
 

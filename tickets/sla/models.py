@@ -91,14 +91,11 @@ class BusinessHours(models.Model):
     def clean(self) -> None:
         if self.opens is not None and self.closes is not None and time(0) != self.closes <= self.opens:
             raise ValidationError({"closes": _("Closing time must be after opening time.")})
-        overlapping = BusinessHours.objects.filter(calendar_id=self.calendar_id, weekday=self.weekday).exclude(
-            pk=self.pk
-        )
-        closes = self.closes if self.closes != time(0) else time.max
-        for other in overlapping:
-            other_closes = other.closes if other.closes != time(0) else time.max
-            if self.opens < other_closes and other.opens < closes:
-                raise ValidationError(_("These hours overlap %(other)s.") % {"other": other})
+
+    def seconds(self) -> tuple[int, int]:
+        """(opens, closes) in seconds after midnight; closing at 00:00 is the end of the day."""
+        closes = self.closes.hour * 3600 + self.closes.minute * 60 + self.closes.second
+        return self.opens.hour * 3600 + self.opens.minute * 60 + self.opens.second, closes or 24 * 3600
 
 
 class Holiday(models.Model):

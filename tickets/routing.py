@@ -92,15 +92,17 @@ def plan_route(
     else:
         team = team_for(category=category, language=language, tier=tier if tier != Tier.L1 else None)
         if team is None:
-            reasons.append(_("no team serves this category"))
-        else:
+            # Unclassified or unserved: the front line triages it.
+            team = team_for(category=None, language=language, tier=Tier.L1)
+            reasons.append(_("no team serves this category: front line") if team else _("no team to route to"))
+        if team is not None:
             speaks = language in (team.languages or [])
             reasons.append(
                 _("category %(category)s, language %(language)s%(speaks)s")
                 % {
                     "category": category.name if category else "-",
                     "language": language,
-                    "speaks": "" if speaks else _(" (no team speaks it)"),
+                    "speaks": "" if speaks else _(" (the team does not speak it)"),
                 }
             )
     return Route(category=category, priority=priority, tier=tier, team=team, reasons=reasons)

@@ -95,11 +95,22 @@ def test_inactive_rules_are_ignored_and_the_first_match_wins(customer):
     assert routing.matching_rule("stuck transfer, also my password", has_category=False).name == "Login and password"
 
 
-def test_a_ticket_no_team_serves_is_routed_nowhere_with_the_reason(customer):
+def test_an_unclassified_ticket_goes_to_the_front_line(customer, team):
+    factories.TeamFactory(name="Second line", tier=Tier.L2)
+
+    ticket = email_ticket(customer, body="nothing matches here")
+
+    assert ticket.team == team
+    assert ticket.events.get(kind=EventKind.ROUTED).note == (
+        "no team serves this category: front line; category -, language en"
+    )
+
+
+def test_without_any_team_the_ticket_waits_unrouted_with_the_reason(customer):
     ticket = email_ticket(customer, body="nothing matches here")
 
     assert ticket.team is None
-    assert ticket.events.get(kind=EventKind.ROUTED).note == "no team serves this category"
+    assert ticket.events.get(kind=EventKind.ROUTED).note == "no team to route to"
 
 
 class TestAutoAssignment:

@@ -13,7 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
@@ -49,6 +49,10 @@ def _state_text(ticket: Ticket, clock: str, now) -> str:
     if state == ClockState.BREACHED:
         return _("answered late")
     return ClockState(state).label
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT") if moment else ""
 
 
 def _seconds_text(seconds: int | None) -> str:
@@ -128,9 +132,7 @@ class TicketSLAAdminMixin:
                     BADGE_STYLE,
                     STATE_STYLES[getattr(obj, f"{clock}_state")],
                     _state_text(obj, clock, now),
-                    timezone.localtime(getattr(obj, f"{clock}_due")).strftime("%Y-%m-%d %H:%M")
-                    if getattr(obj, f"{clock}_due")
-                    else "",
+                    _when(getattr(obj, f"{clock}_due")),
                     _seconds_text(getattr(obj, f"{clock}_seconds")),
                 )
                 for clock in SLAClock.values
@@ -143,7 +145,7 @@ class TicketSLAAdminMixin:
             _("Policy"),
             reverse("admin:tickets_slapolicy_change", args=[obj.sla_policy_id]),
             obj.sla_policy,
-            format_html(" · {}", _("paused since %(time)s") % {"time": timezone.localtime(obj.sla_paused_at)})
+            format_html(" · {}", _("paused since %(time)s") % {"time": _when(obj.sla_paused_at)})
             if obj.sla_paused_at
             else "",
             _("clock"),

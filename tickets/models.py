@@ -577,7 +577,7 @@ class KeywordRule(models.Model):
         help_text=_('One phrase per line, matched case-insensitively in subject and message, e.g. "tx hash", "转账".'),
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("set category"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Category, verbose_name=_("set category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     priority = models.CharField(
         _("raise priority to"), max_length=10, choices=Priority.choices, blank=True, help_text=_("Never lowers it.")

@@ -13,6 +13,8 @@ class SupportDeskAdminSite(admin.AdminSite):
     site_title = _("SupportDesk")
     index_title = _("Dashboard")
     index_template = "admin/supportdesk_index.html"
+    # The queue needs the width more than the app list does.
+    enable_nav_sidebar = False
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         return super().index(request, extra_context={**dashboard_context(request.user), **(extra_context or {})})

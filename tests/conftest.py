@@ -1,10 +1,24 @@
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from tests import factories
 from tickets.models import Customer, Ticket, TicketEvent, TicketMessage
+
+
+def pytest_configure(config):
+    # WhiteNoise warns when collectstatic has not run; tests never serve static files.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_uploaded_files():
+    # The test settings store attachments in a fresh temporary directory per run.
+    yield
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture
@@ -56,6 +70,24 @@ def customer(customer_user):
 def other_customer(db):
     bob = factories.UserFactory(username="bob@example.com", email="bob@example.com")
     return factories.CustomerFactory(email="bob@example.com", name="Bob", user=bob)
+
+
+@pytest.fixture
+def teammate(team):
+    """A second agent in `team`: a colleague, not a supervisor."""
+    return factories.agent(teams=[team], username="teammate")
+
+
+@pytest.fixture
+def ticket(customer, team):
+    """Alice's ticket in the agent's team, opened through the portal."""
+    return factories.ticket(customer=customer, team=team, subject="USDT transfer stuck", body="Sent 250 USDT.")
+
+
+@pytest.fixture
+def other_ticket(other_customer, other_team):
+    """Bob's ticket in another team: the agent of `team` must not see it."""
+    return factories.ticket(customer=other_customer, team=other_team, subject="Phishing message", body="Is this you?")
 
 
 class FrozenClock:

@@ -3,8 +3,11 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
+from tickets import services
 from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Team, Ticket, TicketMessage, Tier
 
 
@@ -88,3 +91,46 @@ class TicketMessageFactory(factory.django.DjangoModelFactory):
     author_kind = AuthorKind.CUSTOMER
     body = factory.Faker("sentence")
     via = Channel.PORTAL
+
+
+# Uploads -------------------------------------------------------------------
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"fake image data"
+PDF_BYTES = b"%PDF-1.7\n%fake pdf body\n"
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    """An uploaded file as a form or service receives it (the declared type is ignored by the checks)."""
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def png_upload(name: str = "screenshot.png", content: bytes = PNG_BYTES) -> SimpleUploadedFile:
+    return upload(name, content, "image/png")
+
+
+def text_upload(name: str = "wallet.log", content: bytes = b"sync failed at block 1200\n") -> SimpleUploadedFile:
+    return upload(name, content, "text/plain")
+
+
+# Tickets through the services ---------------------------------------------
+
+
+def ticket(*, customer=None, team=None, subject: str = "Transfer pending", body: str = "Please help.", **kwargs):
+    """A ticket opened the way the portal opens one: by the customer, with a first message and a created event."""
+    customer = customer or CustomerFactory()
+    return services.ticket_create(
+        customer=customer,
+        subject=subject,
+        body=body,
+        channel=kwargs.pop("channel", Channel.PORTAL),
+        actor=kwargs.pop("actor", customer.user),
+        team=team,
+        **kwargs,
+    )
+
+
+def error_codes(error: ValidationError) -> set[str]:
+    """Every code carried by a ValidationError, whether it is a plain, list or field-keyed error."""
+    if hasattr(error, "error_dict"):
+        return {item.code for items in error.error_dict.values() for item in items}
+    return {item.code for item in error.error_list}

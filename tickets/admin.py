@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -95,8 +97,8 @@ class OpenFilter(admin.SimpleListFilter):
 @admin.register(Ticket)
 class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     list_display = [
-        "reference_link", "subject", "customer", "status", "sla_badges", "priority", "category", "team", "assignee",
-        "age", "updated_at",
+        "reference_link", "subject", "customer_name", "status", "sla_badges", "priority", "category", "team",
+        "assignee", "age", "updated_at",
     ]  # fmt: skip
     list_display_links = None
     list_select_related = ["customer", "category", "team", "assignee"]
@@ -107,6 +109,8 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     search_fields = ["subject", "customer__email", "customer__name", "=tx_hash"]
     search_help_text = _("Reference (SD-000123), subject, customer name or email, or a transaction hash.")
     show_full_result_count = False
+    # Facet counts would run one COUNT per filter option over the whole table.
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
     ordering = ["-created_at", "-id"]
     autocomplete_fields = ["customer"]
@@ -122,7 +126,9 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return sla_selectors.with_next_due(Ticket.objects.visible_to(request.user).for_list())
+        # sla_policy: named on the ticket page's SLA panel
+        tickets = Ticket.objects.visible_to(request.user).for_list().select_related("sla_policy")
+        return sla_selectors.with_next_due(tickets)
 
     def get_search_results(self, request, queryset, search_term):
         match = _REFERENCE.match(search_term)
@@ -139,6 +145,14 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("age"), ordering="created_at")
     def age(self, obj: Ticket) -> str:
         return timesince(obj.created_at, timezone.now(), depth=1)
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, obj: Ticket) -> str:
+        return obj.customer.name or obj.customer.email
+
+    @admin.display(description=_("tags"))
+    def tag_names(self, obj: Ticket) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all())
 
     @admin.display(description=_("customer"))
     def customer_link(self, obj: Ticket) -> str:
@@ -169,10 +183,18 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
                 (_("Transaction"), {"fields": ["chain", "asset", "amount", "tx_hash", "from_address", "to_address"],
                                     "classes": ["collapse"]}),
             ]  # fmt: skip
+        if not self.has_change_permission(request, obj):
+            # View-only (managers): no reply box or form-only inputs, just the ticket as it stands.
+            work = [(_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
+                                              "tag_names"]})]  # fmt: skip
+        else:
+            work = [
+                (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
+                (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
+                                          "escalation_reason", "ticket_tags"]}),
+            ]  # fmt: skip
         return [
-            (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
-            (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
-                                      "escalation_reason", "ticket_tags"]}),
+            *work,
             (_("SLA"), {"fields": ["sla_clocks"]}),
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
@@ -180,6 +202,18 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
             (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser")]}),
             (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash", "from_address", "to_address"]}),
         ]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Teams and categories are configured on their own pages, not from inside a ticket.
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper) and db_field.name != "customer":
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        return field
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else ["reference"]
@@ -213,38 +247,42 @@ class TicketAdmin(TicketSLAAdminMixin, admin.ModelAdmin):
     def _apply_work_form(self, request: HttpRequest, ticket: Ticket, form) -> None:
         data, changed, actor = form.cleaned_data, set(form.changed_data), request.user
         try:
-            if "team" in changed:
-                ticket = services.ticket_change_team(ticket=ticket, team=data["team"], actor=actor)
-            if "category" in changed:
-                ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
-            if "priority" in changed:
-                ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
-            if "tier" in changed and "team" in changed:
-                ticket = services.ticket_change_tier(
-                    ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
-                )
-            elif "tier" in changed:
-                ticket = escalation.ticket_escalate(
-                    ticket=ticket, to_tier=data["tier"], actor=actor, reason=data["escalation_reason"]
-                )
-            if "ticket_tags" in changed:
-                ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
-            if "assignee" in changed:
-                ticket = services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
-            new_status = data["status"] if "status" in changed else None
-            if (data.get("reply_body") or "").strip():
-                services.ticket_reply(
-                    ticket=ticket,
-                    body=data["reply_body"],
-                    actor=actor,
-                    internal=data["reply_internal"],
-                    attachments=data["reply_attachments"],
-                    new_status=new_status,
-                )
-            elif new_status:
-                services.ticket_change_status(ticket=ticket, status=new_status, actor=actor)
+            # All or nothing: one refused step (e.g. the actor no longer sees the ticket) undoes the others.
+            # The reply comes first and the team move late, so an agent can answer and then hand over.
+            with transaction.atomic():
+                new_status = data["status"] if "status" in changed else None
+                if (data.get("reply_body") or "").strip():
+                    services.ticket_reply(
+                        ticket=ticket,
+                        body=data["reply_body"],
+                        actor=actor,
+                        internal=data["reply_internal"],
+                        attachments=data["reply_attachments"],
+                        new_status=new_status,
+                    )
+                elif new_status:
+                    services.ticket_change_status(ticket=ticket, status=new_status, actor=actor)
+                if "category" in changed:
+                    ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
+                if "priority" in changed:
+                    ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
+                if "tier" in changed and "team" in changed:
+                    # The agent picked the team by hand: change the tier only.
+                    ticket = services.ticket_change_tier(
+                        ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
+                    )
+                elif "tier" in changed:
+                    ticket = escalation.ticket_escalate(
+                        ticket=ticket, to_tier=data["tier"], actor=actor, reason=data["escalation_reason"]
+                    )
+                if "ticket_tags" in changed:
+                    ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
+                if "team" in changed:
+                    ticket = services.ticket_change_team(ticket=ticket, team=data["team"], actor=actor)
+                if "assignee" in changed:
+                    services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
         except (ValidationError, PermissionDenied) as error:
-            # Lost a race with another agent since the form was validated.
+            # Lost a race with another agent since the form was validated, or the combination is not allowed.
             self.message_user(request, _error_text(error), messages.ERROR)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

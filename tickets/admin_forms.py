@@ -69,7 +69,11 @@ class TicketWorkForm(forms.ModelForm):
     """The change page: reply box plus status, priority, assignment and classification controls."""
 
     reply_body = forms.CharField(
-        label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 6, "placeholder": _("Write a reply…")})
+        label=_("Reply"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "class": "vLargeTextField sd-reply", "placeholder": _("Write a reply…")}
+        ),
     )
     reply_internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
     reply_attachments = MultipleFileField(label=_("Attachments"), required=False)
@@ -86,6 +90,9 @@ class TicketWorkForm(forms.ModelForm):
     def __init__(self, *args, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if "status" not in self.fields:
+            # View-only users (managers): the admin excludes the model fields and shows the ticket read-only.
+            return
         self.fields["assignee"].queryset = agent_users()
         self.fields["team"].queryset = Team.objects.filter(is_active=True)
         if self.instance.pk:

@@ -6,7 +6,6 @@ tier change plus a move to a team of that tier, with the reason on both events.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -30,7 +29,7 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     services._check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": ValidationError(_("Say why the tier changes."), code=ERROR_REASON_REQUIRED)})
+        raise services._field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
     ticket = services._lock(ticket)
     if ticket.tier == to_tier:
         return ticket

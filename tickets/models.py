@@ -517,10 +517,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CUSTOMER_MESSAGE = "customer_message", _("Customer message")
     CUSTOMER_MERGE = "customer_merge", _("Customer merged")
-    ROUTED = "routed", _("Routed")
     SLA_WARNING = "sla_warning", _("SLA at risk")
     SLA_BREACH = "sla_breach", _("SLA breached")
-    SLA_FULFILLED = "sla_fulfilled", _("SLA fulfilled")
 
 
 class TicketEventQuerySet(models.QuerySet):

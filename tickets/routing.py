@@ -1,9 +1,10 @@
 """Classification and routing of new tickets, and the team of an escalation tier.
 
 `plan_route` decides before the ticket row exists (category, priority, tier,
-team, with the reasons); `apply_route` runs after it is created, inside
-ticket_create's transaction: it records the decision as events and, when the
-team auto-assigns, hands the ticket to the best available agent.
+team, with the reasons, which ticket_create writes on the "created" event);
+`auto_assign` runs after it is created, inside ticket_create's transaction:
+when the team auto-assigns, it hands the ticket to the best available agent
+and records why on an assignment event.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
     Category,
+    Channel,
     EventKind,
     KeywordRule,
     Priority,
@@ -28,6 +30,8 @@ from tickets.models import (
     Tier,
 )
 
+# Channels without a category form: their free text is classified by the keyword rules.
+CLASSIFIED_CHANNELS = (Channel.EMAIL, Channel.BOT)
 PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}
 TIER_RANK = {value: rank for rank, value in enumerate(Tier.values)}
 
@@ -40,12 +44,15 @@ class Route:
     team: Team | None
     reasons: list[str] = field(default_factory=list)
 
+    def summary(self) -> str:
+        return "; ".join(self.reasons)
 
-def matching_rule(text: str, *, has_category: bool) -> KeywordRule | None:
-    """The first active rule with a phrase in `text`; rules that don't override skip categorised tickets."""
+
+def matching_rule(text: str, *, classify: bool) -> KeywordRule | None:
+    """The first active rule with a phrase in `text`; unless `classify`, only rules that always apply."""
     folded = text.casefold()
     for rule in KeywordRule.objects.active():
-        if (rule.applies_always or not has_category) and any(phrase in folded for phrase in rule.phrases()):
+        if (rule.applies_always or classify) and any(phrase in folded for phrase in rule.phrases()):
             return rule
     return None
 
@@ -70,6 +77,7 @@ def team_for(*, category: Category | None, language: str, tier: str | None = Non
 def plan_route(
     *,
     text: str,
+    channel: str,
     category: Category | None,
     priority: str | None,
     language: str,
@@ -78,7 +86,7 @@ def plan_route(
     """Classify (keyword rules) and choose the team. An explicit team (chosen by an agent) is kept."""
     reasons: list[str] = []
     tier = Tier.L1
-    rule = matching_rule(text, has_category=category is not None)
+    rule = matching_rule(text, classify=category is None and channel in CLASSIFIED_CHANNELS)
     if rule is not None:
         reasons.append(_("keyword rule “%(rule)s”") % {"rule": rule.name})
         category = rule.category or category
@@ -92,14 +100,14 @@ def plan_route(
     else:
         team = team_for(category=category, language=language, tier=tier if tier != Tier.L1 else None)
         if team is None:
-            # Unclassified or unserved: the front line triages it.
-            team = team_for(category=None, language=language, tier=Tier.L1)
-            reasons.append(_("no team serves this category: front line") if team else _("no team to route to"))
-        if team is not None:
+            # Left for a supervisor to triage: the supervisor view lists it under "(no team)".
+            reasons.append(_("no team serves this category"))
+        else:
             speaks = language in (team.languages or [])
             reasons.append(
-                _("category %(category)s, language %(language)s%(speaks)s")
+                _("routed to %(team)s: category %(category)s, language %(language)s%(speaks)s")
                 % {
+                    "team": team.name,
                     "category": category.name if category else "-",
                     "language": language,
                     "speaks": "" if speaks else _(" (the team does not speak it)"),
@@ -138,15 +146,8 @@ def choose_agent(*, team: Team, language: str, category: Category | None) -> Age
     return next((p for p in agent_candidates(team=team, category=category) if language in (p.languages or [])), None)
 
 
-def apply_route(ticket: Ticket, route: Route, actor) -> None:
-    """Record the routing decision and auto-assign. `ticket` was just created with the route's values."""
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=EventKind.ROUTED,
-        actor=actor,
-        after=route.team.name if route.team else "",
-        note="; ".join(route.reasons)[:255],
-    )
+def auto_assign(ticket: Ticket, route: Route) -> None:
+    """Give a new ticket to the best available agent when its team auto-assigns; record why."""
     if route.team is None or not route.team.auto_assign:
         return
     # Serialise auto-assignment per team so two new tickets cannot both take an agent's last free slot.

@@ -59,6 +59,11 @@ ERROR_INVALID_CHOICE = "invalid_choice"
 SUBJECT_MAX_LENGTH = Ticket._meta.get_field("subject").max_length
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    # ValidationError({field: message}, code=...) silently drops the code: it must sit on the inner error.
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 # Customers -----------------------------------------------------------------
 
 
@@ -147,18 +152,19 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
 def _clean_subject(subject: str) -> str:
     cleaned = " ".join((subject or "").split())
     if not cleaned:
-        raise ValidationError({"subject": _("Please give the request a subject.")}, code=ERROR_EMPTY_SUBJECT)
+        raise _field_error("subject", _("Please give the request a subject."), ERROR_EMPTY_SUBJECT)
     if len(cleaned) > SUBJECT_MAX_LENGTH:
-        raise ValidationError(
-            {"subject": _("The subject is too long (at most %(limit)d characters).") % {"limit": SUBJECT_MAX_LENGTH}},
-            code=ERROR_SUBJECT_TOO_LONG,
+        raise _field_error(
+            "subject",
+            _("The subject is too long (at most %(limit)d characters).") % {"limit": SUBJECT_MAX_LENGTH},
+            ERROR_SUBJECT_TOO_LONG,
         )
     return cleaned
 
 
 def _check_choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
-        raise ValidationError({field: _("Unknown value: %(value)s.") % {"value": value}}, code=ERROR_INVALID_CHOICE)
+        raise _field_error(field, _("Unknown value: %(value)s.") % {"value": value}, ERROR_INVALID_CHOICE)
     return value
 
 
@@ -255,7 +261,9 @@ def ticket_create(
     if priority:
         _check_choice(priority, Priority, "priority")
     text = f"{clean_subject}\n{body or html_to_text(body_html)}"
-    route = routing.plan_route(text=text, category=category, priority=priority, language=language, team=team)
+    route = routing.plan_route(
+        text=text, channel=channel, category=category, priority=priority, language=language, team=team
+    )
     ticket = Ticket.objects.create(
         subject=clean_subject,
         customer=customer,
@@ -286,8 +294,8 @@ def ticket_create(
         via=channel,
         attachments=attachments,
     )
-    _event(ticket, EventKind.CREATED, actor, after=channel)
-    routing.apply_route(ticket, route, actor)
+    _event(ticket, EventKind.CREATED, actor, after=channel, note=route.summary())
+    routing.auto_assign(ticket, route)
     sla_clocks.ticket_created(ticket)
     return ticket
 
@@ -308,12 +316,11 @@ def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> boo
     if new_status == ticket.status:
         return False
     if new_status not in ticket.allowed_next_statuses():
-        raise ValidationError(
-            {
-                "status": _("A ticket cannot go from %(old)s to %(new)s.")
-                % {"old": Status(ticket.status).label, "new": Status(new_status).label}
-            },
-            code=ERROR_INVALID_TRANSITION,
+        raise _field_error(
+            "status",
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": Status(ticket.status).label, "new": Status(new_status).label},
+            ERROR_INVALID_TRANSITION,
         )
     old_status = ticket.status
     now = timezone.now()
@@ -512,17 +519,15 @@ def validate_assignee(*, ticket: Ticket, assignee) -> None:
     if assignee is None:
         return
     if not assignee.is_active or not assignee.is_staff or not AgentProfile.objects.filter(user=assignee).exists():
-        raise ValidationError(
-            {"assignee": _("%(user)s is not an agent.") % {"user": assignee.get_username()}},
-            code=ERROR_ASSIGNEE_NOT_AGENT,
+        raise _field_error(
+            "assignee", _("%(user)s is not an agent.") % {"user": assignee.get_username()}, ERROR_ASSIGNEE_NOT_AGENT
         )
     if ticket.team_id and not _is_team_member(assignee, ticket.team):
-        raise ValidationError(
-            {
-                "assignee": _("%(user)s is not a member of the team %(team)s.")
-                % {"user": assignee.get_username(), "team": ticket.team.name}
-            },
-            code=ERROR_ASSIGNEE_NOT_IN_TEAM,
+        raise _field_error(
+            "assignee",
+            _("%(user)s is not a member of the team %(team)s.")
+            % {"user": assignee.get_username(), "team": ticket.team.name},
+            ERROR_ASSIGNEE_NOT_IN_TEAM,
         )
 
 

@@ -44,10 +44,9 @@ def test_keyword_rules_classify_an_email_without_a_category(customer, transactio
 
     assert (english.category, english.team) == (transaction_category, english_team)
     assert (chinese.category, chinese.team) == (transaction_category, chinese_team)
-    routed = english.events.get(kind=EventKind.ROUTED)
-    assert routed.after == "Transfers EN"
-    assert "keyword rule “Transfer problem”" in routed.note
-    assert "category Transaction, language en" in routed.note
+    assert english.events.get(kind=EventKind.CREATED).note == (
+        "keyword rule “Transfer problem”; routed to Transfers EN: category Transaction, language en"
+    )
 
 
 def test_a_rule_without_override_leaves_the_customers_category(customer):
@@ -86,31 +85,20 @@ def test_an_explicit_team_is_kept_and_noted(customer, team, transaction_category
     ticket = email_ticket(customer, body="stuck", team=team)
 
     assert ticket.team == team
-    assert "team chosen by hand" in ticket.events.get(kind=EventKind.ROUTED).note
+    assert "team chosen by hand" in ticket.events.get(kind=EventKind.CREATED).note
 
 
 def test_inactive_rules_are_ignored_and_the_first_match_wins(customer):
     KeywordRule.objects.filter(name="Transfer problem").update(is_active=False)
 
-    assert routing.matching_rule("stuck transfer, also my password", has_category=False).name == "Login and password"
+    assert routing.matching_rule("stuck transfer, also my password", classify=True).name == "Login and password"
 
 
-def test_an_unclassified_ticket_goes_to_the_front_line(customer, team):
-    factories.TeamFactory(name="Second line", tier=Tier.L2)
-
-    ticket = email_ticket(customer, body="nothing matches here")
-
-    assert ticket.team == team
-    assert ticket.events.get(kind=EventKind.ROUTED).note == (
-        "no team serves this category: front line; category -, language en"
-    )
-
-
-def test_without_any_team_the_ticket_waits_unrouted_with_the_reason(customer):
+def test_a_ticket_no_team_serves_is_left_for_triage_with_the_reason(customer, team):
     ticket = email_ticket(customer, body="nothing matches here")
 
     assert ticket.team is None
-    assert ticket.events.get(kind=EventKind.ROUTED).note == "no team to route to"
+    assert ticket.events.get(kind=EventKind.CREATED).note == "no team serves this category"
 
 
 class TestAutoAssignment:

@@ -15,4 +15,4 @@ def test_it_creates_a_ticket_with_its_first_message_and_a_created_event(customer
     assert ticket.subject == "Stuck transfer"
     assert ticket.status == Status.NEW
     assert [m.body for m in ticket.messages.all()] == ["Help"]
-    assert list(ticket.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.ROUTED]
+    assert list(ticket.events.values_list("kind", flat=True)) == [EventKind.CREATED]

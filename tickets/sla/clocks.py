@@ -1,9 +1,10 @@
 """SLA clocks of one ticket: start, pause, resume and fulfil.
 
 Called by tickets.services on a ticket it has already locked, inside its
-transaction; each hook saves the SLA columns it changed and records an event
-for every fulfilment. Breaches and warnings are found by the sweep
-(tickets.sla.sweep), which only compares these columns with the time.
+transaction; each hook saves the SLA columns it changed (the reply or status
+event that caused the change is already on the timeline). Breaches and
+warnings are found by the sweep (tickets.sla.sweep), which only compares
+these columns with the time.
 
 The contract:
 - ticket created → first response and resolution clocks start (policy by
@@ -20,9 +21,9 @@ The contract:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from tickets.models import ClockState, EventKind, SLAClock, Status, Ticket, TicketEvent
+from tickets.models import ClockState, SLAClock, Status, Ticket
 from tickets.sla.calendar import Calendar, add_business_time, business_time_between
 from tickets.sla.models import SLAPolicy
 
@@ -72,32 +73,20 @@ def _start(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, at
     setattr(ticket, f"{clock}_seconds", None)
 
 
-def _fulfil(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, at: datetime) -> TicketEvent:
-    """Record the achieved business time; a clock answered after its due date stays breached."""
+def _fulfil(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, at: datetime) -> None:
+    """Record the achieved business time; a clock answered after its due date stays breached.
+
+    No event of its own: the reply or status event that fulfils the clock is on the timeline.
+    """
     due = getattr(ticket, f"{clock}_due")
     stopped_at = ticket.sla_paused_at if getattr(ticket, f"{clock}_state") == ClockState.PAUSED else at
     achieved = policy.target(clock) - business_time_between(stopped_at, due, calendar)
-    late = stopped_at > due
     setattr(ticket, f"{clock}_seconds", int(achieved.total_seconds()))
-    setattr(ticket, f"{clock}_state", ClockState.BREACHED if late else ClockState.FULFILLED)
-    return TicketEvent(
-        ticket=ticket,
-        kind=EventKind.SLA_FULFILLED,
-        before=clock,
-        after=ClockState.BREACHED if late else ClockState.FULFILLED,
-        note=f"{_duration(achieved)} / {_duration(policy.target(clock))}",
-        created_at=at,
-    )
+    setattr(ticket, f"{clock}_state", ClockState.BREACHED if stopped_at > due else ClockState.FULFILLED)
 
 
-def _duration(value: timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    return f"{minutes // 60}:{minutes % 60:02d}"
-
-
-def _save(ticket: Ticket, events: list[TicketEvent]) -> None:
+def _save(ticket: Ticket) -> None:
     ticket.save(update_fields=SLA_FIELDS)
-    TicketEvent.objects.bulk_create(events)
 
 
 def ticket_created(ticket: Ticket) -> None:
@@ -114,7 +103,7 @@ def ticket_created(ticket: Ticket) -> None:
     calendar = _policy(ticket).calendar.to_calendar()
     for clock in (SLAClock.FIRST_RESPONSE, SLAClock.RESOLUTION):
         _start(ticket, clock, policy, calendar, ticket.created_at)
-    _save(ticket, [])
+    _save(ticket)
 
 
 def agent_replied(ticket: Ticket, *, at: datetime) -> None:
@@ -124,7 +113,9 @@ def agent_replied(ticket: Ticket, *, at: datetime) -> None:
     if policy is None:
         return
     calendar = policy.calendar.to_calendar()
-    _save(ticket, [_fulfil(ticket, clock, policy, calendar, at) for clock in owed])
+    for clock in owed:
+        _fulfil(ticket, clock, policy, calendar, at)
+    _save(ticket)
 
 
 def customer_wrote(ticket: Ticket, *, at: datetime) -> None:
@@ -135,7 +126,7 @@ def customer_wrote(ticket: Ticket, *, at: datetime) -> None:
     if policy is None or policy.target(SLAClock.NEXT_RESPONSE) is None:
         return
     _start(ticket, SLAClock.NEXT_RESPONSE, policy, policy.calendar.to_calendar(), at)
-    _save(ticket, [])
+    _save(ticket)
 
 
 def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: datetime) -> None:
@@ -144,11 +135,10 @@ def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: date
     if policy is None:
         return
     calendar = policy.calendar.to_calendar()
-    events: list[TicketEvent] = []
     if old_status in PAUSING_STATUSES and ticket.sla_paused_at is not None:
         _resume(ticket, calendar, at, reopen_resolution=old_status == Status.SOLVED and new_status != Status.CLOSED)
     if new_status in (Status.SOLVED, Status.CLOSED) and is_owed(ticket, SLAClock.RESOLUTION):
-        events.append(_fulfil(ticket, SLAClock.RESOLUTION, policy, calendar, at))
+        _fulfil(ticket, SLAClock.RESOLUTION, policy, calendar, at)
     if new_status == Status.CLOSED:
         for clock in RESPONSE_CLOCKS:
             if is_owed(ticket, clock):
@@ -156,7 +146,7 @@ def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: date
                 setattr(ticket, f"{clock}_state", "")
     elif new_status in PAUSING_STATUSES:
         _pause(ticket, at)
-    _save(ticket, events)
+    _save(ticket)
 
 
 def _pause(ticket: Ticket, at: datetime) -> None:

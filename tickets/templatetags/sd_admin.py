@@ -14,7 +14,6 @@ _EVENT_VALUE_LABELS = {
     # SLA events: before = the clock, after = its new state
     EventKind.SLA_WARNING: (SLAClock, ClockState),
     EventKind.SLA_BREACH: (SLAClock, ClockState),
-    EventKind.SLA_FULFILLED: (SLAClock, ClockState),
 }
 
 

@@ -1,0 +1,194 @@
+"""The SupportDesk admin site: every registered ModelAdmin opens, and only staff get in."""
+
+import uuid
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
+from django.urls import reverse
+from django.utils import timezone
+from django_q.models import Failure, OrmQ, Schedule, Success
+from django_q.signing import SignedPackage
+
+from tests import factories
+from tickets.models import (
+    AgentProfile,
+    BusinessCalendar,
+    Category,
+    Customer,
+    KeywordRule,
+    SLAPolicy,
+    Tag,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _task(model, *, success: bool):
+    now = timezone.now()
+    return model.objects.create(
+        id=uuid.uuid4().hex, name=f"task-{success}", func="math.floor", started=now, stopped=now, success=success
+    )
+
+
+# One saved object per registered model, so each change page has something to show.
+OBJECT_BUILDERS = {
+    "auth.Group": lambda ctx: Group.objects.get(name="Agent"),
+    "sites.Site": lambda ctx: Site.objects.get_current(),
+    "account.EmailAddress": lambda ctx: EmailAddress.objects.create(
+        user=ctx["customer"].user, email=ctx["customer"].email, verified=True, primary=True
+    ),
+    "mfa.Authenticator": lambda ctx: Authenticator.objects.create(
+        user=ctx["agent"], type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00" * 20, "used_mask": 0}
+    ),
+    "django_q.Schedule": lambda ctx: Schedule.objects.create(name="nightly", func="math.floor", args="1"),
+    "django_q.Success": lambda ctx: _task(Success, success=True),
+    "django_q.Failure": lambda ctx: _task(Failure, success=False),
+    "django_q.OrmQ": lambda ctx: OrmQ.objects.create(
+        key="supportdesk",
+        payload=SignedPackage.dumps({"id": uuid.uuid4().hex, "name": "queued", "func": "math.floor", "args": (1,)}),
+    ),
+    "supportdesk.User": lambda ctx: ctx["agent"],
+    "tickets.Ticket": lambda ctx: ctx["ticket"],
+    "tickets.Customer": lambda ctx: ctx["customer"],
+    "tickets.Team": lambda ctx: ctx["ticket"].team,
+    "tickets.AgentProfile": lambda ctx: AgentProfile.objects.get(user=ctx["agent"]),
+    "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
+    "tickets.Tag": lambda ctx: Tag.objects.create(name="phishing"),
+    "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
+    "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
+    "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
+    "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
+}
+
+# Admins that never allow adding rows from the admin (history, task results, the queue).
+NO_ADD = {"tickets.TicketEvent", "django_q.Success", "django_q.Failure", "django_q.OrmQ"}
+
+REGISTERED = sorted(model._meta.label for model in admin.site._registry)
+
+
+def test_every_registered_model_admin_has_a_smoke_test():
+    assert set(REGISTERED) == set(OBJECT_BUILDERS)
+
+
+@pytest.fixture
+def superuser_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def context(customer, agent, ticket):
+    return {"customer": customer, "agent": agent, "ticket": ticket}
+
+
+@pytest.mark.parametrize("label", REGISTERED)
+def test_a_superuser_opens_the_changelist_add_and_change_pages_of_every_admin(superuser_client, context, label):
+    app_label, model_name = label.lower().split(".")
+    obj = OBJECT_BUILDERS[label](context)
+
+    changelist = superuser_client.get(reverse(f"admin:{app_label}_{model_name}_changelist"))
+    change = superuser_client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk]))
+    add = superuser_client.get(reverse(f"admin:{app_label}_{model_name}_add"))
+
+    assert changelist.status_code == 200
+    assert change.status_code == 200
+    assert add.status_code == (403 if label in NO_ADD else 200)
+
+
+def test_the_changelist_search_works_on_every_admin_with_search_fields(superuser_client, context):
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.search_fields:
+            continue
+        OBJECT_BUILDERS[model._meta.label](context)
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert superuser_client.get(url, {"q": "alice"}).status_code == 200, model._meta.label
+
+
+def test_the_ticket_event_admin_refuses_edits_even_for_a_superuser(superuser_client, ticket):
+    event = TicketEvent.objects.get(ticket=ticket)
+    url = reverse("admin:tickets_ticketevent_change", args=[event.pk])
+
+    response = superuser_client.post(url, {"kind": "status", "before": "x", "after": "y"})
+    delete = superuser_client.post(reverse("admin:tickets_ticketevent_delete", args=[event.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert delete.status_code == 403
+    event.refresh_from_db()
+    assert (event.before, event.after) == ("", "portal")
+
+
+def test_the_site_is_titled_supportdesk(superuser_client):
+    response = superuser_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert "<title>Dashboard | SupportDesk</title>" in response.content.decode()
+
+
+def test_a_customer_cannot_reach_the_admin_at_all(client, customer, ticket):
+    client.force_login(customer.user)
+
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:tickets_ticket_changelist"),
+        reverse("admin:tickets_ticket_change", args=[ticket.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("admin:login")), url
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:tickets_ticket_changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_agent_cannot_open_the_user_admin(client, agent):
+    client.force_login(agent)
+
+    assert client.get(reverse("admin:supportdesk_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_the_dashboard_shows_the_agents_queue(client, agent, ticket, other_ticket):
+    client.force_login(agent)
+
+    response = client.get(reverse("admin:index"))
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["queue_counts"].unassigned_in_my_teams == 1
+    assert [t.pk for t in response.context["newest_tickets"]] == [ticket.pk]
+    assert ticket.reference in content
+    assert other_ticket.reference not in content
+
+
+def test_the_dashboard_is_empty_for_staff_without_ticket_permissions(client):
+    clerk = factories.UserFactory(username="clerk", is_staff=True)
+    client.force_login(clerk)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert "queue_counts" not in response.context
+
+
+def test_customer_team_and_ticket_counts_in_the_changelists_are_right(superuser_client, ticket, customer, team):
+    factories.ticket(customer=customer, team=team)
+
+    customers = superuser_client.get(reverse("admin:tickets_customer_changelist"))
+    teams = superuser_client.get(reverse("admin:tickets_team_changelist"))
+
+    assert {c.pk: c.ticket_total for c in customers.context["cl"].result_list} == {customer.pk: 2}
+    assert {t.pk: t.open_total for t in teams.context["cl"].result_list} == {team.pk: 2}
+    assert Customer.objects.count() == 1
+    assert Team.objects.count() == 1
+    assert Ticket.objects.count() == 2

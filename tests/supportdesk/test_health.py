@@ -1,0 +1,57 @@
+"""/healthz: the probe load balancers and monitors call."""
+
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_is_200_with_database_and_queue_status(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == {"ok": True, "vendor": body["database"]["vendor"]}
+    assert body["database"]["vendor"] in ("sqlite", "postgresql")
+    assert body["queue"]["ok"] is True
+    assert body["queue"]["broker"] == "ORM"
+    assert body["queue"]["queued"] == 0
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client):
+    with mock.patch("supportdesk.health.connection.cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["database"]["ok"] is False
+    assert body["database"]["error"] == "OperationalError"
+    assert body["queue"] == {"ok": False, "error": "database unavailable"}
+
+
+def test_healthz_is_503_when_the_broker_ping_fails(client):
+    with mock.patch("django_q.brokers.orm.ORM.ping", side_effect=ConnectionError("broker down")):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["database"]["ok"] is True
+    assert body["queue"] == {"ok": False, "broker": "ORM", "error": "ConnectionError"}
+
+
+def test_healthz_is_503_when_the_broker_answers_not_ready(client):
+    with mock.patch("django_q.brokers.orm.ORM.ping", return_value=False):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["queue"]["ok"] is False
+
+
+def test_healthz_only_answers_get(client):
+    assert client.post("/healthz").status_code == 405

@@ -1,0 +1,74 @@
+"""Role groups created by the migration, and `manage.py sync_roles`."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+
+from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, STAFF_ROLES, SUPERVISOR
+
+pytestmark = pytest.mark.django_db
+
+
+def granted(role: str) -> set[str]:
+    permissions = Group.objects.get(name=role).permissions.select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+def test_the_migration_creates_the_four_staff_role_groups():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(STAFF_ROLES)
+
+
+def test_an_agent_works_tickets_but_does_not_see_all_of_them_or_delete_history():
+    agent = granted(AGENT)
+
+    assert {"tickets.view_ticket", "tickets.add_ticket", "tickets.change_ticket", "tickets.view_ticketevent"} <= agent
+    assert "tickets.view_all_tickets" not in agent
+    assert "tickets.assign_any_ticket" not in agent
+    assert not {"tickets.delete_ticket", "tickets.change_ticketevent", "tickets.change_ticketmessage"} & agent
+    assert not any(p.startswith("supportdesk.") or p.startswith("auth.") for p in agent)
+
+
+def test_a_supervisor_assigns_any_ticket_but_never_deletes_history_or_customers():
+    supervisor = granted(SUPERVISOR)
+
+    assert {"tickets.assign_any_ticket", "tickets.view_all_tickets", "tickets.change_team"} <= supervisor
+    assert (
+        not {
+            "tickets.delete_ticket",
+            "tickets.delete_ticketevent",
+            "tickets.change_ticketevent",
+            "tickets.delete_customer",
+        }
+        & supervisor
+    )
+
+
+def test_a_manager_reads_everything_in_tickets_but_changes_nothing():
+    manager = granted(MANAGER)
+
+    assert {"tickets.view_ticket", "tickets.view_all_tickets", "tickets.view_customer"} <= manager
+    assert not any(p.startswith(("tickets.add_", "tickets.change_", "tickets.delete_")) for p in manager)
+    assert "tickets.assign_any_ticket" not in manager
+
+
+def test_an_administrator_has_every_permission():
+    assert granted(ADMINISTRATOR) == {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+
+
+def test_sync_roles_is_idempotent_and_repairs_drift():
+    before = {role: granted(role) for role in STAFF_ROLES}
+    Group.objects.get(name=AGENT).permissions.clear()
+    Group.objects.get(name=MANAGER).permissions.add(Permission.objects.get(codename="delete_ticket"))
+
+    output = io.StringIO()
+    call_command("sync_roles", stdout=output)
+    call_command("sync_roles", stdout=output)
+
+    assert output.getvalue().count("Role groups are in sync.") == 2
+    assert {role: granted(role) for role in STAFF_ROLES} == before
+    assert Group.objects.filter(name__in=STAFF_ROLES).count() == 4

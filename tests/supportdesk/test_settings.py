@@ -1,0 +1,50 @@
+"""Production settings: no secret key, no start; with one, `check --deploy` is clean.
+
+Each check runs in a fresh interpreter with a clean environment, since settings
+are read once per process.
+"""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION = "supportdesk.settings.production"
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **env}  # noqa: S108
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
+        [sys.executable, *args], cwd=settings.BASE_DIR, env=clean_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_refuse_to_import_without_a_secret_key(tmp_path):
+    result = run(
+        "-c",
+        "import django; django.setup()",
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_settings_pass_check_deploy_with_a_secret_key(tmp_path):
+    result = run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY="k3!x" + "7fQ9zR2mW8pL4vN6tY1uB5cD0eH3jK" * 2,
+        DJANGO_ALLOWED_HOSTS="support.example.com",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout

@@ -1,0 +1,131 @@
+"""tickets.services: finding, creating and merging customers."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests import factories
+from tickets import services
+from tickets.models import Customer, CustomerEmail, EventKind, Ticket, TicketEvent, WalletAddress
+from tickets.text import ERROR_INVALID_EMAIL
+
+pytestmark = pytest.mark.django_db
+
+
+# customer_get_or_create ----------------------------------------------------
+
+
+def test_a_new_address_creates_a_customer_with_the_normalised_email():
+    customer, created = services.customer_get_or_create(
+        email="  Alice@Example.COM ", name="  Alice Chen ", language="zh-hans"
+    )
+
+    assert created
+    assert (customer.email, customer.name, customer.language) == ("alice@example.com", "Alice Chen", "zh-hans")
+
+
+def test_an_address_in_odd_case_and_whitespace_finds_the_existing_customer(customer):
+    found, created = services.customer_get_or_create(email="  Alice@Example.COM ")
+
+    assert (found, created) == (customer, False)
+    assert Customer.objects.count() == 1
+
+
+def test_an_other_email_finds_its_customer(customer):
+    CustomerEmail.objects.create(customer=customer, email="alice.work@example.com")
+
+    found, created = services.customer_get_or_create(email="ALICE.WORK@example.com ")
+
+    assert (found, created) == (customer, False)
+    assert services.customer_find_by_email("alice.work@EXAMPLE.com") == customer
+
+
+@pytest.mark.parametrize("email", ["", "   ", "not-an-address", "alice@", "a b@example.com"])
+def test_an_invalid_address_is_refused_and_creates_nothing(email):
+    with pytest.raises(ValidationError) as caught:
+        services.customer_get_or_create(email=email)
+
+    assert factories.error_codes(caught.value) == {ERROR_INVALID_EMAIL}
+    assert not Customer.objects.exists()
+
+
+# customer_merge ------------------------------------------------------------
+
+
+@pytest.fixture
+def duplicate(db):
+    duplicate = factories.CustomerFactory(
+        email="alice.old@example.com", name="", phone="+86 138 0000 0000", notes="Called twice.", is_vip=True
+    )
+    CustomerEmail.objects.create(customer=duplicate, email="alice.older@example.com")
+    WalletAddress.objects.create(customer=duplicate, chain="tron", address="TXYZ1", label="main")
+    WalletAddress.objects.create(customer=duplicate, chain="eth", address="0xabc")
+    return duplicate
+
+
+def test_merging_customers_moves_tickets_addresses_and_wallets_and_deletes_the_duplicate(
+    customer, duplicate, team, supervisor
+):
+    WalletAddress.objects.create(customer=customer, chain="eth", address="0xabc")
+    kept = factories.ticket(customer=customer, team=team)
+    moved = [factories.ticket(customer=duplicate, team=team), factories.ticket(customer=duplicate, team=team)]
+
+    primary = services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+
+    assert primary.pk == customer.pk
+    assert not Customer.objects.filter(pk=duplicate.pk).exists()
+    assert set(Ticket.objects.filter(customer=customer).values_list("id", flat=True)) == {
+        kept.pk,
+        *(t.pk for t in moved),
+    }
+    assert set(customer.other_emails.values_list("email", flat=True)) == {
+        "alice.old@example.com",
+        "alice.older@example.com",
+    }
+    assert sorted(customer.wallet_addresses.values_list("chain", "address")) == [("eth", "0xabc"), ("tron", "TXYZ1")]
+    customer.refresh_from_db()
+    assert customer.is_vip
+    assert customer.phone == "+86 138 0000 0000"
+    assert customer.name == "Alice"
+    assert customer.notes == "Called twice."
+
+
+def test_merging_customers_leaves_an_event_on_every_moved_ticket(customer, duplicate, team, supervisor):
+    moved = factories.ticket(customer=duplicate, team=team)
+    untouched = factories.ticket(customer=customer, team=team)
+
+    services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+
+    event = TicketEvent.objects.get(kind=EventKind.CUSTOMER_MERGE)
+    assert (event.ticket_id, event.actor, event.before, event.after) == (
+        moved.pk,
+        supervisor,
+        "alice.old@example.com",
+        "alice@example.com",
+    )
+    assert not TicketEvent.objects.filter(ticket=untouched, kind=EventKind.CUSTOMER_MERGE).exists()
+
+
+def test_mail_from_a_merged_address_still_finds_the_kept_customer(customer, duplicate, supervisor):
+    services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+
+    found, created = services.customer_get_or_create(email="Alice.Old@example.com")
+
+    assert (found, created) == (customer, False)
+
+
+def test_the_kept_customer_inherits_the_duplicates_portal_login_when_it_has_none(customer_user, supervisor):
+    email_only = factories.CustomerFactory(email="alice.mail@example.com")
+    with_login = factories.CustomerFactory(email="alice2@example.com", user=customer_user)
+
+    services.customer_merge(primary=email_only, duplicate=with_login, actor=supervisor)
+
+    email_only.refresh_from_db()
+    assert email_only.user == customer_user
+
+
+def test_a_customer_is_never_merged_into_itself(customer, supervisor):
+    with pytest.raises(ValidationError) as caught:
+        services.customer_merge(primary=customer, duplicate=customer, actor=supervisor)
+
+    assert factories.error_codes(caught.value) == {services.ERROR_MERGE_SAME_CUSTOMER}
+    assert Customer.objects.filter(pk=customer.pk).exists()

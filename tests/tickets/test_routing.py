@@ -57,6 +57,14 @@ def test_a_rule_without_override_leaves_the_customers_category(customer):
     assert ticket.category == wallet
 
 
+def test_ordinary_rules_leave_channels_with_a_category_form_alone(customer):
+    ticket = services.ticket_create(
+        customer=customer, subject="Transfer stuck", body="tx hash 0xabc", channel=Channel.PORTAL
+    )
+
+    assert (ticket.category, ticket.priority) == (None, Priority.NORMAL)
+
+
 def test_suspected_theft_overrides_the_category_and_goes_to_security_urgent(customer, security_category):
     general = factories.TeamFactory(name="General", tier=Tier.L1)
     general.categories.add(Category.objects.get(slug="wallet-function"))

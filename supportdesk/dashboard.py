@@ -1,10 +1,11 @@
 """The admin index: the signed-in agent's queue at a glance.
 
-Five cheap queries whatever the number of tickets: one aggregate for the
-counts and three bounded lists (mine, unassigned in my teams, newest).
+Cheap queries whatever the number of tickets: one aggregate for the counts
+and four bounded lists (mine, unassigned in my teams, newest, SLA alerts).
 """
 
 from tickets import selectors
+from tickets.sla import selectors as sla_selectors
 
 
 def dashboard_context(user) -> dict:
@@ -15,4 +16,5 @@ def dashboard_context(user) -> dict:
         "my_open_tickets": selectors.tickets_assigned_open(user=user),
         "unassigned_tickets": selectors.tickets_unassigned_in_teams(user=user),
         "newest_tickets": selectors.tickets_newest(user=user),
+        "sla_alerts": sla_selectors.sla_alerts(user=user),
     }

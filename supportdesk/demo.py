@@ -46,6 +46,9 @@ TEAMS = [
     ("Security", ["en", "zh-hans"], ["account-security"]),
 ]
 
+# Escalating to a tier moves the ticket to that tier's team (tickets.escalation).
+TEAM_TIERS = {"L1 General": Tier.L1, "L2 Technical": Tier.L2, "Security": Tier.L3}
+
 CUSTOMERS = [
     ("alice@example.com", "Alice Chen", "en"),
     ("bob@example.com", "Bob 王", "zh-hans"),
@@ -117,6 +120,7 @@ def seed_demo() -> list[DemoLogin]:
         _wallet_safety()
         staff = {username: _staff_user(username, names, role, tier, [teams[t] for t in team_names])
                  for username, names, role, tier, team_names in STAFF}  # fmt: skip
+        Team.objects.filter(name__in=teams, supervisor__isnull=True).update(supervisor=staff["supervisor"])
         for email, name, language in CUSTOMERS:
             customer = _customer(email, name, language)
             if not customer.tickets.exists():
@@ -146,7 +150,7 @@ def _wallet_safety() -> None:
 
 def _team(name: str, languages: list[str], slugs: list[str]) -> Team:
     team, _created = Team.objects.get_or_create(
-        name=name, defaults={"languages": languages, "time_zone": "Asia/Shanghai"}
+        name=name, defaults={"languages": languages, "time_zone": "Asia/Shanghai", "tier": TEAM_TIERS[name]}
     )
     team.categories.add(*Category.objects.filter(slug__in=slugs))
     return team

@@ -1,13 +1,15 @@
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from tests import factories
 from tickets import services
-from tickets.models import Channel
+from tickets.models import Channel, Customer, Ticket, TicketEvent, TicketMessage
 
 
 def pytest_configure(config):
@@ -134,3 +136,31 @@ def security_team(db):
 def editor(db):
     """Writes and publishes help-centre articles (a supervisor holds knowledge.*)."""
     return factories.supervisor(username="editor")
+
+
+class FrozenClock:
+    """A settable "now" for services, model defaults and auto_now fields."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now
+
+    def advance(self, **delta) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze time at 2026-05-25 02:00 UTC (Monday 10:00 in Shanghai); tests move it with set/advance."""
+    frozen = FrozenClock(datetime(2026, 5, 25, 2, 0, tzinfo=UTC))
+    monkeypatch.setattr(timezone, "now", frozen)
+    for model in (Ticket, TicketMessage, TicketEvent, Customer):
+        # Fields cache their default callable (Field._get_default): patch that too.
+        monkeypatch.setattr(model._meta.get_field("created_at"), "_get_default", frozen)
+    return frozen

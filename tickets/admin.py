@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportdesk.paginator import EstimatedCountPaginator
-from tickets import admin_forms, selectors, services
+from tickets import admin_forms, escalation, selectors, services
 from tickets.complaints.admin import turn_into_complaint
 from tickets.complaints.selectors import complaint_panel
 from tickets.models import (
@@ -40,6 +40,8 @@ from tickets.models import (
     ticket_reference,
 )
 from tickets.safety.admin import TicketSafetyAdminMixin
+from tickets.sla import selectors as sla_selectors
+from tickets.sla.admin import SLAStateFilter, TicketSLAAdminMixin
 
 # The change page shows the newest entries of a conversation; ?timeline=all shows every one.
 TIMELINE_RECENT = 50
@@ -97,16 +99,16 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
+class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin):
     list_display = [
-        "reference_link", "subject", "customer_name", "status", "priority", "category", "team", "assignee",
-        "age", "updated_at",
+        "reference_link", "subject", "customer_name", "status", "sla_badges", "priority", "category", "team",
+        "assignee", "age", "updated_at",
     ]  # fmt: skip
     list_display_links = None
     list_select_related = ["customer", "category", "team", "assignee"]
     list_filter = [
-        OpenFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language", "tier",
-        "secret_exposed", ("created_at", admin.DateFieldListFilter),
+        OpenFilter, SLAStateFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language",
+        "tier", "secret_exposed", ("created_at", admin.DateFieldListFilter),
     ]  # fmt: skip
     search_fields = ["subject", "customer__email", "customer__name", "=tx_hash"]
     search_help_text = _("Reference (SD-000123), subject, customer name or email, or a transaction hash.")
@@ -130,11 +132,13 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
         "first_response_at", "resolved_at", "closed_at", "merged_into",
         "app_version", "device", "os", "browser",
         "chain", "asset", "amount", "tx_hash_link", "from_address_link", "to_address_link", "tx_time", "account_email",
-        "secret_exposed", "identity_status",
+        "secret_exposed", "identity_status", "sla_clocks",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return Ticket.objects.visible_to(request.user).for_list()
+        # sla_policy: named on the ticket page's SLA panel
+        tickets = Ticket.objects.visible_to(request.user).for_list().select_related("sla_policy")
+        return sla_selectors.with_next_due(tickets)
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_tickets(queryset, term=search_term), False
@@ -198,6 +202,7 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
             ]  # fmt: skip
         return [
             *work,
+            (_("SLA"), {"fields": ["sla_clocks"]}),
             (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
                                        ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
                                        "merged_into", ("secret_exposed", "identity_status")]}),
@@ -269,9 +274,14 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
                     ticket = services.ticket_change_category(ticket=ticket, category=data["category"], actor=actor)
                 if "priority" in changed:
                     ticket = services.ticket_change_priority(ticket=ticket, priority=data["priority"], actor=actor)
-                if "tier" in changed:
+                if "tier" in changed and "team" in changed:
+                    # The agent picked the team by hand: change the tier only.
                     ticket = services.ticket_change_tier(
                         ticket=ticket, tier=data["tier"], actor=actor, reason=data["escalation_reason"]
+                    )
+                elif "tier" in changed:
+                    ticket = escalation.ticket_escalate(
+                        ticket=ticket, to_tier=data["tier"], actor=actor, reason=data["escalation_reason"]
                     )
                 if "ticket_tags" in changed:
                     ticket = services.ticket_set_tags(ticket=ticket, tags=data["ticket_tags"], actor=actor)
@@ -387,8 +397,8 @@ class TicketAdmin(TicketSafetyAdminMixin, admin.ModelAdmin):
             self._run_for_each(
                 request,
                 queryset,
-                lambda ticket: services.ticket_change_tier(
-                    ticket=ticket, tier=data["tier"], actor=request.user, reason=data["reason"]
+                lambda ticket: escalation.ticket_escalate(
+                    ticket=ticket, to_tier=data["tier"], actor=request.user, reason=data["reason"]
                 ),
                 _("%(count)d tickets changed tier."),
             )

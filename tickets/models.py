@@ -72,6 +72,24 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
 
 
+class SLAClock(models.TextChoices):
+    """The three promises measured on every ticket (see tickets.sla)."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class ClockState(models.TextChoices):
+    """State of one SLA clock. Empty: no clock (no policy, or nothing owed)."""
+
+    ON_TRACK = "on_track", _("On track")
+    WARNING = "warning", _("At risk")
+    PAUSED = "paused", _("Paused")
+    BREACHED = "breached", _("Breached")
+    FULFILLED = "fulfilled", _("Fulfilled")
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -142,6 +160,22 @@ class Team(models.Model):
         help_text=_("Business hours and SLA calendars are attached to teams in the SLA settings."),
     )
     auto_assign = models.BooleanField(_("auto-assign new tickets"), default=False)
+    tier = models.CharField(
+        _("tier"),
+        max_length=2,
+        choices=Tier.choices,
+        default=Tier.L1,
+        help_text=_("Escalating a ticket to a tier moves it to a team of that tier."),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_teams",
+        help_text=_("Receives SLA warnings, breaches and escalations of the team's tickets."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     handles_security = models.BooleanField(
         _("security team"),
@@ -339,6 +373,36 @@ class Ticket(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
+    # SLA clocks (tickets.sla.clocks keeps them; the sweep compares them with the time).
+    # Per clock: due (shifted by paused business time), when the warning starts,
+    # the state, and the business seconds it took once fulfilled.
+    sla_policy = models.ForeignKey(
+        "tickets.SLAPolicy",
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(_("first response at risk from"), null=True, blank=True)
+    first_response_state = models.CharField(
+        _("first response SLA"), max_length=10, choices=ClockState.choices, blank=True
+    )
+    first_response_seconds = models.PositiveIntegerField(_("first response time (business s)"), null=True, blank=True)
+    next_response_due = models.DateTimeField(_("next response due"), null=True, blank=True)
+    next_response_warn_at = models.DateTimeField(_("next response at risk from"), null=True, blank=True)
+    next_response_state = models.CharField(
+        _("next response SLA"), max_length=10, choices=ClockState.choices, blank=True
+    )
+    next_response_seconds = models.PositiveIntegerField(_("next response time (business s)"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    resolution_warn_at = models.DateTimeField(_("resolution at risk from"), null=True, blank=True)
+    resolution_state = models.CharField(_("resolution SLA"), max_length=10, choices=ClockState.choices, blank=True)
+    resolution_seconds = models.PositiveIntegerField(_("resolution time (business s)"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business s)"), default=0)
+
     objects = TicketQuerySet.as_manager()
 
     class Meta:
@@ -372,6 +436,12 @@ class Ticket(TimeStampedModel):
                 include=["id", "status", "priority"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_queue",
+            ),
+            # the SLA sweep (state IN running AND due/warn_at <= now), the SLA list filter and sorting by due
+            *(
+                models.Index(fields=[f"{clock}_state", f"{clock}_{moment}"], name=f"ticket_{clock[:4]}_{moment}")
+                for clock in SLAClock.values
+                for moment in ("due", "warn_at")
             ),
         ]
 
@@ -491,6 +561,8 @@ class EventKind(models.TextChoices):
     COMPLAINT_UPDATE = "complaint_update", _("Complaint details changed")
     REMEDY = "remedy", _("Remedy")
     COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
+    SLA_WARNING = "sla_warning", _("SLA at risk")
+    SLA_BREACH = "sla_breach", _("SLA breached")
 
 
 class TicketEventQuerySet(models.QuerySet):
@@ -563,11 +635,54 @@ class ContactRequest(models.Model):
         return f"{self.email}: {self.subject}"
 
 
-# The email channel's models (InboundEmail, OutboundEmail) live in their own module to keep
-# this one readable; importing it here registers them with the tickets app.
-# Complaint workflow models live in their own module but belong to this app.
+class KeywordRuleQuerySet(models.QuerySet):
+    def active(self) -> KeywordRuleQuerySet:
+        return self.filter(is_active=True).select_related("category").order_by("position", "id")
+
+
+class KeywordRule(models.Model):
+    """Classification of incoming text (tickets.routing): the first active matching rule wins."""
+
+    name = models.CharField(_("name"), max_length=100)
+    keywords = models.TextField(
+        _("keywords"),
+        help_text=_('One phrase per line, matched case-insensitively in subject and message, e.g. "tx hash", "转账".'),
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("set category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(
+        _("raise priority to"), max_length=10, choices=Priority.choices, blank=True, help_text=_("Never lowers it.")
+    )
+    tier = models.CharField(_("escalate to tier"), max_length=2, choices=Tier.choices, blank=True)
+    applies_always = models.BooleanField(
+        _("also when a category was chosen"),
+        default=False,
+        help_text=_(
+            "Off: the rule only classifies tickets that arrive without a category (email, bot). "
+            "On: it overrides the customer's choice, e.g. suspected theft goes to security."
+        ),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = KeywordRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("keyword rule")
+        verbose_name_plural = _("keyword rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def phrases(self) -> list[str]:
+        return [line.strip().casefold() for line in self.keywords.splitlines() if line.strip()]
+
+
+# Feature models live in their own modules (email channel, wallet safety, complaints, SLA);
+# importing them here registers them with the tickets app.
 from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401
 from tickets.email import models as email_models  # noqa: E402, F401
-
-# Wallet-safety models live in their own module; importing them here registers them with the app.
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401
+from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy  # noqa: E402, F401

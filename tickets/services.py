@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets import routing
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email import outbound as email_outbound
 from tickets.models import (
@@ -44,6 +45,7 @@ from tickets.models import (
 )
 from tickets.safety import intake, verification
 from tickets.signals import send_ticket_solved_on_commit
+from tickets.sla import clocks as sla_clocks
 from tickets.text import clean_body, html_to_text, normalise_email, sanitise_html
 
 ERROR_INVALID_TRANSITION = "invalid_transition"
@@ -193,15 +195,6 @@ def _check_choice(value: str, choices, field: str) -> str:
     return value
 
 
-def default_team_for(*, category: Category | None, language: str) -> Team | None:
-    """The team serving this category, preferring one that speaks the language."""
-    if category is None:
-        return None
-    teams = list(category.teams.filter(is_active=True).order_by("id"))
-    speaking = [team for team in teams if language in (team.languages or [])]
-    return (speaking or teams or [None])[0]
-
-
 def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> TicketEvent:
     return TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, before=str(before)[:255], after=str(after)[:255], note=note[:255]
@@ -302,17 +295,21 @@ def ticket_create(
     clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
     _check_choice(channel, Channel, "channel")
     language = language or customer.language
-    priority = _check_choice(
-        priority or (category.default_priority if category else Priority.NORMAL), Priority, "priority"
+    if priority:
+        _check_choice(priority, Priority, "priority")
+    text = f"{clean_subject}\n{body or html_to_text(body_html)}"
+    route = routing.plan_route(
+        text=text, channel=channel, category=category, priority=priority, language=language, team=team
     )
     ticket = Ticket.objects.create(
         subject=clean_subject,
         customer=customer,
         channel=channel,
-        category=category,
-        priority=priority,
+        category=route.category,
+        priority=route.priority,
+        tier=route.tier,
         language=language,
-        team=team or default_team_for(category=category, language=language),
+        team=route.team,
         app_version=app_version.strip()[:50],
         device=device.strip()[:100],
         os=os.strip()[:100],
@@ -327,7 +324,7 @@ def ticket_create(
         account_email=account_email.strip()[:254],
     )
     is_staff = actor is not None and actor.is_staff
-    _event(ticket, EventKind.CREATED, actor, after=channel)
+    _event(ticket, EventKind.CREATED, actor, after=channel, note=route.summary())
     _add_message(
         ticket=ticket,
         author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,
@@ -338,6 +335,10 @@ def ticket_create(
         attachments=attachments,
         scrubber=scrubber,
     )
+    if not ticket.secret_exposed:
+        # An exposed secret sent the ticket to the security team: the planned route no longer applies.
+        routing.auto_assign(ticket, route)
+    sla_clocks.ticket_created(ticket)
     email_outbound.notify_ticket_created(ticket=ticket)
     return ticket
 
@@ -382,6 +383,7 @@ def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> boo
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
     _event(ticket, EventKind.STATUS, actor, before=old_status, after=new_status, note=note)
+    sla_clocks.status_changed(ticket, old_status=old_status, new_status=new_status, at=now)
     if new_status == Status.SOLVED and ticket.merged_into_id is None:
         send_ticket_solved_on_commit(ticket_id=ticket.pk, actor_id=actor.pk if actor else None)
     return True
@@ -442,6 +444,8 @@ def _ticket_reply(
         ticket.first_response_at = message.created_at
         fields.append("first_response_at")
     ticket.save(update_fields=fields)
+    if not internal:
+        sla_clocks.agent_replied(ticket, at=message.created_at)
     target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
     if target:
         _apply_status(ticket, target, actor)
@@ -483,6 +487,7 @@ def ticket_customer_reply(
         _apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
     else:
         ticket.save(update_fields=["updated_at"])
+    sla_clocks.customer_wrote(ticket, at=message.created_at)
     return message
 
 
@@ -539,11 +544,16 @@ def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") ->
     _require_staff_access(actor, ticket)
     _check_choice(tier, Tier, "tier")
     ticket = _lock(ticket)
+    apply_tier(ticket, tier, actor, reason)
+    return ticket
+
+
+def apply_tier(ticket: Ticket, tier: str, actor, reason: str = "") -> None:
+    """Change the tier of a ticket the caller has locked (also used by tickets.escalation)."""
     if ticket.tier != tier:
         _event(ticket, EventKind.TIER, actor, before=ticket.tier, after=tier, note=reason)
         ticket.tier = tier
         ticket.save(update_fields=["tier", "updated_at"])
-    return ticket
 
 
 def _is_team_member(user, team: Team) -> bool:
@@ -555,10 +565,21 @@ def ticket_change_team(*, ticket: Ticket, team: Team | None, actor) -> Ticket:
     """Move the ticket to another team; an assignee who is not in it is removed."""
     _require_staff_access(actor, ticket)
     ticket = _lock(ticket)
+    apply_team(ticket, team, actor)
+    return ticket
+
+
+def apply_team(ticket: Ticket, team: Team | None, actor, note: str = "") -> None:
+    """Move a ticket the caller has locked to `team` (also used by tickets.escalation)."""
     if ticket.team_id == (team.pk if team else None):
-        return ticket
+        return
     _event(
-        ticket, EventKind.TEAM, actor, before=ticket.team.name if ticket.team else "", after=team.name if team else ""
+        ticket,
+        EventKind.TEAM,
+        actor,
+        before=ticket.team.name if ticket.team else "",
+        after=team.name if team else "",
+        note=note,
     )
     ticket.team = team
     fields = ["team", "updated_at"]
@@ -569,7 +590,6 @@ def ticket_change_team(*, ticket: Ticket, team: Team | None, actor) -> Ticket:
         ticket.assignee = None
         fields.append("assignee")
     ticket.save(update_fields=fields)
-    return ticket
 
 
 def validate_assignee(*, ticket: Ticket, assignee) -> None:

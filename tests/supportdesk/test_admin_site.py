@@ -19,11 +19,14 @@ from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
     AgentProfile,
+    BusinessCalendar,
     Category,
     Customer,
     ExplorerLink,
     IdentityVerification,
+    KeywordRule,
     OfficialContact,
+    SLAPolicy,
     Tag,
     Team,
     Ticket,
@@ -115,6 +118,9 @@ OBJECT_BUILDERS = {
         actor=ctx["agent"],
         stage="resolution_proposed",
     ).remedies.get(),
+    "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
+    "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
+    "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).

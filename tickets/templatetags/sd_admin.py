@@ -2,29 +2,32 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets.complaints.models import ComplaintSubject, RemedyStatus, Stage
-from tickets.models import Channel, EventKind, Priority, Status, Tier
+from tickets.models import Channel, ClockState, EventKind, Priority, SLAClock, Status, Tier
 from tickets.text import sanitise_html
 
 register = template.Library()
 
 _EVENT_VALUE_LABELS = {
-    EventKind.STATUS: Status,
-    EventKind.PRIORITY: Priority,
-    EventKind.TIER: Tier,
-    EventKind.CREATED: Channel,
-    EventKind.COMPLAINT: ComplaintSubject,
-    EventKind.COMPLAINT_STAGE: Stage,
-    EventKind.REMEDY: RemedyStatus,
+    EventKind.STATUS: (Status,),
+    EventKind.PRIORITY: (Priority,),
+    EventKind.TIER: (Tier,),
+    EventKind.CREATED: (Channel,),
+    EventKind.COMPLAINT: (ComplaintSubject,),
+    EventKind.COMPLAINT_STAGE: (Stage,),
+    EventKind.REMEDY: (RemedyStatus,),
+    # SLA events: before = the clock, after = its new state
+    EventKind.SLA_WARNING: (SLAClock, ClockState),
+    EventKind.SLA_BREACH: (SLAClock, ClockState),
 }
 
 
 @register.filter
 def event_label(value: str, kind: str) -> str:
     """Human label for a code stored in an event ("pending_customer" → "Pending customer")."""
-    choices = _EVENT_VALUE_LABELS.get(kind)
-    if choices is None or value not in choices.values:
-        return value
-    return choices(value).label
+    for choices in _EVENT_VALUE_LABELS.get(kind, ()):
+        if value in choices.values:
+            return choices(value).label
+    return value
 
 
 @register.filter

@@ -1,0 +1,58 @@
+"""Escalation tiers: L1 front line → L2 technical → L3 senior / security, and back.
+
+Built on the tier and team changes of tickets.services: an escalation is a
+tier change plus a move to a team of that tier, with the reason on both events.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from tickets import routing, services
+from tickets.models import Ticket, Tier
+
+ERROR_REASON_REQUIRED = "escalation_reason_required"
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Ticket:
+    """Move `ticket` to `to_tier` (up or down) and to the team serving that tier; notify the team.
+
+    `actor` None means an automatic escalation (SLA breach, keyword rule); a
+    person must be allowed to work on the ticket. A ticket already at the tier
+    is left alone, so repeating an escalation is harmless.
+    """
+    if actor is not None:
+        services._require_staff_access(actor, ticket)
+    services._check_choice(to_tier, Tier, "tier")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise services._field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
+    ticket = services._lock(ticket)
+    if ticket.tier == to_tier:
+        return ticket
+    team = routing.team_for(category=ticket.category, language=ticket.language, tier=to_tier)
+    services.apply_tier(ticket, to_tier, actor, reason)
+    if team is not None:
+        services.apply_team(ticket, team, actor, note=reason)
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: async_task("tickets.sla.tasks.notify_escalation", ticket_id))
+    return ticket
+
+
+def escalate_breached(*, ticket_ids: list[int]) -> int:
+    """Escalate freshly breached tickets whose policy says so; returns how many moved.
+
+    Runs over the tickets one sweep found breached (not over all open tickets),
+    each in its own transaction so one failure does not undo the others.
+    """
+    tickets = Ticket.objects.filter(pk__in=ticket_ids, sla_policy__escalate_to_tier__gt="").select_related("sla_policy")
+    moved = 0
+    for ticket in tickets:
+        target = ticket.sla_policy.escalate_to_tier
+        if routing.TIER_RANK[ticket.tier] < routing.TIER_RANK[target]:
+            ticket_escalate(ticket=ticket, to_tier=target, reason=_("SLA breached"), actor=None)
+            moved += 1
+    return moved

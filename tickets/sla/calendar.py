@@ -1,0 +1,157 @@
+"""Business-time arithmetic: pure functions over an immutable calendar description.
+
+Business time is real elapsed time (UTC) inside the calendar's open intervals.
+Opening hours are local wall-clock times in the calendar's IANA zone, so a day
+with a daylight-saving switch has as many business seconds as really pass
+between its opening and closing: an interval 00:00–24:00 lasts 23 hours on the
+spring switch and 25 on the autumn one. A wall-clock time that does not exist
+(inside the spring gap) resolves like zoneinfo's fold=0: it maps to the instant
+with the pre-switch offset, i.e. just after the gap.
+
+No database access here: tickets.sla.models builds a Calendar from the admin's
+rows, and tests build them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+DAY_SECONDS = 24 * 60 * 60
+FULL_DAY = ((0, DAY_SECONDS),)
+# A calendar whose open days are this far apart is misconfigured (e.g. every day a holiday).
+MAX_SEARCH_DAYS = 3 * 366
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Weekly opening hours, holidays and a time zone.
+
+    `weekly[weekday]` (Monday = 0) lists (open, close) as seconds after local
+    midnight, close at most 86 400 (midnight at the end of the day). Holidays
+    close the whole local day; `recurring_holidays` are (month, day) pairs
+    closed every year. `always_open` means 24/7 (holidays still close a day,
+    so a 24/7 calendar normally has none).
+    """
+
+    time_zone: ZoneInfo
+    weekly: tuple[tuple[tuple[int, int], ...], ...] = ((),) * 7
+    holidays: frozenset[date] = frozenset()
+    recurring_holidays: frozenset[tuple[int, int]] = frozenset()
+    always_open: bool = False
+
+    def __post_init__(self) -> None:
+        if len(self.weekly) != 7:
+            raise ValueError("weekly needs one entry per weekday")
+        for intervals in self.weekly:
+            for opens, closes in intervals:
+                if not 0 <= opens < closes <= DAY_SECONDS:
+                    raise ValueError(f"bad opening interval {opens}–{closes}")
+        if not self.always_open and not any(self.weekly):
+            raise ValueError("a calendar needs opening hours or the 24/7 option")
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self.holidays or (day.month, day.day) in self.recurring_holidays
+
+    def hours_of(self, day: date) -> tuple[tuple[int, int], ...]:
+        if self.is_holiday(day):
+            return ()
+        return FULL_DAY if self.always_open else self.weekly[day.weekday()]
+
+
+def weekly_hours(spec: dict[int, list[tuple[time, time]]]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """{weekday: [(opens, closes), ...]} with datetime.time values → Calendar.weekly.
+
+    A closing time of 00:00 means midnight at the end of the day.
+    """
+
+    def seconds(value: time) -> int:
+        return value.hour * 3600 + value.minute * 60 + value.second
+
+    return tuple(
+        tuple(sorted((seconds(opens), seconds(closes) or DAY_SECONDS) for opens, closes in spec.get(weekday, [])))
+        for weekday in range(7)
+    )
+
+
+@lru_cache(maxsize=4096)
+def open_intervals(calendar: Calendar, day: date) -> tuple[Interval, ...]:
+    """The open intervals of one local day as UTC instants, sorted and non-overlapping."""
+    midnight = datetime.combine(day, time(0), tzinfo=calendar.time_zone)
+    intervals: list[Interval] = []
+    for opens, closes in calendar.hours_of(day):
+        # Adding a timedelta to an aware datetime is wall-clock arithmetic: 09:00 local, whatever the offset.
+        start = (midnight + timedelta(seconds=opens)).astimezone(UTC)
+        end = (midnight + timedelta(seconds=closes)).astimezone(UTC)
+        if intervals and start < intervals[-1][1]:
+            # Only a DST gap can make wall-clock intervals overlap in real time.
+            start = intervals[-1][1]
+        if start < end:
+            intervals.append((start, end))
+    return tuple(intervals)
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("business-time arithmetic needs time-zone-aware datetimes")
+    return moment.astimezone(UTC)
+
+
+def _intervals_from(calendar: Calendar, moment: datetime) -> Iterator[Interval]:
+    """Open intervals ending after `moment`, in time order, for as long as the caller asks."""
+    # The day before too: its intervals end at the latest at the local midnight that starts `moment`'s day.
+    day = moment.astimezone(calendar.time_zone).date() - timedelta(days=1)
+    days_without_hours = 0
+    while days_without_hours <= MAX_SEARCH_DAYS:
+        intervals = open_intervals(calendar, day)
+        days_without_hours = 0 if intervals else days_without_hours + 1
+        for interval in intervals:
+            if interval[1] > moment:
+                yield interval
+        day += timedelta(days=1)
+    raise ValueError("the calendar has no business hours in three years")
+
+
+def _is_continuous(calendar: Calendar) -> bool:
+    return calendar.always_open and not calendar.holidays and not calendar.recurring_holidays
+
+
+def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) -> datetime:
+    """The earliest instant at which `duration` of business time has passed since `start` (UTC).
+
+    Starting outside business hours counts from the next opening; a result
+    that lands exactly on a closing time stays there (due at close of business).
+    """
+    start = _utc(start)
+    if duration < timedelta(0):
+        raise ValueError("duration must not be negative")
+    if duration == timedelta(0) or _is_continuous(calendar):
+        return start + duration
+    remaining = duration
+    for opens, closes in _intervals_from(calendar, start):
+        begin = max(opens, start)
+        available = closes - begin
+        if remaining <= available:
+            return begin + remaining
+        remaining -= available
+    raise AssertionError("unreachable: _intervals_from raises before running out")
+
+
+def business_time_between(a: datetime, b: datetime, calendar: Calendar) -> timedelta:
+    """Business time from `a` to `b`; negative when `b` is before `a`."""
+    a, b = _utc(a), _utc(b)
+    if b < a:
+        return -business_time_between(b, a, calendar)
+    if _is_continuous(calendar):
+        return b - a
+    total = timedelta(0)
+    for opens, closes in _intervals_from(calendar, a):
+        if opens >= b:
+            break
+        total += min(closes, b) - max(opens, a)
+    return total

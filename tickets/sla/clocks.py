@@ -1,0 +1,178 @@
+"""SLA clocks of one ticket: start, pause, resume and fulfil.
+
+Called by tickets.services on a ticket it has already locked, inside its
+transaction; each hook saves the SLA columns it changed (the reply or status
+event that caused the change is already on the timeline). Breaches and
+warnings are found by the sweep (tickets.sla.sweep), which only compares
+these columns with the time.
+
+The contract:
+- ticket created → first response and resolution clocks start (policy by
+  priority, category, channel, VIP);
+- first public agent reply → first response fulfilled; later public replies
+  fulfil the next-response clock;
+- customer message (once the first response is done) → next-response clock
+  starts unless one is already running;
+- pending customer / on hold / solved → running clocks pause; back to open →
+  their due dates move by the business time spent paused;
+- solved → resolution fulfilled (reopening resumes it with the solved time
+  excluded); closed → every clock still owed stops.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tickets.models import ClockState, SLAClock, Status, Ticket
+from tickets.sla.calendar import Calendar, add_business_time, business_time_between
+from tickets.sla.models import SLAPolicy
+
+RUNNING = (ClockState.ON_TRACK, ClockState.WARNING)
+PAUSING_STATUSES = (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED)
+RESPONSE_CLOCKS = (SLAClock.FIRST_RESPONSE, SLAClock.NEXT_RESPONSE)
+SLA_FIELDS = [
+    "sla_policy",
+    "sla_paused_at",
+    "sla_paused_seconds",
+    *(f"{clock}_{part}" for clock in SLAClock.values for part in ("due", "warn_at", "state", "seconds")),
+]
+
+
+def match_policy(*, priority: str, category_id: int | None, channel: str, is_vip: bool) -> SLAPolicy | None:
+    for policy in SLAPolicy.objects.for_matching():
+        if policy.matches(priority=priority, category_id=category_id, channel=channel, is_vip=is_vip):
+            return policy
+    return None
+
+
+def _policy(ticket: Ticket) -> SLAPolicy | None:
+    if ticket.sla_policy_id is None:
+        return None
+    return (
+        SLAPolicy.objects.select_related("calendar")
+        .prefetch_related("calendar__hours", "calendar__holidays")
+        .get(pk=ticket.sla_policy_id)
+    )
+
+
+def is_owed(ticket: Ticket, clock: str) -> bool:
+    """The clock runs, is paused, or breached and still unanswered."""
+    state = getattr(ticket, f"{clock}_state")
+    return state in (*RUNNING, ClockState.PAUSED) or (
+        state == ClockState.BREACHED and getattr(ticket, f"{clock}_seconds") is None
+    )
+
+
+def _start(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, at: datetime) -> None:
+    target = policy.target(clock)
+    if target is None:
+        return
+    setattr(ticket, f"{clock}_due", add_business_time(at, target, calendar))
+    setattr(ticket, f"{clock}_warn_at", add_business_time(at, target - policy.warning_lead(target), calendar))
+    setattr(ticket, f"{clock}_state", ClockState.ON_TRACK)
+    setattr(ticket, f"{clock}_seconds", None)
+
+
+def _fulfil(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, at: datetime) -> None:
+    """Record the achieved business time; a clock answered after its due date stays breached.
+
+    No event of its own: the reply or status event that fulfils the clock is on the timeline.
+    """
+    due = getattr(ticket, f"{clock}_due")
+    stopped_at = ticket.sla_paused_at if getattr(ticket, f"{clock}_state") == ClockState.PAUSED else at
+    achieved = policy.target(clock) - business_time_between(stopped_at, due, calendar)
+    setattr(ticket, f"{clock}_seconds", int(achieved.total_seconds()))
+    setattr(ticket, f"{clock}_state", ClockState.BREACHED if stopped_at > due else ClockState.FULFILLED)
+
+
+def _save(ticket: Ticket) -> None:
+    ticket.save(update_fields=SLA_FIELDS)
+
+
+def ticket_created(ticket: Ticket) -> None:
+    """Choose the policy and start the first-response and resolution clocks at the creation time."""
+    policy = match_policy(
+        priority=ticket.priority,
+        category_id=ticket.category_id,
+        channel=ticket.channel,
+        is_vip=ticket.customer.is_vip,
+    )
+    if policy is None:
+        return
+    ticket.sla_policy = policy
+    calendar = _policy(ticket).calendar.to_calendar()
+    for clock in (SLAClock.FIRST_RESPONSE, SLAClock.RESOLUTION):
+        _start(ticket, clock, policy, calendar, ticket.created_at)
+    _save(ticket)
+
+
+def agent_replied(ticket: Ticket, *, at: datetime) -> None:
+    """A public agent reply answers the first response, or else the pending next response."""
+    owed = [clock for clock in RESPONSE_CLOCKS if is_owed(ticket, clock)]
+    policy = _policy(ticket) if owed else None
+    if policy is None:
+        return
+    calendar = policy.calendar.to_calendar()
+    for clock in owed:
+        _fulfil(ticket, clock, policy, calendar, at)
+    _save(ticket)
+
+
+def customer_wrote(ticket: Ticket, *, at: datetime) -> None:
+    """Start the next-response clock, unless an answer is already owed."""
+    if any(is_owed(ticket, clock) for clock in RESPONSE_CLOCKS) or ticket.status in PAUSING_STATUSES:
+        return
+    policy = _policy(ticket)
+    if policy is None or policy.target(SLAClock.NEXT_RESPONSE) is None:
+        return
+    _start(ticket, SLAClock.NEXT_RESPONSE, policy, policy.calendar.to_calendar(), at)
+    _save(ticket)
+
+
+def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: datetime) -> None:
+    """Pause, resume, fulfil or stop clocks for a status move (ticket already saved with the new status)."""
+    policy = _policy(ticket)
+    if policy is None:
+        return
+    calendar = policy.calendar.to_calendar()
+    if old_status in PAUSING_STATUSES and ticket.sla_paused_at is not None:
+        _resume(ticket, calendar, at, reopen_resolution=old_status == Status.SOLVED and new_status != Status.CLOSED)
+    if new_status in (Status.SOLVED, Status.CLOSED) and is_owed(ticket, SLAClock.RESOLUTION):
+        _fulfil(ticket, SLAClock.RESOLUTION, policy, calendar, at)
+    if new_status == Status.CLOSED:
+        for clock in RESPONSE_CLOCKS:
+            if is_owed(ticket, clock):
+                # Closed without an answer (spam, merged): nothing is owed any more.
+                setattr(ticket, f"{clock}_state", "")
+    elif new_status in PAUSING_STATUSES:
+        _pause(ticket, at)
+    _save(ticket)
+
+
+def _pause(ticket: Ticket, at: datetime) -> None:
+    ticket.sla_paused_at = at
+    for clock in SLAClock.values:
+        if getattr(ticket, f"{clock}_state") in RUNNING:
+            setattr(ticket, f"{clock}_state", ClockState.PAUSED)
+
+
+def _resume(ticket: Ticket, calendar: Calendar, at: datetime, *, reopen_resolution: bool) -> None:
+    paused = business_time_between(ticket.sla_paused_at, at, calendar)
+    ticket.sla_paused_at = None
+    ticket.sla_paused_seconds += int(paused.total_seconds())
+    for clock in SLAClock.values:
+        state = getattr(ticket, f"{clock}_state")
+        resumes = state == ClockState.PAUSED or (
+            reopen_resolution and clock == SLAClock.RESOLUTION and state in (ClockState.FULFILLED, ClockState.BREACHED)
+        )
+        if not resumes:
+            continue
+        setattr(ticket, f"{clock}_seconds", None)
+        if state == ClockState.BREACHED:
+            continue  # reopened after a late resolution: still breached, still owed
+        due = add_business_time(getattr(ticket, f"{clock}_due"), paused, calendar)
+        warn_at = add_business_time(getattr(ticket, f"{clock}_warn_at"), paused, calendar)
+        setattr(ticket, f"{clock}_due", due)
+        setattr(ticket, f"{clock}_warn_at", warn_at)
+        # A clock already past due is left running: the next sweep records the breach and its event.
+        setattr(ticket, f"{clock}_state", ClockState.WARNING if warn_at <= at else ClockState.ON_TRACK)

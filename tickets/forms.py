@@ -8,12 +8,14 @@ import zoneinfo
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ua_parser import parse as parse_user_agent
 
 from tickets.admin_forms import MultipleFileField
 from tickets.attachments import validate_uploads
+from tickets.chains import TransactionFields, transaction_field_errors
 from tickets.models import Category
 from tickets.text import MAX_BODY_LENGTH
 
@@ -114,7 +116,18 @@ def environment_from_user_agent(user_agent: str) -> dict[str, str]:
 class PortalRequestForm(forms.Form):
     """A new request from a signed-in customer; the category decides which details are asked."""
 
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        # While the customer types, matching help articles are suggested (knowledge/static/knowledge/suggest.js).
+        widget=forms.TextInput(
+            attrs={
+                "data-kb-suggest": reverse_lazy("knowledge:suggest"),
+                "data-kb-suggest-title": _("These articles may already answer your question:"),
+                "autocomplete": "off",
+            }
+        ),
+    )
     body = forms.CharField(
         label=_("Describe what happened"),
         max_length=MAX_BODY_LENGTH,
@@ -174,6 +187,21 @@ class PortalRequestForm(forms.Form):
         if value and value > timezone.now():
             raise ValidationError(_("This time is in the future."), code="future_time")
         return value
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "chain" in self.detail_names and cleaned.get("chain"):
+            # Per-chain checks (checksums, address formats): the same messages as the admin and the API.
+            details = TransactionFields(
+                chain=cleaned["chain"],
+                tx_hash=cleaned.get("tx_hash", ""),
+                from_address=cleaned.get("from_address", ""),
+                to_address=cleaned.get("to_address", ""),
+            )
+            for field, message in transaction_field_errors(details).items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
 
     def service_kwargs(self) -> dict:
         """The cleaned data as keyword arguments of services.ticket_create."""

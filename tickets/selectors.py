@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tickets.models import (
     OPEN_STATUSES,
@@ -164,12 +164,18 @@ def customer_can_reopen(*, ticket: Ticket, now: datetime | None = None) -> bool:
 
 
 def first_reply_promise(*, ticket: Ticket | None = None) -> str:
-    """What the customer is told about the first reply.
+    """What the customer is told about the first reply; every page and mail that states it calls this.
 
-    One fixed promise until the SLA policies compute a due time per ticket
-    (hence the ticket argument); every page and mail that states it calls this.
+    The due time of the ticket's SLA first-response clock, in the customer's
+    zone and language, when one runs; otherwise the general promise.
     """
-    return _("We usually reply within 24 hours.")
+    from tickets.sla.selectors import expected_first_reply_text
+
+    promise = expected_first_reply_text(ticket) if ticket is not None else ""
+    hours = settings.SUPPORT_EMAIL_EXPECTED_REPLY_HOURS
+    return promise or ngettext(
+        "We usually reply within %(hours)d hour.", "We usually reply within %(hours)d hours.", hours
+    ) % {"hours": hours}
 
 
 _REFERENCE = re.compile(r"^\s*(?:SD-?)?0*(\d{1,12})\s*$", re.IGNORECASE)

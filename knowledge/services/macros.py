@@ -21,6 +21,7 @@ from knowledge.models import Macro, MacroVariant
 from knowledge.selectors import macro_variant
 from tickets import services as ticket_services
 from tickets.models import Tag, Ticket, TicketMessage
+from tickets.safety.guard import validate_no_secret_request
 
 ERROR_UNKNOWN_PLACEHOLDER = "unknown_placeholder"
 ERROR_MALFORMED_PLACEHOLDER = "malformed_placeholder"
@@ -79,9 +80,11 @@ def macro_save(*, macro: Macro, actor, tags: Iterable[Tag] | None = None) -> Mac
 
 @transaction.atomic
 def macro_variant_save(*, variant: MacroVariant, actor) -> MacroVariant:
-    """Save one language of a macro; an unknown or malformed placeholder is refused."""
+    """Save one language of a macro; an unknown or malformed placeholder is refused, and so is
+    a text that asks the customer for a wallet secret (the reply guard would block it on every use)."""
     variant.body = (variant.body or "").replace("\r\n", "\n").strip()
     validate_macro_body(variant.body)
+    validate_no_secret_request(variant.body)
     variant.save()
     return variant
 

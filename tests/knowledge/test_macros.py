@@ -109,3 +109,26 @@ def test_template_tags_in_a_macro_stay_plain_text(ticket, agent):
     macro = factories.kb_macro(bodies={"en": "{% if x %}{{ customer.name }}"})
 
     assert services.macro_render(macro=macro, ticket=ticket, agent=agent) == "{% if x %}Alice"
+
+
+@pytest.mark.parametrize(
+    ("language", "body"),
+    [
+        ("en", "To restore access, please send us your 12-word recovery phrase."),
+        ("zh-hans", "为了恢复账户，请把您的助记词发给我们。"),
+    ],
+)
+def test_a_macro_that_asks_for_a_wallet_secret_is_refused_when_saved(db, language, body):
+    with pytest.raises(ValidationError) as error:
+        factories.kb_macro(title="Bad", bodies={language: body})
+
+    assert error.value.code == "secret_request"
+    assert not Macro.objects.filter(title="Bad", variants__isnull=False).exists()
+
+
+def test_a_macro_that_warns_about_secrets_is_saved(db):
+    macro = factories.kb_macro(
+        title="Safety", bodies={"en": "We will never ask for your recovery phrase. Never share it with anyone."}
+    )
+
+    assert macro.variants.get().language == "en"

@@ -65,7 +65,7 @@ def test_a_new_ticket_is_acknowledged_once_after_commit(portal_ticket):
     assert headers["Reply-To"] == f"support+{portal_ticket.reference}@supportdesk.local"
     assert headers["From"] == "SupportDesk <support@supportdesk.local>"
     assert "In-Reply-To" not in headers
-    assert "We usually reply within 24 hours." in sent.body
+    assert "We will reply by" in sent.body
     assert sent.body.startswith("##- Please type your reply above this line -##")
     html, mimetype = sent.alternatives[0]
     assert mimetype == "text/html"

@@ -59,7 +59,7 @@ def test_confirming_the_link_creates_one_web_form_ticket(client, mailoutbox, dja
         "carol@example.com",
     )
     assert ticket.reference in confirmed.content.decode()
-    assert "We usually reply within 24 hours." in confirmed.content.decode()
+    assert "We will reply by" in confirmed.content.decode()
     assert ticket.reference in again.content.decode()
     assert Ticket.objects.count() == 1
 

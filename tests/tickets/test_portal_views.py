@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from knowledge.models import ArticleKind
 from tests import factories
 from tickets import services
 from tickets.models import Channel, EventKind, Status, Ticket
@@ -96,15 +97,38 @@ def test_every_form_needs_a_csrf_token(customer, customer_ticket):
 # Home --------------------------------------------------------------------------
 
 
-def test_the_home_page_offers_search_requests_and_announcements(client):
+def test_the_home_page_offers_search_requests_help_and_contact_checks(client):
     response = client.get(reverse("portal:home"))
 
     page = response.content.decode()
     assert response.status_code == 200
     assert 'name="q"' in page
     assert reverse("portal:request_new") in page
-    assert "Security announcements" in page
+    assert reverse("knowledge:home") in page
+    assert reverse("knowledge:bot") in page
+    assert reverse("safety:verify_contact") in page
     assert "We will never ask for your password, private key or recovery phrase." in page
+
+
+def test_the_home_page_pins_current_security_alerts_and_finds_articles(client, editor):
+    alert = factories.kb_article(
+        author=editor,
+        slug="fake-airdrop",
+        kind=ArticleKind.SECURITY_ALERT,
+        pinned_until=timezone.now() + timedelta(days=7),
+        translations={"en": ("Fake airdrop sites", "Never connect your wallet to them.")},
+    )
+    factories.kb_article(
+        author=editor, slug="pending", translations={"en": ("Transfer pending for hours", "Check the explorer.")}
+    )
+
+    home = client.get(reverse("portal:home")).content.decode()
+    found = client.get(reverse("portal:home"), {"q": "transfer pending"}).content.decode()
+
+    assert "Fake airdrop sites" in home
+    assert reverse("knowledge:article", args=[alert.slug]) in home
+    assert "Transfer pending for hours" in found
+    assert "No help articles match" not in found
 
 
 def test_the_home_page_shows_a_clear_empty_state_for_a_search(client):
@@ -190,11 +214,11 @@ def test_the_detail_shows_the_public_conversation_but_never_internal_notes(alice
 
 def test_the_detail_states_the_expected_first_reply_until_support_answers(alice_client, customer_ticket, agent):
     url = reverse("portal:request_detail", args=[customer_ticket.pk])
-    assert "We usually reply within 24 hours." in alice_client.get(url).content.decode()
+    assert "We will reply by" in alice_client.get(url).content.decode()
 
     services.ticket_reply(ticket=customer_ticket, body="Hello", actor=agent)
 
-    assert "We usually reply within 24 hours." not in alice_client.get(url).content.decode()
+    assert "We will reply by" not in alice_client.get(url).content.decode()
 
 
 def test_the_detail_links_the_customers_attachments(alice_client, customer):
@@ -264,7 +288,7 @@ def test_submitting_a_transaction_request_creates_the_ticket_and_shows_its_refer
     assert response.redirect_chain[-1][0] == reverse("portal:request_detail", args=[ticket.pk])
     page = response.content.decode()
     assert f"Your request {ticket.reference} is in our queue." in page
-    assert "We usually reply within 24 hours." in page
+    assert "We will reply by" in page
     assert (ticket.channel, ticket.category.slug, ticket.chain, ticket.asset) == (
         "portal",
         "transaction",

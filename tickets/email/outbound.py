@@ -33,6 +33,7 @@ from tickets.email.models import (
     OutboundKind,
 )
 from tickets.email.parsing import REPLY_MARKER
+from tickets.selectors import first_reply_promise
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ def _render(outbound: OutboundEmail) -> tuple[str, str, str]:
             "message": outbound.ticket_message,
             "agent_name": _agent_name(outbound.ticket_message),
             "reply_marker": REPLY_MARKER,
-            "expected_reply_hours": settings.SUPPORT_EMAIL_EXPECTED_REPLY_HOURS,
+            "reply_promise": first_reply_promise(ticket=ticket),
             "support_name": settings.SUPPORT_EMAIL_NAME,
             "language_code": customer.language,
         }

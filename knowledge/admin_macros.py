@@ -86,7 +86,7 @@ class MacroAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "apply/<int:ticket_id>/",
+                "apply/<id:ticket_id>/",
                 self.admin_site.admin_view(self.apply_view),
                 name="knowledge_macro_apply",
             ),

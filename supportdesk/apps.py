@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
+from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
+
+from supportdesk.converters import IdConverter
 
 
 class SupportDeskAdminConfig(AdminConfig):
@@ -15,6 +18,7 @@ class SupportdeskConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        register_converter(IdConverter, "id")
         # Registers the OpenAPI descriptions of our authentication classes.
         from supportdesk import api_schema  # noqa: F401
 

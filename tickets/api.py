@@ -59,6 +59,9 @@ ERROR_RESPONSES = {
 }
 
 
+MAX_ID = 999_999_999_999_999_999
+
+
 class TicketCursorPagination(CursorPagination):
     ordering = "-id"
     page_size = 25
@@ -159,10 +162,17 @@ def _ticket_output(request, tickets, *, many: bool = False):
 # Filters -----------------------------------------------------------------
 
 
+class BoundedIntegerField(forms.IntegerField):
+    """An id: a whole number the database integer can hold (a bigger one would be a 500, not a 400)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(min_value=0, max_value=MAX_ID, **kwargs)
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """NumberFilter accepts decimals ("0.5"); ids are whole numbers."""
 
-    field_class = forms.IntegerField
+    field_class = BoundedIntegerField
 
 
 class StrictDateTimeField(forms.DateTimeField):
@@ -207,7 +217,7 @@ class TicketFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         reference = value.strip().upper().removeprefix("SD-")
-        if reference.isdigit():
+        if reference.isdigit() and len(reference) <= len(str(MAX_ID)) - 1:
             return queryset.filter(pk=int(reference))
         return queryset.filter(subject__icontains=value.strip())
 
@@ -276,7 +286,9 @@ class StatusInput(serializers.Serializer):
 
 
 class AssignInput(serializers.Serializer):
-    assignee = serializers.IntegerField(allow_null=True, help_text=_("User id of an agent, or null to unassign."))
+    assignee = serializers.IntegerField(
+        allow_null=True, min_value=1, max_value=MAX_ID, help_text=_("User id of an agent, or null to unassign.")
+    )
 
 
 # Views -------------------------------------------------------------------

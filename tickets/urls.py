@@ -5,5 +5,5 @@ from tickets import views
 app_name = "tickets"
 
 urlpatterns = [
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<id:pk>/", views.attachment_download, name="attachment_download"),
 ]

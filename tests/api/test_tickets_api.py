@@ -314,3 +314,28 @@ def test_message_list_query_count_does_not_grow_with_rows(rows, api, customer, d
         response = api.get(f"/api/v1/tickets/{ticket.pk}/messages/?page_size=100")
     assert len(response.json()["results"]) == rows
     assert TicketMessage.objects.filter(ticket=ticket).count() == rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/tickets/?team=439452294783231376862608745299968",
+        "/api/v1/tickets/?assignee=99999999999999999999",
+        "/api/v1/tickets/99999999999999999999999/",
+        "/api/v1/attachments/99999999999999999999999/download/",
+    ],
+)
+def test_ids_too_large_for_the_database_are_a_client_error_not_a_crash(supervisor, url):
+    response = token_client(supervisor).get(url)
+
+    assert response.status_code in (400, 404)
+    assert response.json()["error"]["status"] == response.status_code
+
+
+@pytest.mark.django_db
+def test_a_reference_too_long_to_be_an_id_is_searched_as_text(supervisor):
+    response = token_client(supervisor).get("/api/v1/tickets/?q=SD-99999999999999999999999")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []

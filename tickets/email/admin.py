@@ -82,7 +82,7 @@ class InboundEmailAdmin(ReadOnlyRecordAdmin):
 
     def get_urls(self):
         raw_view = self.admin_site.admin_view(require_GET(self.raw_source_view))
-        return [path("<int:pk>/raw/", raw_view, name="tickets_inboundemail_raw"), *super().get_urls()]
+        return [path("<id:pk>/raw/", raw_view, name="tickets_inboundemail_raw"), *super().get_urls()]
 
     def raw_source_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The mail exactly as received, as a download (it may hold anything the sender put in it)."""

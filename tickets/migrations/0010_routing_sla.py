@@ -395,7 +395,7 @@ class Migration(migrations.Migration):
                     models.PositiveSmallIntegerField(
                         default=80,
                         help_text="The clock turns 'at risk' once this share has passed.",
-                        verbose_name="warn at % of target",
+                        verbose_name="warn at percent of target",
                     ),
                 ),
                 (

@@ -157,7 +157,7 @@ class SLAPolicy(models.Model):
     )
     resolution_minutes = models.PositiveIntegerField(_("resolution target (business minutes)"), null=True, blank=True)
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at % of target"), default=80, help_text=_("The clock turns 'at risk' once this share has passed.")
+        _("warn at percent of target"), default=80, help_text=_("The clock turns 'at risk' once this share has passed.")
     )
     warning_minutes = models.PositiveIntegerField(
         _("or warn minutes before due"),

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,12 +27,8 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
-from tickets.models import Channel, ticket_reference
-
-
-def _ticket_link(ticket_id: int) -> str:
-    url = reverse("admin:tickets_ticket_change", args=[ticket_id])
-    return format_html('<a href="{}">{}</a>', url, ticket_reference(ticket_id))
+from tickets.admin_links import ticket_admin_link
+from tickets.models import Channel
 
 
 class ReadOnlyAdminMixin:
@@ -86,7 +82,7 @@ class SurveyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: SurveyInvitation) -> str:
-        return _ticket_link(obj.ticket_id)
+        return ticket_admin_link(obj.ticket_id)
 
 
 @admin.register(SurveyResponse)
@@ -142,7 +138,7 @@ class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="invitation__ticket_id")
     def ticket_link(self, obj: SurveyResponse) -> str:
-        return _ticket_link(obj.invitation.ticket_id)
+        return ticket_admin_link(obj.invitation.ticket_id)
 
     @admin.display(description=_("agent"), ordering="invitation__agent__username")
     def agent(self, obj: SurveyResponse):
@@ -174,7 +170,7 @@ class SurveyFollowUpAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: SurveyFollowUp) -> str:
-        return _ticket_link(obj.ticket_id)
+        return ticket_admin_link(obj.ticket_id)
 
     @admin.display(description=_("overall rating"), ordering="response__overall")
     def overall(self, obj: SurveyFollowUp):

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.paginator import EstimatedCountPaginator
 from tickets import admin_forms, escalation, selectors, services
+from tickets.admin_links import ticket_admin_link
 from tickets.complaints.admin import turn_into_complaint
 from tickets.complaints.selectors import complaint_panel
 from tickets.models import (
@@ -37,7 +38,6 @@ from tickets.models import (
     Ticket,
     TicketEvent,
     WalletAddress,
-    ticket_reference,
 )
 from tickets.safety.admin import TicketSafetyAdminMixin
 from tickets.sla import selectors as sla_selectors
@@ -601,8 +601,7 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: TicketEvent) -> str:
-        url = reverse("admin:tickets_ticket_change", args=[obj.ticket_id])
-        return format_html('<a href="{}">{}</a>', url, ticket_reference(obj.ticket_id))
+        return ticket_admin_link(obj.ticket_id)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -24,16 +24,13 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tickets.admin_links import ticket_admin_link
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus
 
 
 def _error_text(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
-def _ticket_link(ticket_id: int, reference: str) -> str:
-    return format_html('<a href="{}">{}</a>', reverse("admin:tickets_ticket_change", args=[ticket_id]), reference)
 
 
 class OpenComplaintFilter(admin.SimpleListFilter):
@@ -142,7 +139,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"))
     def ticket_link(self, obj: Complaint) -> str:
-        return _ticket_link(obj.ticket_id, str(obj.ticket))
+        return ticket_admin_link(obj.ticket_id, str(obj.ticket))
 
     @admin.display(description=_("subject"), ordering="ticket__subject")
     def ticket_subject(self, obj: Complaint) -> str:

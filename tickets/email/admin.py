@@ -21,18 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from tickets.admin_links import ticket_admin_link
 from tickets.email import inbound, outbound
 from tickets.email.models import InboundEmail, InboundStatus, OutboundEmail
-from tickets.models import Ticket, ticket_reference
+from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
-
-
-def _ticket_link(ticket_id: int | None) -> str:
-    if ticket_id is None:
-        return "-"
-    url = reverse("admin:tickets_ticket_change", args=[ticket_id])
-    return format_html('<a href="{}" style="white-space:nowrap">{}</a>', url, ticket_reference(ticket_id))
 
 
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
@@ -102,7 +96,7 @@ class InboundEmailAdmin(ReadOnlyRecordAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: InboundEmail) -> str:
-        return _ticket_link(obj.ticket_id)
+        return ticket_admin_link(obj.ticket_id)
 
     @admin.display(description=_("error"))
     def error_excerpt(self, obj: InboundEmail) -> str:
@@ -169,7 +163,7 @@ class OutboundEmailAdmin(ReadOnlyRecordAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: OutboundEmail) -> str:
-        return _ticket_link(obj.ticket_id)
+        return ticket_admin_link(obj.ticket_id)
 
     @admin.display(description=_("last error"))
     def error_excerpt(self, obj: OutboundEmail) -> str:

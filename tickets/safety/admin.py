@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from tickets.admin_links import ticket_admin_link
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
-from tickets.models import Ticket, ticket_reference
+from tickets.models import Ticket
 from tickets.safety import verification
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
 
@@ -120,8 +120,7 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: IdentityVerification) -> str:
-        url = reverse("admin:tickets_ticket_change", args=[obj.ticket_id])
-        return format_html('<a href="{}">{}</a>', url, ticket_reference(obj.ticket_id))
+        return ticket_admin_link(obj.ticket_id)
 
     def has_add_permission(self, request) -> bool:
         return False

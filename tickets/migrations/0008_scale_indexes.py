@@ -39,7 +39,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0008_event_kinds_after_merge"),
+        ("tickets", "0007_complaints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

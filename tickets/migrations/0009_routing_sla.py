@@ -11,7 +11,7 @@ import tickets.sla.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0009_scale_indexes"),
+        ("tickets", "0008_scale_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

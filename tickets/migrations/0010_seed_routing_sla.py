@@ -114,7 +114,7 @@ def unseed_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0010_routing_sla"),
+        ("tickets", "0009_routing_sla"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
         ("supportdesk", "0002_role_groups"),
     ]

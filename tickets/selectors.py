@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from tickets.models import (
     OPEN_STATUSES,
@@ -27,6 +27,7 @@ from tickets.models import (
     TicketMessage,
     team_ids_of,
 )
+from tickets.sla.selectors import expected_first_reply_text
 
 
 def ticket_for_user(*, user, pk: int) -> Ticket:
@@ -166,12 +167,11 @@ def customer_can_reopen(*, ticket: Ticket, now: datetime | None = None) -> bool:
 def first_reply_promise(*, ticket: Ticket | None = None) -> str:
     """What the customer is told about the first reply; every page and mail that states it calls this.
 
-    The due time of the ticket's SLA first-response clock, in the customer's
-    zone and language, when one runs; otherwise the general promise.
+    The due time of the ticket's SLA first-response clock, in the customer's zone
+    and the language being rendered (the page's, or the mail's), when one runs;
+    otherwise the general promise.
     """
-    from tickets.sla.selectors import expected_first_reply_text
-
-    promise = expected_first_reply_text(ticket) if ticket is not None else ""
+    promise = expected_first_reply_text(ticket, language=get_language()) if ticket is not None else ""
     hours = settings.SUPPORT_EMAIL_EXPECTED_REPLY_HOURS
     return promise or ngettext(
         "We usually reply within %(hours)d hour.", "We usually reply within %(hours)d hours.", hours

@@ -283,3 +283,20 @@ def test_schedules_are_created_idempotently_and_polling_only_with_an_imap_host(d
     settings.IMAP_HOST = ""
     call_command("sync_email_schedules")
     assert email_schedules.count() == 1
+
+
+def test_a_customer_who_opted_out_gets_no_reply_or_solved_mail(
+    portal_ticket, agent, django_capture_on_commit_callbacks
+):
+    customer = portal_ticket.customer
+    customer.notify_on_reply = customer.notify_on_status = False
+    customer.save(update_fields=["notify_on_reply", "notify_on_status"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_reply(ticket=portal_ticket, body="Checked on the explorer.", actor=agent)
+        services.ticket_change_status(ticket=portal_ticket, status=Status.SOLVED, actor=agent)
+
+    suppressed = OutboundEmail.objects.filter(ticket=portal_ticket, status=DeliveryStatus.SUPPRESSED)
+    assert sorted(suppressed.values_list("kind", flat=True)) == sorted([OutboundKind.REPLY, OutboundKind.SOLVED])
+    assert ticket_mails() == []

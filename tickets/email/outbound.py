@@ -126,19 +126,42 @@ def notify_ticket_created(*, ticket) -> OutboundEmail:
     return _queue(ticket=ticket, kind=OutboundKind.ACKNOWLEDGEMENT)
 
 
+_OPTED_OUT = "customer opted out of these emails (portal profile)"
+
+
+def _queue_unless_opted_out(*, ticket, kind: str, wanted: bool, ticket_message=None) -> OutboundEmail:
+    """Queue the mail, or record it as suppressed when the customer turned this kind off in the portal."""
+    if wanted:
+        return _queue(ticket=ticket, kind=kind, ticket_message=ticket_message)
+    return _queue(
+        ticket=ticket, kind=kind, ticket_message=ticket_message, status=DeliveryStatus.SUPPRESSED, note=_OPTED_OUT
+    )
+
+
 def notify_agent_reply(*, message, previous_status: str) -> OutboundEmail | None:
     """A public reply is mailed; an internal note never is (but its status change may be)."""
     if not message.is_internal:
-        return _queue(ticket=message.ticket, kind=OutboundKind.REPLY, ticket_message=message)
+        return _queue_unless_opted_out(
+            ticket=message.ticket,
+            kind=OutboundKind.REPLY,
+            ticket_message=message,
+            wanted=message.ticket.customer.notify_on_reply,
+        )
     return notify_status_change(ticket=message.ticket, previous_status=previous_status)
 
 
 def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | None:
-    """Tell the customer when we wait for them or consider the request solved."""
+    """Tell the customer when we wait for them or consider the request solved.
+
+    "Solved" follows the customer's status preference; "waiting for your reply" is part of
+    the conversation and follows the reply preference.
+    """
     kind = _STATUS_KINDS.get(ticket.status)
     if kind is None or ticket.status == previous_status:
         return None
-    return _queue(ticket=ticket, kind=kind)
+    customer = ticket.customer
+    wanted = customer.notify_on_status if kind == OutboundKind.SOLVED else customer.notify_on_reply
+    return _queue_unless_opted_out(ticket=ticket, kind=kind, wanted=wanted)
 
 
 def suppress_acknowledgement(*, ticket, reason: str) -> int:

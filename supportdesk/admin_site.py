@@ -1,9 +1,12 @@
+from allauth.core import ratelimit
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.dashboard import dashboard_context
+
+ADMIN_LOGIN_FAILED = "admin_login_failed"
 
 
 class SupportDeskAdminSite(admin.AdminSite):
@@ -15,6 +18,22 @@ class SupportDeskAdminSite(admin.AdminSite):
     index_template = "admin/supportdesk_index.html"
     # The queue needs the width more than the app list does.
     enable_nav_sidebar = False
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Django's admin login, with allauth's rate limit on failures (per IP and per username).
+
+        Customers log in through the portal (allauth, rate-limited there); staff use this form,
+        which Django does not limit by itself.
+        """
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        key = (request.POST.get("username") or "").strip().lower()
+        if not ratelimit.consume(request, action=ADMIN_LOGIN_FAILED, key=key, dry_run=True):
+            return HttpResponse(_("Too many failed sign-in attempts. Try again in a few minutes."), status=429)
+        response = super().login(request, extra_context)
+        if not request.user.is_authenticated:
+            ratelimit.consume(request, action=ADMIN_LOGIN_FAILED, key=key)
+        return response
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         return super().index(request, extra_context={**dashboard_context(request.user), **(extra_context or {})})

@@ -295,6 +295,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SupportDesk] "
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: per IP, and per account (5 in 5 minutes).
     "login_failed": "10/m/ip,5/300s/key",
+    # Failed staff logins on the admin form (supportdesk.admin_site): the same limits.
+    "admin_login_failed": "10/m/ip,5/300s/key",
     # The public contact form (/portal/contact/): per IP and per email address.
     "portal_contact": "10/h/ip,3/h/key",
 }

@@ -265,3 +265,24 @@ def test_customer_team_and_ticket_counts_in_the_changelists_are_right(superuser_
     assert Customer.objects.count() == 1
     assert Team.objects.count() == 1
     assert Ticket.objects.count() == 2
+
+
+def test_the_admin_login_is_rate_limited_after_repeated_failures(client, agent):
+    url = reverse("admin:login")
+    failures = [client.post(url, {"username": "agent", "password": "wrong"}).status_code for _ in range(5)]
+
+    blocked = client.post(url, {"username": "agent", "password": "pw"})
+
+    assert failures == [200] * 5
+    assert blocked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_successful_admin_login_is_not_counted_as_a_failure(client, agent):
+    url = reverse("admin:login")
+    for _ in range(4):
+        client.post(url, {"username": "agent", "password": "wrong"})
+
+    response = client.post(url, {"username": "agent", "password": "pw"})
+
+    assert response.status_code == 302

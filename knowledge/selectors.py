@@ -145,6 +145,16 @@ def category_articles(category: HelpCategory, language: str) -> QuerySet[Article
     return _with_translations(Article.objects.published().filter(in_tree), language).order_by("-published_at", "-id")
 
 
+def published_articles(language: str, *, category: HelpCategory | None = None, kind: str = "") -> QuerySet[Article]:
+    """Published articles with the reader's translations, optionally of one category tree and kind (paginate it)."""
+    articles = Article.objects.published()
+    if category is not None:
+        articles = articles.filter(Q(category=category) | Q(category__parent=category))
+    if kind:
+        articles = articles.filter(kind=kind)
+    return _with_translations(articles, language)
+
+
 def popular_articles(language: str, *, limit: int = 8) -> list[ArticleCard]:
     articles = _with_translations(Article.objects.published().exclude(kind__in=[ArticleKind.ANNOUNCEMENT]), language)
     return article_cards(articles.order_by("-helpful_count", "-published_at")[:limit], language)

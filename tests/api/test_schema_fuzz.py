@@ -1,8 +1,9 @@
 """Schemathesis against the live OpenAPI schema: no server errors, no schema violations.
 
 Examples are bounded (max_examples per operation) so the run takes well under a
-minute; the data set has tickets, messages and an attachment so that detail
-routes hit real rows as well as missing ones.
+minute; the data set has tickets, messages, an attachment, a complaint, a
+suggestion and a published article so that list and detail routes hit real
+rows as well as missing ones.
 
 Checked: no 5xx, status codes, content types, headers and response bodies
 conform to the schema. The two input-strictness heuristics are left out:
@@ -33,7 +34,7 @@ def web_schema(db):
 def staff_headers(db):
     team = factories.TeamFactory()
     supervisor = factories.supervisor(teams=[team])
-    for n in range(3):
+    tickets = [
         services.ticket_create(
             customer=factories.CustomerFactory(),
             subject=f"Fuzz {n}",
@@ -42,6 +43,11 @@ def staff_headers(db):
             team=team,
             attachments=[factories.png_upload()],
         )
+        for n in range(3)
+    ]
+    factories.complaint(ticket=tickets[0], actor=supervisor, stage="investigation")
+    factories.SuggestionFactory(customer=tickets[0].customer)
+    factories.kb_article(author=factories.administrator(), translations={"en": ("Fuzz", "Fuzz **body**")})
     _token, plain = api_token_create(user=supervisor, name="fuzz", scope="write")
     return {"Authorization": f"Bearer {plain}"}
 

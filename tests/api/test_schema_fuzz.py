@@ -16,6 +16,8 @@ string field; that is leniency, not a schema violation of our responses).
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -27,7 +29,16 @@ from tickets.models import Channel
 
 @pytest.fixture
 def web_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    # As Django's test client does: a bare WSGIHandler closes "old" connections when a request starts and
+    # finishes, which on PostgreSQL closes the test's transaction under the next request (SQLite's in-memory
+    # test database ignores the close).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -314,3 +314,13 @@ def test_message_list_query_count_does_not_grow_with_rows(rows, api, customer, d
         response = api.get(f"/api/v1/tickets/{ticket.pk}/messages/?page_size=100")
     assert len(response.json()["results"]) == rows
     assert TicketMessage.objects.filter(ticket=ticket).count() == rows
+
+
+@pytest.mark.django_db
+def test_date_filters_accept_any_iso_offset_and_refuse_overflowing_dates(supervisor):
+    client = token_client(supervisor)
+    # found by schemathesis on PostgreSQL, which refuses offsets beyond ±15:59 (a 500 before)
+    assert client.get("/api/v1/tickets/?created_after=2781-09-04T11:10:06-23:26").status_code == 200
+    response = client.get("/api/v1/tickets/?created_before=9999-12-31T23:00:00-05:00")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["created_before"][0]["code"] == "invalid"

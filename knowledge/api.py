@@ -8,6 +8,7 @@ English, flagged with `is_fallback`.
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -97,7 +98,7 @@ LANGUAGE_PARAMETERS = [
 
 def _negotiated(response: Response, language: str) -> Response:
     response["Content-Language"] = language
-    response["Vary"] = "Accept-Language"
+    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 
@@ -124,12 +125,9 @@ class ArticleListApi(APIView):
         category = selectors.category_for_customer(params["category"]) if params.get("category") else None
         context = {"language": language}
         if params.get("q", "").strip():
-            cards = [
-                card
-                for card in selectors.article_search(params["q"], language, limit=SEARCH_LIMIT)
-                if (category is None or category.pk in (card.article.category_id, card.article.category.parent_id))
-                and params.get("kind", card.article.kind) == card.article.kind
-            ]
+            cards = selectors.article_search_in(
+                params["q"], language, category=category, kind=params.get("kind", ""), limit=SEARCH_LIMIT
+            )
             body = {"next": None, "previous": None, "results": ArticleOutput(cards, many=True, context=context).data}
             return _negotiated(Response(body), language)
         articles = selectors.published_articles(language, category=category, kind=params.get("kind", ""))

@@ -111,6 +111,18 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     return [card for card in cards if card is not None]
 
 
+def article_search_in(
+    query: str, language: str, *, category: HelpCategory | None = None, kind: str = "", limit: int = 10
+) -> list[ArticleCard]:
+    """article_search's best `limit` matches, keeping those of the category tree (one level down) and kind."""
+    return [
+        card
+        for card in article_search(query, language, limit)
+        if (category is None or category.pk in (card.article.category_id, card.article.category.parent_id))
+        and (not kind or card.article.kind == kind)
+    ]
+
+
 def help_categories(language: str) -> list[tuple[HelpCategory, int]]:
     """Active categories with their number of published articles, in tree order (parents before children)."""
     published = Article.objects.published().values("id")

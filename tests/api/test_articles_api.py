@@ -85,6 +85,10 @@ def test_search_uses_the_help_centre_search(api, article, english_only):
 
     assert [row["slug"] for row in body["results"]] == ["backup"]
     assert body["next"] is None
+    assert api.get("/api/v1/articles/?q=recovery phrase&kind=guide").json()["results"] == []
+    assert [row["slug"] for row in api.get("/api/v1/articles/?q=recovery&category=security").json()["results"]] == [
+        "backup"
+    ]
 
 
 def test_unpublished_or_unknown_articles_are_404(api, editor):

@@ -111,6 +111,18 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     return [card for card in cards if card is not None]
 
 
+def article_search_in(
+    query: str, language: str, *, category: HelpCategory | None = None, kind: str = "", limit: int = 10
+) -> list[ArticleCard]:
+    """article_search's best `limit` matches, keeping those of the category tree (one level down) and kind."""
+    return [
+        card
+        for card in article_search(query, language, limit)
+        if (category is None or category.pk in (card.article.category_id, card.article.category.parent_id))
+        and (not kind or card.article.kind == kind)
+    ]
+
+
 def help_categories(language: str) -> list[tuple[HelpCategory, int]]:
     """Active categories with their number of published articles, in tree order (parents before children)."""
     published = Article.objects.published().values("id")
@@ -143,6 +155,16 @@ def category_articles(category: HelpCategory, language: str) -> QuerySet[Article
     """Published articles of the category and its direct sub-categories (paginate the result)."""
     in_tree = Q(category=category) | Q(category__parent=category)
     return _with_translations(Article.objects.published().filter(in_tree), language).order_by("-published_at", "-id")
+
+
+def published_articles(language: str, *, category: HelpCategory | None = None, kind: str = "") -> QuerySet[Article]:
+    """Published articles with the reader's translations, optionally of one category tree and kind (paginate it)."""
+    articles = Article.objects.published()
+    if category is not None:
+        articles = articles.filter(Q(category=category) | Q(category__parent=category))
+    if kind:
+        articles = articles.filter(kind=kind)
+    return _with_translations(articles, language)
 
 
 def popular_articles(language: str, *, limit: int = 8) -> list[ArticleCard]:

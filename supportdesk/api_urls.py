@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from feedback import api as feedback_api
+from knowledge import api as knowledge_api
 from tickets import api as tickets_api
+from tickets.complaints import api as complaints_api
 
 app_name = "api"
 
@@ -17,4 +20,22 @@ urlpatterns = [
     path("v1/customers/", tickets_api.CustomerListApi.as_view(), name="customers"),
     path("v1/customers/<id:pk>/", tickets_api.CustomerDetailApi.as_view(), name="customer"),
     path("v1/app/feedback/", tickets_api.InAppFeedbackApi.as_view(), name="app-feedback"),
+    path("v1/tickets/<int:pk>/complaint/", complaints_api.TicketComplaintApi.as_view(), name="ticket-complaint"),
+    path("v1/complaints/", complaints_api.ComplaintListApi.as_view(), name="complaints"),
+    path("v1/complaints/<int:pk>/", complaints_api.ComplaintDetailApi.as_view(), name="complaint"),
+    path("v1/complaints/<int:pk>/stage/", complaints_api.ComplaintStageApi.as_view(), name="complaint-stage"),
+    path("v1/complaints/<int:pk>/respond/", complaints_api.ComplaintRespondApi.as_view(), name="complaint-respond"),
+    re_path(
+        rf"^v1/surveys/(?P<token>{feedback_api.SURVEY_LINK_PATTERN})/$",
+        feedback_api.SurveyApi.as_view(),
+        name="survey",
+    ),
+    re_path(
+        rf"^v1/surveys/(?P<token>{feedback_api.SURVEY_LINK_PATTERN})/responses/$",
+        feedback_api.SurveyResponseApi.as_view(),
+        name="survey-responses",
+    ),
+    path("v1/suggestions/", feedback_api.SuggestionListCreateApi.as_view(), name="suggestions"),
+    path("v1/articles/", knowledge_api.ArticleListApi.as_view(), name="articles"),
+    path("v1/articles/<slug:slug>/", knowledge_api.ArticleDetailApi.as_view(), name="article"),
 ]

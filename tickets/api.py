@@ -8,6 +8,7 @@ read starts from Ticket.objects.visible_to (another customer's ticket is a
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 
 import django_filters
 from django import forms
@@ -15,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -181,10 +183,20 @@ class StrictDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        parsed = parse_datetime(str(value))
+        message = _("Enter an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z.")
+        try:
+            parsed = parse_datetime(str(value))
+        except ValueError as error:
+            raise forms.ValidationError(message, code="invalid") from error
         if parsed is None:
-            raise forms.ValidationError(_("Enter an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z."), code="invalid")
-        return parsed
+            raise forms.ValidationError(message, code="invalid")
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 (and parse_datetime) allow.
+            return parsed.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise forms.ValidationError(message, code="invalid") from error
 
 
 class DateTimeFilter(django_filters.Filter):

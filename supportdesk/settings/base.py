@@ -221,7 +221,8 @@ SPECTACULAR_SETTINGS = {
         "Tickets, messages, attachments and customers for the wallet app and staff integrations. "
         "Authentication: session (portal JavaScript, with CSRF), `Authorization: Bearer sdt_...` staff tokens "
         "(read or write scope), or `X-App-Key` + `X-Customer-Token` (HS256 JWT from the wallet backend) "
-        'for in-app feedback. Errors: {"error": {"status", "code", "message", "fields"}}.'
+        "for in-app feedback. Help-centre articles and survey links need no authentication. "
+        'Errors: {"error": {"status", "code", "message", "fields"}}.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -231,6 +232,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # supportdesk.converters.IdConverter ("<id:pk>"): a bounded integer
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
+    # Several apps have a "kind" or "status" choice set; name each enum after its model's choices.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status",
+        "ArticleKindEnum": "knowledge.models.ArticleKind",
+        "QuestionKindEnum": "feedback.models.QuestionKind",
+        "RemedyKindEnum": "tickets.complaints.models.RemedyKind",
+        "SuggestionStatusEnum": "feedback.models.SuggestionStatus",
+        "RemedyStatusEnum": "tickets.complaints.models.RemedyStatus",
+    },
 }
 
 # SECURITY

@@ -339,3 +339,12 @@ def test_a_reference_too_long_to_be_an_id_is_searched_as_text(supervisor):
 
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_date_filters_accept_any_iso_offset_and_refuse_overflowing_dates(supervisor):
+    client = token_client(supervisor)
+    # found by schemathesis on PostgreSQL, which refuses offsets beyond ±15:59 (a 500 before)
+    assert client.get("/api/v1/tickets/?created_after=2781-09-04T11:10:06-23:26").status_code == 200
+    response = client.get("/api/v1/tickets/?created_before=9999-12-31T23:00:00-05:00")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["created_before"][0]["code"] == "invalid"

@@ -47,6 +47,13 @@ def table(results: list[Result]) -> str:
             f"{result.name:<30} {result.mode:<6} {result.median_ms:>7.1f}ms {result.p95_ms:>7.1f}ms "
             f"{result.max_ms:>7.1f}ms {cpu:>9} {queries:>7} {target:>8}  {verdict}"
         )
+    for result in results:
+        if "memory" in result.extra:
+            memory, outcome = result.extra["memory"], result.extra.get("outcome", {})
+            lines.append(
+                f"{result.name}: peak RSS {memory['rss_peak_mb']} MB (before {memory['rss_before_mb']} MB, "
+                f"+{memory['rss_growth_mb']} MB) for {outcome.get('rows', '?')} rows"
+            )
     return "\n".join(lines)
 
 

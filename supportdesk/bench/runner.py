@@ -8,10 +8,13 @@ interface with the session cookie of the same seeded user.
 
 from __future__ import annotations
 
+import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -88,7 +91,9 @@ class Result:
         }
 
 
-def _timed(call: Callable[[], object], repetitions: int) -> tuple[list[float], list[float]]:
+def _timed(
+    call: Callable[[], object], repetitions: int, *, before: Callable[[], object] | None = None
+) -> tuple[list[float], list[float]]:
     """Wall-clock and this process's CPU milliseconds per call.
 
     CPU time is the Python side of an in-process request (the database works in
@@ -97,11 +102,55 @@ def _timed(call: Callable[[], object], repetitions: int) -> tuple[list[float], l
     """
     wall, cpu = [], []
     for _repetition in range(repetitions):
+        if before is not None:
+            before()  # untimed set-up
         started, started_cpu = time.perf_counter(), time.process_time()
         call()
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
     return wall, cpu
+
+
+MEMORY_SAMPLE_SECONDS = 0.005
+
+
+def _rss_bytes() -> int:
+    """This process's resident set size now (Linux); elsewhere its lifetime peak, the best the OS tells."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def memory_profile(call: Callable[[], object]) -> dict:
+    """Peak resident memory of this process while `call` runs, sampled every few milliseconds.
+
+    ru_maxrss alone is the peak over the whole process (seeding included), so
+    it cannot tell what one export needed; a sampler thread can.
+    """
+    before = peak = _rss_bytes()
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(MEMORY_SAMPLE_SECONDS):
+            peak = max(peak, _rss_bytes())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        call()
+    finally:
+        stop.set()
+        sampler.join()
+    peak = max(peak, _rss_bytes())
+    megabyte = 1024 * 1024
+    return {
+        "rss_before_mb": round(before / megabyte, 1),
+        "rss_peak_mb": round(peak / megabyte, 1),
+        "rss_growth_mb": round((peak - before) / megabyte, 1),
+    }
 
 
 class Runner:
@@ -113,15 +162,21 @@ class Runner:
         if base_url is not None and urlsplit(base_url).hostname not in LOOPBACK_HOSTS:
             raise ValueError("The HTTP benchmark only talks to a server on the loopback interface.")
         self.context, self.repetitions, self.warmup, self.base_url = context, repetitions, warmup, base_url
-        self._clients: dict[str | None, Client] = {}
+        self._clients: dict[tuple[str | None, bool], Client] = {}
 
-    def client(self, as_user: str | None) -> Client:
-        if as_user not in self._clients:
-            client = Client()
-            if as_user is not None:
-                client.force_login(self.context.users[as_user])
-            self._clients[as_user] = client
-        return self._clients[as_user]
+    def client(self, measurement: Measurement) -> Client:
+        """The seeded user's client: signed in with a session, or sending their API token."""
+        as_user = measurement.as_user
+        key = (as_user, measurement.api_token)
+        if key not in self._clients:
+            if measurement.api_token:
+                client = Client(headers={"Authorization": f"Bearer {self.context.api_tokens[as_user]}"})
+            else:
+                client = Client()
+                if as_user is not None:
+                    client.force_login(self.context.users[as_user])
+            self._clients[key] = client
+        return self._clients[key]
 
     def _get(self, client: Client, path: str) -> None:
         response = client.get(path)
@@ -133,6 +188,9 @@ class Runner:
         request = urllib.request.Request(self.base_url.rstrip("/") + path)  # noqa: S310 - loopback checked above
         if cookie is not None:
             request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie.value}")
+        for header, value in client.defaults.items():
+            if header.startswith("HTTP_"):
+                request.add_header(header[5:].replace("_", "-").title(), value)
         try:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
                 response.read()
@@ -145,7 +203,7 @@ class Runner:
     def measure(self, measurement: Measurement) -> Result:
         if measurement.run is not None:
             return self._measure_callable(measurement)
-        client = self.client(measurement.as_user)
+        client = self.client(measurement)
         path = measurement.path(self.context)
         if self.base_url is None:
             mode, fetch = "client", lambda: self._get(client, path)
@@ -176,7 +234,7 @@ class Runner:
             if measurement.run is not None:
                 measurement.run(self.context)
             else:
-                self._get(self.client(measurement.as_user), measurement.path(self.context))
+                self._get(self.client(measurement), measurement.path(self.context))
         # Only reads: EXPLAIN ANALYZE would execute a write (a session save) a second time.
         reads = [query for query in captured.captured_queries if _READ.match(query["sql"])]
         statements = sorted(reads, key=lambda query: float(query["time"]), reverse=True)
@@ -190,11 +248,22 @@ class Runner:
         return plans
 
     def _measure_callable(self, measurement: Measurement) -> Result:
+        def run() -> object:
+            if measurement.prepare is not None:
+                measurement.prepare(self.context)
+            return measurement.run(self.context)
+
         for _warm in range(self.warmup):
-            measurement.run(self.context)
+            run()
+        if measurement.prepare is not None:
+            measurement.prepare(self.context)
         with CaptureQueriesContext(connection) as captured:
-            measurement.run(self.context)
-        wall, cpu = _timed(lambda: measurement.run(self.context), self.repetitions)
+            outcome = measurement.run(self.context)
+        extra = {"outcome": outcome} if isinstance(outcome, dict | int) else {}
+        if measurement.memory:
+            extra["memory"] = memory_profile(run)
+        prepare = None if measurement.prepare is None else lambda: measurement.prepare(self.context)
+        wall, cpu = _timed(lambda: measurement.run(self.context), self.repetitions, before=prepare)
         return Result(
             name=measurement.name,
             description=measurement.description,
@@ -203,6 +272,7 @@ class Runner:
             cpu_samples_ms=cpu,
             queries=len(captured.captured_queries),
             target_p95_ms=measurement.target_p95_ms,
+            extra=extra,
         )
 
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from feedback.models import SurveyInvitation, SurveyResponse
+from knowledge.models import Article
 from supportdesk.bench.measurements import MEASUREMENTS, BenchContext, Measurement
 from supportdesk.bench.runner import Result, Runner
 from supportdesk.bench.seed import (
@@ -19,9 +21,9 @@ from supportdesk.bench.seed import (
     HEAVY_CUSTOMER_EMAIL,
     LONG_TICKET_MESSAGES,
     SeedPlan,
-    seed,
 )
-from tickets.models import AgentProfile, Customer, EventKind, Status, Ticket, TicketEvent, TicketMessage
+from supportdesk.bench.seed_features import article_count, seed_all, sweep_crossing_ids
+from tickets.models import AgentProfile, ClockState, Customer, EventKind, Status, Ticket, TicketEvent, TicketMessage
 
 TINY = 200
 
@@ -35,7 +37,7 @@ def bench_settings(settings):
 @pytest.fixture
 def seeded(db, bench_settings):
     plan = SeedPlan(tickets=TINY)
-    seed(plan, stream=io.StringIO())
+    seed_all(plan, stream=io.StringIO())
     return plan
 
 
@@ -62,11 +64,36 @@ def test_seed_loads_the_planned_volumes_and_distributions(seeded):
     assert Ticket.objects.create(subject="after seeding", customer_id=2).pk == TINY + 1
 
 
+def test_seed_loads_surveys_sla_clocks_and_articles(seeded):
+    resolved = Ticket.objects.filter(resolved_at__isnull=False)
+    # one invitation per resolution, with who handled it copied from the ticket
+    assert SurveyInvitation.objects.count() == resolved.count() > 0
+    invitation = SurveyInvitation.objects.select_related("ticket").first()
+    assert (invitation.agent_id, invitation.team_id, invitation.resolved_at) == (
+        invitation.ticket.assignee_id, invitation.ticket.team_id, invitation.ticket.resolved_at)  # fmt: skip
+    answered = SurveyInvitation.objects.filter(answered_at__isnull=False)
+    assert SurveyResponse.objects.count() == answered.count() > 0
+    assert set(SurveyResponse.objects.values_list("invitation_id", flat=True)) == set(
+        answered.values_list("pk", flat=True)
+    )
+    # every open ticket has an SLA policy and its clocks; overdue ones were breached by the sweep, with an event
+    open_tickets = Ticket.objects.open()
+    assert not open_tickets.filter(sla_policy__isnull=True).exists()
+    assert not open_tickets.filter(resolution_state="").exists()
+    breached = open_tickets.filter(resolution_state=ClockState.BREACHED)
+    assert breached.exists()
+    assert TicketEvent.objects.filter(kind=EventKind.SLA_BREACH).count() >= breached.count()
+    assert sweep_crossing_ids(seeded)
+    assert Article.objects.filter(slug__startswith="benchkb-").count() == article_count(seeded)
+
+
 def test_seeding_again_replaces_the_data(seeded):
-    seed(SeedPlan(tickets=50), stream=io.StringIO())
+    seed_all(SeedPlan(tickets=50), stream=io.StringIO())
 
     assert Ticket.objects.count() == 50
     assert Ticket.objects.order_by("-pk").first().pk == 50
+    assert SurveyInvitation.objects.count() == Ticket.objects.filter(resolved_at__isnull=False).count()
+    assert Article.objects.count() == article_count(SeedPlan(tickets=50))
 
 
 def test_bench_command_measures_every_entry_and_writes_json(db, bench_settings, tmp_path, capsys):
@@ -79,14 +106,26 @@ def test_bench_command_measures_every_entry_and_writes_json(db, bench_settings, 
     assert payload["machine"]["cpus"] >= 1
     assert [result["name"] for result in payload["results"]] == list(MEASUREMENTS)
     for result in payload["results"]:
-        assert result["mode"] == "client"
+        assert result["mode"] == ("call" if MEASUREMENTS[result["name"]].run else "client")
         assert result["repetitions"] == 2
         assert len(result["samples_ms"]) == 2
         assert 0 < result["median_ms"] <= result["p95_ms"] <= result["max_ms"]
         assert result["queries"] > 0
         assert result["cpu_median_ms"] > 0
+    results = {result["name"]: result for result in payload["results"]}
+    # the customer's portal pages, the API with a token, the sweep, the export and KB search are all there
+    assert results["portal.requests"]["path"] == "/portal/requests/"
+    assert results["api.tickets.list_later"]["path"].startswith("/api/v1/tickets/?cursor=")
+    assert results["sla.sweep"]["mode"] == "call"
+    assert results["sla.sweep"]["outcome"]["breached"] == len(sweep_crossing_ids(SeedPlan(tickets=TINY)))
+    export = results["feedback.export_csv"]
+    assert export["outcome"]["rows"] == payload["rows"]["survey_responses"] > 0
+    assert 0 < export["memory"]["rss_before_mb"] <= export["memory"]["rss_peak_mb"]
+    assert results["kb.search.en"]["outcome"] > 0
+    assert results["kb.search.zh"]["outcome"] > 0
     out = capsys.readouterr().out
     assert "admin.ticket.change_long" in out
+    assert "feedback.export_csv: peak RSS" in out
     assert str(path) in out
 
 

@@ -15,6 +15,7 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
+from knowledge.services import training as training_services
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -121,6 +122,10 @@ OBJECT_BUILDERS = {
     "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
     "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
     "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
+    "knowledge.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
+    "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(
+        agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
+    ),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).

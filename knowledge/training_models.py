@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -266,3 +267,9 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_hour:02d}–{self.end_hour:02d}"
+
+    def clean(self) -> None:
+        if self.end_hour is not None and not 0 < self.end_hour <= 24:
+            raise ValidationError({"end_hour": _("The end hour is between 1 and 24.")})
+        if self.start_hour is not None and self.end_hour is not None and self.start_hour >= self.end_hour:
+            raise ValidationError({"end_hour": _("A shift ends after it starts (split a night shift in two).")})

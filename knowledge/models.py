@@ -419,3 +419,12 @@ class UnansweredQuestion(BotMessage):
         proxy = True
         verbose_name = _("unanswered bot question")
         verbose_name_plural = _("unanswered bot questions (hot topics)")
+
+
+from knowledge.training_models import (  # noqa: E402, F401 - registers the training and roster models
+    AssignmentStatus,
+    Shift,
+    TrainingAssignment,
+    TrainingCourse,
+    TrainingEvent,
+)

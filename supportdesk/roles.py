@@ -68,6 +68,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "feedback.view_*",
         "feedback.export_*",
         "knowledge.view_*",
+        # Training records of every agent and the staffing forecast (issue 11).
+        "knowledge.coach_agents",
+        "knowledge.plan_staffing",
         "django_q.view_*",
     ),
     ADMINISTRATOR: ("*",),

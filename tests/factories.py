@@ -306,3 +306,20 @@ def kb_macro(*, title: str = "Macro", bodies: dict[str, str] | None = None, tags
             variant=MacroVariant(macro=macro, language=language, body=body), actor=None
         )
     return macro
+
+
+class TrainingCourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledge.TrainingCourse"
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    topic = "product"
+    format = "self_study"
+
+
+def low_ratings(*, agent, count: int, attitude: int = 1, overall: int = 3, **ratings) -> None:
+    """`count` answered surveys about `agent`'s tickets with the given dimension ratings."""
+    for _n in range(count):
+        ticket = TicketFactory(assignee=agent)
+        invitation = SurveyInvitationFactory(ticket=ticket, agent=agent, team=ticket.team, answered_at=timezone.now())
+        SurveyResponseFactory(invitation=invitation, overall=overall, attitude=attitude, **ratings)

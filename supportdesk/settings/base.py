@@ -360,3 +360,19 @@ KNOWLEDGE_VIDEO_HOSTS = env.list(
 KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
 # What the bot promises after a hand-off (email/portal replies are answered within a day).
 KNOWLEDGE_HANDOFF_REPLY_HOURS = env.int("KNOWLEDGE_HANDOFF_REPLY_HOURS", default=24)
+# TRAINING AND STAFFING (issue 11)
+# Agents who joined within this many days get mandatory courses as "onboarding".
+TRAINING_NEW_AGENT_DAYS = env.int("TRAINING_NEW_AGENT_DAYS", default=30)
+# A refresher is assigned this many days before a certification expires.
+TRAINING_REFRESHER_DAYS = env.int("TRAINING_REFRESHER_DAYS", default=30)
+# Rolling window of survey answers for the low-rating rule; the threshold and the minimum number
+# of answers are the scorecard's (FEEDBACK_TRAINING_THRESHOLD, FEEDBACK_SCORECARD_MIN_RESPONSES).
+TRAINING_CSAT_WINDOW_DAYS = env.int("TRAINING_CSAT_WINDOW_DAYS", default=90)
+# Staffing: Erlang C targets and shrinkage (share of paid time not spent on contacts).
+STAFFING_SERVICE_LEVEL = env.float("STAFFING_SERVICE_LEVEL", default=0.8)
+STAFFING_TARGET_SECONDS = env.int("STAFFING_TARGET_SECONDS", default=20)
+STAFFING_SHRINKAGE = env.float("STAFFING_SHRINKAGE", default=0.3)
+# Average handle time used when the history has no measurable handle times (seconds).
+STAFFING_DEFAULT_AHT_SECONDS = env.int("STAFFING_DEFAULT_AHT_SECONDS", default=300)
+# Weeks of history the forecast baseline averages over.
+STAFFING_HISTORY_WEEKS = env.int("STAFFING_HISTORY_WEEKS", default=8)

@@ -15,6 +15,8 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
+from knowledge.services import training as training_services
+from knowledge.training_models import Shift
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -121,6 +123,13 @@ OBJECT_BUILDERS = {
     "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
     "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
     "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
+    "knowledge.Shift": lambda ctx: Shift.objects.create(
+        agent=ctx["agent"], team=ctx["ticket"].team, weekday=0, start_hour=8, end_hour=16
+    ),
+    "knowledge.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
+    "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(
+        agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
+    ),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).

@@ -1,0 +1,281 @@
+"""Training writes: assign, start, record a result, mark overdue, and the daily rules.
+
+Every status change locks the assignment row and writes a TrainingEvent. The daily
+rules are idempotent: an agent never gets a second open assignment for a course
+(also enforced by the training_one_open_per_course constraint).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from feedback.reports import ReportFilters, agent_scorecard
+from knowledge.training_models import (
+    ASSIGNMENT_TRANSITIONS,
+    COACH_PERMISSION,
+    AssignmentReason,
+    AssignmentStatus,
+    Shift,
+    TrainingAssignment,
+    TrainingCourse,
+    TrainingEvent,
+    TrainingFormat,
+)
+from knowledge.training_selectors import is_mandatory_for
+from supportdesk.roles import AGENT
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _event(assignment: TrainingAssignment, *, actor, note: str = "") -> None:
+    TrainingEvent.objects.create(assignment=assignment, actor=actor, status=assignment.status, note=note[:255])
+
+
+def _locked(assignment: TrainingAssignment) -> TrainingAssignment:
+    return TrainingAssignment.objects.select_for_update().select_related("course").get(pk=assignment.pk)
+
+
+def _move(assignment: TrainingAssignment, status: str) -> None:
+    if status not in ASSIGNMENT_TRANSITIONS[assignment.status]:
+        raise ValidationError(
+            _("A training assignment cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": assignment.get_status_display(), "new": AssignmentStatus(status).label},
+            code="invalid_transition",
+        )
+    assignment.status = status
+
+
+@transaction.atomic
+def training_assign(
+    *,
+    agent,
+    course: TrainingCourse,
+    reason: str,
+    assigned_by=None,
+    due_date: date | None = None,
+    dimension: str = "",
+    note: str = "",
+) -> TrainingAssignment | None:
+    """Assign a course; returns None when the agent already has it open (the rules' idempotency)."""
+    if TrainingAssignment.objects.open().filter(agent=agent, course=course).exists():
+        return None
+    assignment = TrainingAssignment.objects.create(
+        agent=agent,
+        course=course,
+        reason=reason,
+        dimension=dimension,
+        assigned_by=assigned_by,
+        due_date=due_date or _today() + timedelta(days=course.due_days),
+    )
+    _event(assignment, actor=assigned_by, note=note)
+    return assignment
+
+
+@transaction.atomic
+def training_start(*, assignment: TrainingAssignment, actor) -> TrainingAssignment:
+    assignment = _locked(assignment)
+    if assignment.agent_id != actor.pk:
+        raise PermissionDenied
+    _move(assignment, AssignmentStatus.IN_PROGRESS)
+    assignment.save(update_fields=["status"])
+    _event(assignment, actor=actor)
+    return assignment
+
+
+def _complete(assignment: TrainingAssignment, *, score: int | None, notes: str) -> None:
+    _move(assignment, AssignmentStatus.COMPLETED)
+    assignment.score = score
+    assignment.completed_at = timezone.now()
+    months = assignment.course.validity_months
+    assignment.expires_on = _today() + relativedelta(months=months) if months else None
+    if notes:
+        assignment.notes = notes
+    assignment.save(update_fields=["status", "score", "completed_at", "expires_on", "notes"])
+
+
+@transaction.atomic
+def training_complete_self_study(*, assignment: TrainingAssignment, actor, notes: str = "") -> TrainingAssignment:
+    """An agent marks their own self-study course done."""
+    assignment = _locked(assignment)
+    if assignment.agent_id != actor.pk:
+        raise PermissionDenied
+    if assignment.course.format != TrainingFormat.SELF_STUDY:
+        raise ValidationError(_("Quiz and workshop results are recorded by a supervisor."), code="needs_supervisor")
+    _complete(assignment, score=None, notes=notes)
+    _event(assignment, actor=actor, note=notes)
+    return assignment
+
+
+@transaction.atomic
+def training_record_result(*, assignment: TrainingAssignment, actor, score: int, notes: str = "") -> TrainingAssignment:
+    """A supervisor records a quiz or workshop score: passed (completed) or failed against the course's pass score."""
+    if not actor.has_perm(COACH_PERMISSION) or assignment.agent_id == actor.pk:
+        raise PermissionDenied
+    if not 0 <= score <= 100:
+        raise ValidationError({"score": _("A score is between 0 and 100.")}, code="score_range")
+    assignment = _locked(assignment)
+    pass_score = assignment.course.pass_score
+    if pass_score is None or score >= pass_score:
+        _complete(assignment, score=score, notes=notes)
+    else:
+        _move(assignment, AssignmentStatus.FAILED)
+        assignment.score = score
+        assignment.notes = notes or assignment.notes
+        assignment.save(update_fields=["status", "score", "notes"])
+    _event(assignment, actor=actor, note=_("score %(score)s") % {"score": score})
+    return assignment
+
+
+@transaction.atomic
+def training_mark_overdue(*, today: date | None = None) -> int:
+    """Flag assignments past their due date; returns how many were flagged."""
+    today = today or _today()
+    flagged = list(TrainingAssignment.objects.past_due(today).select_for_update())
+    for assignment in flagged:
+        assignment.status = AssignmentStatus.OVERDUE
+        assignment.save(update_fields=["status"])
+        _event(assignment, actor=None)
+    return len(flagged)
+
+
+@dataclass
+class RulesResult:
+    mandatory: int = 0
+    refreshers: int = 0
+    low_rating: int = 0
+    overdue: int = 0
+
+
+def _active_agents():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=AGENT, agent_profile__isnull=False)
+        .select_related("agent_profile")
+        .prefetch_related("agent_profile__teams")
+        .distinct()
+    )
+
+
+def _assign_mandatory(agents, today: date) -> int:
+    created = 0
+    courses = list(TrainingCourse.objects.filter(is_active=True, is_mandatory=True).prefetch_related("mandatory_teams"))
+    ever = set(TrainingAssignment.objects.values_list("agent_id", "course_id").distinct())
+    for agent in agents:
+        team_ids = {team.pk for team in agent.agent_profile.teams.all()}
+        for course in courses:
+            course_teams = {team.pk for team in course.mandatory_teams.all()}
+            if (agent.pk, course.pk) in ever or not is_mandatory_for(
+                course, course_teams, team_ids, agent.agent_profile.tier
+            ):
+                continue
+            # A new agent gets the course as onboarding; an existing one (course newly made mandatory) as mandatory.
+            joined_recently = agent.date_joined.date() >= today - timedelta(days=settings.TRAINING_NEW_AGENT_DAYS)
+            reason = AssignmentReason.ONBOARDING if joined_recently else AssignmentReason.MANDATORY
+            created += training_assign(agent=agent, course=course, reason=reason) is not None
+    return created
+
+
+def _assign_refreshers(today: date) -> int:
+    created = 0
+    expiring = TrainingAssignment.objects.expiring_within(today, settings.TRAINING_REFRESHER_DAYS).filter(
+        course__is_active=True, agent__is_active=True
+    )
+    # Only the latest certification matters: a newer completed or open one means the refresher is under way.
+    newer = TrainingAssignment.objects.filter(
+        Q(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS, AssignmentStatus.OVERDUE])
+        | Q(status=AssignmentStatus.COMPLETED, expires_on__gt=today + timedelta(days=settings.TRAINING_REFRESHER_DAYS))
+    ).values_list("agent_id", "course_id")
+    covered = set(newer)
+    for record in expiring.select_related("course", "agent"):
+        if (record.agent_id, record.course_id) in covered:
+            continue
+        assignment = training_assign(
+            agent=record.agent,
+            course=record.course,
+            reason=AssignmentReason.REFRESHER,
+            due_date=record.expires_on,
+        )
+        if assignment:
+            covered.add((record.agent_id, record.course_id))
+            created += 1
+    return created
+
+
+def _assign_for_low_ratings(agents, today: date) -> int:
+    courses = {
+        course.coaches_dimension: course
+        for course in TrainingCourse.objects.filter(is_active=True).exclude(coaches_dimension="").order_by("-id")
+    }
+    if not courses:
+        return 0
+    window_start = today - timedelta(days=settings.TRAINING_CSAT_WINDOW_DAYS)
+    scorecard = agent_scorecard(ReportFilters(date_from=window_start), agent_ids=[agent.pk for agent in agents])
+    # A course taken inside the window is not assigned again while the old answers still weigh on the average.
+    recent = set(
+        TrainingAssignment.objects.filter(
+            Q(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS, AssignmentStatus.OVERDUE])
+            | Q(created_at__date__gte=window_start)
+        ).values_list("agent_id", "course_id")
+    )
+    by_id = {agent.pk: agent for agent in agents}
+    created = 0
+    for row in scorecard:
+        for dimension in row.training_dimensions:
+            course = courses.get(dimension)
+            if course is None or (row.agent_id, course.pk) in recent:
+                continue
+            assignment = training_assign(
+                agent=by_id[row.agent_id],
+                course=course,
+                reason=AssignmentReason.LOW_RATING,
+                dimension=dimension,
+                note=_("average %(dimension)s rating %(average)s over %(count)s answers")
+                % {"dimension": dimension, "average": row.averages[dimension], "count": row.rated},
+            )
+            if assignment:
+                recent.add((row.agent_id, course.pk))
+                created += 1
+    return created
+
+
+def training_run_rules(*, today: date | None = None) -> RulesResult:
+    """The daily rules; each is its own transaction, and running them twice assigns nothing new."""
+    today = today or _today()
+    agents = list(_active_agents())
+    result = RulesResult()
+    result.overdue = training_mark_overdue(today=today)
+    with transaction.atomic():
+        result.mandatory = _assign_mandatory(agents, today)
+    with transaction.atomic():
+        result.refreshers = _assign_refreshers(today)
+    with transaction.atomic():
+        result.low_rating = _assign_for_low_ratings(agents, today)
+    return result
+
+
+@transaction.atomic
+def training_course_save(*, course: TrainingCourse) -> TrainingCourse:
+    """Create or edit a course (the admin saves its many-to-many fields afterwards)."""
+    course.full_clean()
+    course.save()
+    return course
+
+
+@transaction.atomic
+def shift_save(*, shift: Shift) -> Shift:
+    """Create or edit a roster shift; hours are validated by the model (start before end, within the day)."""
+    shift.full_clean()
+    shift.save()
+    return shift

@@ -32,7 +32,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from supportdesk.api_auth import AppKeyAuthentication, IsAppCustomer, IsStaff
+from supportdesk.api_auth import AppKeyAuthentication, IsAppCustomer, IsStaff, TokenScopePermission
 from supportdesk.api_schema import ErrorOutput, filter_parameters, paginated
 from tickets import services
 from tickets.models import (
@@ -440,7 +440,7 @@ class TicketMessagesApi(APIView):
 
 
 class TicketStatusApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(
         operation_id="tickets_status", request=StatusInput, responses={200: StaffTicketOutput, **ERROR_RESPONSES}
@@ -455,7 +455,7 @@ class TicketStatusApi(APIView):
 
 
 class TicketAssignApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(
         operation_id="tickets_assign", request=AssignInput, responses={200: StaffTicketOutput, **ERROR_RESPONSES}
@@ -482,7 +482,7 @@ class AttachmentDownloadApi(APIView):
 
 
 class CustomerListApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(
         operation_id="customers_list",
@@ -502,7 +502,7 @@ class CustomerListApi(APIView):
 
 
 class CustomerDetailApi(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(operation_id="customers_retrieve", responses={200: CustomerOutput, **ERROR_RESPONSES})
     def get(self, request, pk: int):

@@ -348,3 +348,15 @@ def test_date_filters_accept_any_iso_offset_and_refuse_overflowing_dates(supervi
     response = client.get("/api/v1/tickets/?created_before=9999-12-31T23:00:00-05:00")
     assert response.status_code == 400
     assert response.json()["error"]["fields"]["created_before"][0]["code"] == "invalid"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "payload"), [("status", {"status": "open"}), ("assign", {"assignee": None})])
+def test_a_read_scoped_token_cannot_change_status_or_assignment(team, agent, customer, route, payload):
+    ticket = _ticket(customer, team=team)
+
+    response = token_client(agent, ApiScope.READ).post(f"/api/v1/tickets/{ticket.pk}/{route}/", payload, format="json")
+
+    assert response.status_code == 403
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.events.count()) == (Status.NEW, 1)

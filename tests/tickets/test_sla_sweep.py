@@ -10,12 +10,14 @@ from django_q.models import Schedule
 from tests import factories
 from tickets import services
 from tickets.models import (
+    BusinessCalendar,
     Channel,
     ClockState,
     Customer,
     EventKind,
     Priority,
     SLAClock,
+    SLAPolicy,
     Status,
     Team,
     Ticket,
@@ -152,6 +154,12 @@ def test_the_task_runs_the_sweep(clock, assigned_ticket):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL; SQLite serialises writers")
 def test_two_sweeps_at_once_record_each_breach_once(clock):
+    # A transactional test may run after other transactional tests flushed the seeded policies:
+    # it brings its own, first in line, so the tickets certainly run a first-response clock.
+    calendar = BusinessCalendar.objects.create(name="Concurrency 24/7", time_zone="UTC", is_24_7=True)
+    SLAPolicy.objects.create(
+        name="Concurrency email", position=0, match_channel=Channel.EMAIL, calendar=calendar, first_response_minutes=60
+    )
     Team.objects.create(name="Concurrency")
     customer = factories.CustomerFactory()
     tickets = [new_ticket(customer) for _ in range(60)]

@@ -1,0 +1,112 @@
+"""Shared pieces of the ticket services: error codes, validation, events, row locks and the status move."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets.models import (
+    AgentProfile,
+    EventKind,
+    Status,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+from tickets.signals import send_ticket_solved_on_commit
+from tickets.sla import clocks as sla_clocks
+
+ERROR_INVALID_TRANSITION = "invalid_transition"
+ERROR_ASSIGNEE_NOT_IN_TEAM = "assignee_not_in_team"
+ERROR_ASSIGNEE_NOT_AGENT = "assignee_not_agent"
+ERROR_EMPTY_SUBJECT = "empty_subject"
+ERROR_SUBJECT_TOO_LONG = "subject_too_long"
+ERROR_TICKET_CLOSED = "ticket_closed"
+ERROR_MERGE_SAME_TICKET = "merge_same_ticket"
+ERROR_MERGE_OTHER_CUSTOMER = "merge_other_customer"
+ERROR_MERGE_CLOSED = "merge_closed"
+ERROR_MERGE_SAME_CUSTOMER = "merge_same_customer"
+ERROR_INVALID_CHOICE = "invalid_choice"
+
+SUBJECT_MAX_LENGTH = Ticket._meta.get_field("subject").max_length
+
+
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    # ValidationError({field: message}, code=...) silently drops the code: it must sit on the inner error.
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _clean_subject(subject: str) -> str:
+    cleaned = " ".join((subject or "").split())
+    if not cleaned:
+        raise _field_error("subject", _("Please give the request a subject."), ERROR_EMPTY_SUBJECT)
+    if len(cleaned) > SUBJECT_MAX_LENGTH:
+        raise _field_error(
+            "subject",
+            _("The subject is too long (at most %(limit)d characters).") % {"limit": SUBJECT_MAX_LENGTH},
+            ERROR_SUBJECT_TOO_LONG,
+        )
+    return cleaned
+
+
+def _check_choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise _field_error(field, _("Unknown value: %(value)s.") % {"value": value}, ERROR_INVALID_CHOICE)
+    return value
+
+
+def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=kind, actor=actor, before=str(before)[:255], after=str(after)[:255], note=note[:255]
+    )
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock (no-op on SQLite, which serialises writers)."""
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _require_staff_access(actor, ticket: Ticket) -> None:
+    if actor is None or not actor.is_staff or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
+        raise PermissionDenied(_("You cannot work on this ticket."))
+
+
+def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:
+    """Move `ticket` (already locked) to `new_status`; return whether it changed."""
+    _check_choice(new_status, Status, "status")
+    if new_status == ticket.status:
+        return False
+    if new_status not in ticket.allowed_next_statuses():
+        raise _field_error(
+            "status",
+            _("A ticket cannot go from %(old)s to %(new)s.")
+            % {"old": Status(ticket.status).label, "new": Status(new_status).label},
+            ERROR_INVALID_TRANSITION,
+        )
+    old_status = ticket.status
+    now = timezone.now()
+    ticket.status = new_status
+    fields = ["status", "updated_at"]
+    if new_status == Status.SOLVED:
+        ticket.resolved_at = now
+        fields.append("resolved_at")
+    elif new_status == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+        if ticket.resolved_at is None:
+            ticket.resolved_at = now
+            fields.append("resolved_at")
+    elif old_status == Status.SOLVED:
+        ticket.resolved_at = None
+        fields.append("resolved_at")
+    ticket.save(update_fields=fields)
+    _event(ticket, EventKind.STATUS, actor, before=old_status, after=new_status, note=note)
+    sla_clocks.status_changed(ticket, old_status=old_status, new_status=new_status, at=now)
+    if new_status == Status.SOLVED and ticket.merged_into_id is None:
+        send_ticket_solved_on_commit(ticket_id=ticket.pk, actor_id=actor.pk if actor else None)
+    return True
+
+
+def _is_team_member(user, team: Team) -> bool:
+    return AgentProfile.objects.filter(user=user, teams=team).exists()

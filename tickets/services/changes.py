@@ -1,0 +1,223 @@
+"""State changes of a ticket: status, priority, category, tier, team, assignment, tags, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets.email import outbound as email_outbound
+from tickets.models import (
+    AgentProfile,
+    Category,
+    EventKind,
+    Priority,
+    Status,
+    Tag,
+    Team,
+    Ticket,
+    Tier,
+)
+from tickets.services.base import (
+    ERROR_ASSIGNEE_NOT_AGENT,
+    ERROR_ASSIGNEE_NOT_IN_TEAM,
+    ERROR_MERGE_CLOSED,
+    ERROR_MERGE_OTHER_CUSTOMER,
+    ERROR_MERGE_SAME_TICKET,
+    _apply_status,
+    _check_choice,
+    _event,
+    _field_error,
+    _is_team_member,
+    _lock,
+    _require_staff_access,
+)
+
+
+@transaction.atomic
+def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") -> Ticket:
+    _require_staff_access(actor, ticket)
+    ticket = _lock(ticket)
+    previous_status = ticket.status
+    _apply_status(ticket, status, actor, note)
+    email_outbound.notify_status_change(ticket=ticket, previous_status=previous_status)
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_priority(*, ticket: Ticket, priority: str, actor) -> Ticket:
+    _require_staff_access(actor, ticket)
+    _check_choice(priority, Priority, "priority")
+    ticket = _lock(ticket)
+    if ticket.priority != priority:
+        _event(ticket, EventKind.PRIORITY, actor, before=ticket.priority, after=priority)
+        ticket.priority = priority
+        ticket.save(update_fields=["priority", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_category(*, ticket: Ticket, category: Category | None, actor) -> Ticket:
+    _require_staff_access(actor, ticket)
+    ticket = _lock(ticket)
+    if ticket.category_id != (category.pk if category else None):
+        old = ticket.category.name if ticket.category else ""
+        _event(ticket, EventKind.CATEGORY, actor, before=old, after=category.name if category else "")
+        ticket.category = category
+        ticket.save(update_fields=["category", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") -> Ticket:
+    """Escalate (or de-escalate) between L1, L2 and L3, with the reason on the timeline."""
+    _require_staff_access(actor, ticket)
+    _check_choice(tier, Tier, "tier")
+    ticket = _lock(ticket)
+    apply_tier(ticket, tier, actor, reason)
+    return ticket
+
+
+def apply_tier(ticket: Ticket, tier: str, actor, reason: str = "") -> None:
+    """Change the tier of a ticket the caller has locked (also used by tickets.escalation)."""
+    if ticket.tier != tier:
+        _event(ticket, EventKind.TIER, actor, before=ticket.tier, after=tier, note=reason)
+        ticket.tier = tier
+        ticket.save(update_fields=["tier", "updated_at"])
+
+
+@transaction.atomic
+def ticket_change_team(*, ticket: Ticket, team: Team | None, actor) -> Ticket:
+    """Move the ticket to another team; an assignee who is not in it is removed."""
+    _require_staff_access(actor, ticket)
+    ticket = _lock(ticket)
+    apply_team(ticket, team, actor)
+    return ticket
+
+
+def apply_team(ticket: Ticket, team: Team | None, actor, note: str = "") -> None:
+    """Move a ticket the caller has locked to `team` (also used by tickets.escalation)."""
+    if ticket.team_id == (team.pk if team else None):
+        return
+    _event(
+        ticket,
+        EventKind.TEAM,
+        actor,
+        before=ticket.team.name if ticket.team else "",
+        after=team.name if team else "",
+        note=note,
+    )
+    ticket.team = team
+    fields = ["team", "updated_at"]
+    if ticket.assignee_id and (team is None or not _is_team_member(ticket.assignee, team)):
+        _event(
+            ticket, EventKind.ASSIGNMENT, actor, before=ticket.assignee.get_username(), note=_("not in the new team")
+        )
+        ticket.assignee = None
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+
+
+def validate_assignee(*, ticket: Ticket, assignee) -> None:
+    """An assignee must be an agent, and a member of the ticket's team when it has one."""
+    if assignee is None:
+        return
+    if not assignee.is_active or not assignee.is_staff or not AgentProfile.objects.filter(user=assignee).exists():
+        raise _field_error(
+            "assignee", _("%(user)s is not an agent.") % {"user": assignee.get_username()}, ERROR_ASSIGNEE_NOT_AGENT
+        )
+    if ticket.team_id and not _is_team_member(assignee, ticket.team):
+        raise _field_error(
+            "assignee",
+            _("%(user)s is not a member of the team %(team)s.")
+            % {"user": assignee.get_username(), "team": ticket.team.name},
+            ERROR_ASSIGNEE_NOT_IN_TEAM,
+        )
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "") -> Ticket:
+    """Assign (or, with None, unassign) a ticket.
+
+    Agents may take tickets of their teams and hand them to teammates;
+    re-assigning a ticket someone else holds needs tickets.assign_any_ticket.
+    """
+    _require_staff_access(actor, ticket)
+    ticket = _lock(ticket)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    held_by_other = ticket.assignee_id not in (None, actor.pk)
+    if held_by_other and not actor.has_perm("tickets.assign_any_ticket"):
+        raise PermissionDenied(_("Only a supervisor can take a ticket away from its assignee."))
+    validate_assignee(ticket=ticket, assignee=assignee)
+    _event(
+        ticket,
+        EventKind.ASSIGNMENT,
+        actor,
+        before=ticket.assignee.get_username() if ticket.assignee else "",
+        after=assignee.get_username() if assignee else "",
+        note=reason,
+    )
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee", "updated_at"])
+    if assignee is not None:
+        AgentProfile.objects.filter(user=assignee).update(last_assigned_at=timezone.now())
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_tags(*, ticket: Ticket, tags: Iterable[Tag], actor) -> Ticket:
+    _require_staff_access(actor, ticket)
+    ticket = _lock(ticket)
+    new = sorted({tag.name for tag in tags})
+    old = sorted(ticket.tags.values_list("name", flat=True))
+    if new != old:
+        ticket.tags.set(Tag.objects.filter(name__in=new))
+        _event(ticket, EventKind.TAGS, actor, before=", ".join(old), after=", ".join(new))
+        ticket.save(update_fields=["updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
+    """Merge a duplicate `source` into `target`: its messages move, it is closed with a pointer.
+
+    Both tickets must belong to the same customer, so no one ever sees another
+    customer's messages on their ticket.
+    """
+    _require_staff_access(actor, source)
+    _require_staff_access(actor, target)
+    if source.pk == target.pk:
+        raise ValidationError(_("A ticket cannot be merged into itself."), code=ERROR_MERGE_SAME_TICKET)
+    first, second = sorted([source.pk, target.pk])
+    locked = {t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
+    if source.customer_id != target.customer_id:
+        raise ValidationError(_("Only tickets of the same customer can be merged."), code=ERROR_MERGE_OTHER_CUSTOMER)
+    if source.status == Status.CLOSED or target.status == Status.CLOSED:
+        raise ValidationError(_("Closed tickets cannot be merged."), code=ERROR_MERGE_CLOSED)
+    moved = source.messages.update(ticket=target)
+    _event(
+        target,
+        EventKind.MERGE,
+        actor,
+        before=source.reference,
+        after=target.reference,
+        note=_("%(count)d messages moved in") % {"count": moved},
+    )
+    _event(
+        source,
+        EventKind.MERGE,
+        actor,
+        before=source.reference,
+        after=target.reference,
+        note=_("merged into %(reference)s") % {"reference": target.reference},
+    )
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    _apply_status(source, Status.CLOSED, actor, note=_("merged"))
+    target.save(update_fields=["updated_at"])
+    return target

@@ -1,0 +1,296 @@
+"""Opening tickets and adding messages: customer intake, agent replies and notes, system notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tickets import routing
+from tickets.attachments import safe_filename, validate_upload, validate_uploads
+from tickets.email import outbound as email_outbound
+from tickets.models import (
+    Attachment,
+    AuthorKind,
+    Category,
+    Channel,
+    Customer,
+    EventKind,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    TicketMessage,
+)
+from tickets.safety import intake, verification
+from tickets.services.base import (
+    ERROR_TICKET_CLOSED,
+    SUBJECT_MAX_LENGTH,
+    _apply_status,
+    _check_choice,
+    _clean_subject,
+    _event,
+    _lock,
+    _require_staff_access,
+)
+from tickets.sla import clocks as sla_clocks
+from tickets.text import clean_body, html_to_text, sanitise_html
+
+
+def _store_attachments(
+    message: TicketMessage, files: Sequence[UploadedFile], scrubber: intake.Scrubber
+) -> list[Attachment]:
+    stored = []
+    for upload in files:
+        content_type = validate_upload(upload)
+        upload = scrubber.upload(upload, content_type)
+        upload.seek(0)
+        digest = Attachment.digest(upload.chunks())
+        upload.seek(0)
+        attachment = Attachment(
+            message=message,
+            filename=scrubber.text(safe_filename(upload.name or ""), "attachment name"),
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest,
+        )
+        attachment.file.save(attachment.filename, upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _message_body(body: str, body_html: str) -> tuple[str, str]:
+    safe_html = sanitise_html(body_html) if body_html else ""
+    return clean_body(body or html_to_text(safe_html)), safe_html
+
+
+def _add_message(
+    *,
+    ticket: Ticket,
+    author_kind: str,
+    author,
+    body: str,
+    body_html: str = "",
+    internal: bool = False,
+    via: str,
+    attachments: Sequence[UploadedFile] = (),
+    scrubber: intake.Scrubber | None = None,
+) -> TicketMessage:
+    # Wallet secrets are removed before anything is stored (tickets.safety).
+    scrubber = scrubber or intake.Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
+    text, safe_html = _message_body(body, body_html)
+    validate_uploads(attachments)
+    message = TicketMessage.objects.create(
+        ticket=ticket,
+        author_kind=author_kind,
+        author=author,
+        body=scrubber.text(text),
+        body_html=scrubber.html(safe_html),
+        is_internal=internal,
+        via=via,
+    )
+    _store_attachments(message, attachments, scrubber)
+    intake.record_exposure(ticket=ticket, message=message, scrubber=scrubber, actor=author)
+    return message
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    customer: Customer,
+    subject: str,
+    body: str,
+    channel: str,
+    actor=None,
+    body_html: str = "",
+    category: Category | None = None,
+    priority: str | None = None,
+    language: str | None = None,
+    team: Team | None = None,
+    attachments: Sequence[UploadedFile] = (),
+    app_version: str = "",
+    device: str = "",
+    os: str = "",
+    browser: str = "",
+    chain: str = "",
+    asset: str = "",
+    amount: Decimal | None = None,
+    tx_hash: str = "",
+    from_address: str = "",
+    to_address: str = "",
+    tx_time: datetime | None = None,
+    account_email: str = "",
+) -> Ticket:
+    """Open a ticket with the customer's first message.
+
+    `actor` is the staff member recording it (phone notes, agent-created) or
+    the customer's own portal user; None for channels without a login (email).
+    """
+    scrubber = intake.Scrubber(from_customer=True)
+    clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
+    _check_choice(channel, Channel, "channel")
+    language = language or customer.language
+    if priority:
+        _check_choice(priority, Priority, "priority")
+    text = f"{clean_subject}\n{body or html_to_text(body_html)}"
+    route = routing.plan_route(
+        text=text, channel=channel, category=category, priority=priority, language=language, team=team
+    )
+    ticket = Ticket.objects.create(
+        subject=clean_subject,
+        customer=customer,
+        channel=channel,
+        category=route.category,
+        priority=route.priority,
+        tier=route.tier,
+        language=language,
+        team=route.team,
+        app_version=app_version.strip()[:50],
+        device=device.strip()[:100],
+        os=os.strip()[:100],
+        browser=browser.strip()[:100],
+        chain=chain.strip()[:32],
+        asset=asset.strip()[:32],
+        amount=amount,
+        tx_hash=tx_hash.strip()[:128],
+        from_address=from_address.strip()[:128],
+        to_address=to_address.strip()[:128],
+        tx_time=tx_time,
+        account_email=account_email.strip()[:254],
+    )
+    is_staff = actor is not None and actor.is_staff
+    _event(ticket, EventKind.CREATED, actor, after=channel, note=route.summary())
+    _add_message(
+        ticket=ticket,
+        author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,
+        author=actor,
+        body=body,
+        body_html=body_html,
+        via=channel,
+        attachments=attachments,
+        scrubber=scrubber,
+    )
+    if not ticket.secret_exposed:
+        # An exposed secret sent the ticket to the security team: the planned route no longer applies.
+        routing.auto_assign(ticket, route)
+    sla_clocks.ticket_created(ticket)
+    email_outbound.notify_ticket_created(ticket=ticket)
+    return ticket
+
+
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    actor,
+    internal: bool = False,
+    body_html: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    new_status: str | None = None,
+) -> TicketMessage:
+    """An agent's public reply (or internal note) on a ticket.
+
+    A first public reply stamps first_response_at and opens a new ticket;
+    `new_status` (e.g. pending customer) is applied in the same transaction.
+    A public reply that asks for a wallet secret is refused, and the attempt
+    recorded, before that transaction opens.
+    """
+    _require_staff_access(actor, ticket)
+    if not internal:
+        intake.refuse_secret_requests(ticket=ticket, body=body, body_html=body_html, actor=actor)
+    return _ticket_reply(
+        ticket=ticket,
+        body=body,
+        actor=actor,
+        internal=internal,
+        body_html=body_html,
+        attachments=attachments,
+        new_status=new_status,
+    )
+
+
+@transaction.atomic
+def _ticket_reply(
+    *, ticket: Ticket, body: str, actor, internal: bool, body_html: str, attachments, new_status: str | None
+) -> TicketMessage:
+    ticket = _lock(ticket)
+    previous_status = ticket.status
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("This ticket is closed."), code=ERROR_TICKET_CLOSED)
+    message = _add_message(
+        ticket=ticket,
+        author_kind=AuthorKind.AGENT,
+        author=actor,
+        body=body,
+        body_html=body_html,
+        internal=internal,
+        via=Channel.AGENT,
+        attachments=attachments,
+    )
+    _event(ticket, EventKind.NOTE if internal else EventKind.REPLY, actor)
+    fields = ["updated_at"]
+    if not internal and ticket.first_response_at is None:
+        ticket.first_response_at = message.created_at
+        fields.append("first_response_at")
+    ticket.save(update_fields=fields)
+    if not internal:
+        sla_clocks.agent_replied(ticket, at=message.created_at)
+    target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
+    if target:
+        _apply_status(ticket, target, actor)
+    email_outbound.notify_agent_reply(message=message, previous_status=previous_status)
+    return message
+
+
+def ticket_add_note(*, ticket: Ticket, body: str, actor, attachments: Sequence[UploadedFile] = ()) -> TicketMessage:
+    """An internal note: visible to staff only, never sent to the customer."""
+    return ticket_reply(ticket=ticket, body=body, actor=actor, internal=True, attachments=attachments)
+
+
+@transaction.atomic
+def ticket_customer_reply(
+    *,
+    ticket: Ticket,
+    body: str,
+    via: str,
+    user=None,
+    body_html: str = "",
+    attachments: Sequence[UploadedFile] = (),
+) -> TicketMessage:
+    """The customer writes on their ticket; a pending or solved ticket reopens."""
+    ticket = _lock(ticket)
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
+    body, body_html = verification.consume_code_in_reply(ticket=ticket, body=body, body_html=body_html, user=user)
+    message = _add_message(
+        ticket=ticket,
+        author_kind=AuthorKind.CUSTOMER,
+        author=user,
+        body=body,
+        body_html=body_html,
+        via=_check_choice(via, Channel, "via"),
+        attachments=attachments,
+    )
+    _event(ticket, EventKind.CUSTOMER_MESSAGE, user)
+    if ticket.status in (Status.PENDING_CUSTOMER, Status.SOLVED, Status.ON_HOLD):
+        _apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
+    else:
+        ticket.save(update_fields=["updated_at"])
+    sla_clocks.customer_wrote(ticket, at=message.created_at)
+    return message
+
+
+@transaction.atomic
+def ticket_add_system_note(*, ticket: Ticket, body: str, via: str = Channel.EMAIL) -> TicketMessage:
+    """An internal note written by the system (a bounce, an automatic reply): no author, no status change."""
+    ticket = _lock(ticket)
+    message = _add_message(ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, internal=True, via=via)
+    _event(ticket, EventKind.NOTE, None)
+    ticket.save(update_fields=["updated_at"])
+    return message

@@ -18,76 +18,25 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tickets.choices import (
+    OPEN_STATUSES,
+    STATUS_TRANSITIONS,
+    AuthorKind,
+    Channel,
+    ClockState,
+    EventKind,
+    Priority,
+    SLAClock,
+    Status,
+    Tier,
+)
+
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 
 
 def ticket_reference(pk: int) -> str:
     """Human reference shown everywhere (SD-000123). Derived from the key: never stored twice."""
     return f"SD-{pk:06d}"
-
-
-class Channel(models.TextChoices):
-    PORTAL = "portal", _("Portal")
-    WEB_FORM = "web_form", _("Web form")
-    EMAIL = "email", _("Email")
-    IN_APP = "in_app", _("In-app feedback")
-    BOT = "bot", _("Bot hand-off")
-    PHONE = "phone", _("Phone")
-    SOCIAL = "social", _("Social media")
-    AGENT = "agent", _("Created by agent")
-
-
-class Priority(models.TextChoices):
-    LOW = "low", _("Low")
-    NORMAL = "normal", _("Normal")
-    HIGH = "high", _("High")
-    URGENT = "urgent", _("Urgent")
-
-
-class Tier(models.TextChoices):
-    L1 = "l1", _("L1 – first line")
-    L2 = "l2", _("L2 – technical")
-    L3 = "l3", _("L3 – senior / security")
-
-
-class Status(models.TextChoices):
-    NEW = "new", _("New")
-    OPEN = "open", _("Open")
-    PENDING_CUSTOMER = "pending_customer", _("Pending customer")
-    ON_HOLD = "on_hold", _("On hold")
-    SOLVED = "solved", _("Solved")
-    CLOSED = "closed", _("Closed")
-
-
-# The only moves a ticket's status may make. Closed is final: a customer who
-# writes again after closure gets a new, linked ticket.
-STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
-    Status.OPEN: frozenset({Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
-    Status.PENDING_CUSTOMER: frozenset({Status.OPEN, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
-    Status.ON_HOLD: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.SOLVED, Status.CLOSED}),
-    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
-OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
-
-
-class SLAClock(models.TextChoices):
-    """The three promises measured on every ticket (see tickets.sla)."""
-
-    FIRST_RESPONSE = "first_response", _("First response")
-    NEXT_RESPONSE = "next_response", _("Next response")
-    RESOLUTION = "resolution", _("Resolution")
-
-
-class ClockState(models.TextChoices):
-    """State of one SLA clock. Empty: no clock (no policy, or nothing owed)."""
-
-    ON_TRACK = "on_track", _("On track")
-    WARNING = "warning", _("At risk")
-    PAUSED = "paused", _("Paused")
-    BREACHED = "breached", _("Breached")
-    FULFILLED = "fulfilled", _("Fulfilled")
 
 
 class TimeStampedModel(models.Model):
@@ -460,12 +409,6 @@ class Ticket(TimeStampedModel):
         return STATUS_TRANSITIONS[self.status]
 
 
-class AuthorKind(models.TextChoices):
-    CUSTOMER = "customer", _("Customer")
-    AGENT = "agent", _("Agent")
-    SYSTEM = "system", _("System")
-
-
 class TicketMessageQuerySet(models.QuerySet):
     def public(self) -> TicketMessageQuerySet:
         return self.filter(is_internal=False)
@@ -537,34 +480,6 @@ class Attachment(models.Model):
         return hasher.hexdigest()
 
 
-class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    STATUS = "status", _("Status changed")
-    ASSIGNMENT = "assignment", _("Assignment changed")
-    TEAM = "team", _("Team changed")
-    PRIORITY = "priority", _("Priority changed")
-    CATEGORY = "category", _("Category changed")
-    TIER = "tier", _("Tier changed")
-    TAGS = "tags", _("Tags changed")
-    MERGE = "merge", _("Merged")
-    REPLY = "reply", _("Public reply")
-    NOTE = "note", _("Internal note")
-    CUSTOMER_MESSAGE = "customer_message", _("Customer message")
-    CUSTOMER_MERGE = "customer_merge", _("Customer merged")
-    SECRET_EXPOSED = "secret_exposed", _("Secret removed")
-    SECRET_SUSPECTED = "secret_suspected", _("Possible secret")
-    REPLY_BLOCKED = "reply_blocked", _("Reply blocked")
-    VERIFICATION = "verification", _("Identity verification")
-    CUSTOMER_WARNED = "customer_warned", _("Customer warned")
-    COMPLAINT = "complaint", _("Complaint opened")
-    COMPLAINT_STAGE = "complaint_stage", _("Complaint stage changed")
-    COMPLAINT_UPDATE = "complaint_update", _("Complaint details changed")
-    REMEDY = "remedy", _("Remedy")
-    COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
-    SLA_WARNING = "sla_warning", _("SLA at risk")
-    SLA_BREACH = "sla_breach", _("SLA breached")
-
-
 class TicketEventQuerySet(models.QuerySet):
     def for_timeline(self) -> TicketEventQuerySet:
         return self.select_related("actor").order_by("created_at", "id")
@@ -605,84 +520,10 @@ class TicketEvent(models.Model):
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
 
 
-class ContactRequest(models.Model):
-    """A request from the public contact form, held until its sender confirms the address.
-
-    Only a confirmed request becomes a ticket, so no one can fill the queue in
-    someone else's name.
-    """
-
-    email = models.EmailField(_("email"), max_length=254)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("description"))
-    category = models.ForeignKey(
-        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    ticket = models.OneToOneField(
-        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("contact request")
-        verbose_name_plural = _("contact requests")
-
-    def __str__(self) -> str:
-        return f"{self.email}: {self.subject}"
-
-
-class KeywordRuleQuerySet(models.QuerySet):
-    def active(self) -> KeywordRuleQuerySet:
-        return self.filter(is_active=True).select_related("category").order_by("position", "id")
-
-
-class KeywordRule(models.Model):
-    """Classification of incoming text (tickets.routing): the first active matching rule wins."""
-
-    name = models.CharField(_("name"), max_length=100)
-    keywords = models.TextField(
-        _("keywords"),
-        help_text=_('One phrase per line, matched case-insensitively in subject and message, e.g. "tx hash", "转账".'),
-    )
-    category = models.ForeignKey(
-        Category, verbose_name=_("set category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    priority = models.CharField(
-        _("raise priority to"), max_length=10, choices=Priority.choices, blank=True, help_text=_("Never lowers it.")
-    )
-    tier = models.CharField(_("escalate to tier"), max_length=2, choices=Tier.choices, blank=True)
-    applies_always = models.BooleanField(
-        _("also when a category was chosen"),
-        default=False,
-        help_text=_(
-            "Off: the rule only classifies tickets that arrive without a category (email, bot). "
-            "On: it overrides the customer's choice, e.g. suspected theft goes to security."
-        ),
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    objects = KeywordRuleQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = _("keyword rule")
-        verbose_name_plural = _("keyword rules")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def phrases(self) -> list[str]:
-        return [line.strip().casefold() for line in self.keywords.splitlines() if line.strip()]
-
-
-# Feature models live in their own modules (email channel, wallet safety, complaints, SLA);
+# Feature models live in their own modules (intake, email channel, wallet safety, complaints, SLA);
 # importing them here registers them with the tickets app.
 from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401
 from tickets.email import models as email_models  # noqa: E402, F401
+from tickets.intake_models import ContactRequest, KeywordRule  # noqa: E402, F401
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy  # noqa: E402, F401

@@ -27,21 +27,9 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
+from tickets.admin_actions import HistoryAdminMixin
 from tickets.admin_links import ticket_admin_link
 from tickets.models import Channel
-
-
-class ReadOnlyAdminMixin:
-    """History: visible to those allowed, never added, edited or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SurveyQuestionInline(admin.TabularInline):
@@ -68,7 +56,7 @@ class SurveyTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SurveyInvitationAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["ticket_link", "customer", "agent", "team", "reason", "created_at", "emailed_at", "answered_at"]
     list_display_links = None
     list_select_related = ["customer", "agent", "team"]
@@ -86,7 +74,7 @@ class SurveyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = [
         "submitted_at", "ticket_link", "agent", "team", "overall", "attitude", "speed", "professionalism",
         "problem_solved", "comment_excerpt",

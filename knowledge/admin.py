@@ -33,10 +33,7 @@ from knowledge.models import (
 )
 from knowledge.search import matching_translations
 from knowledge.text import query_terms
-
-
-def _error_text(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+from tickets.admin_actions import ReadOnlyAdminMixin, error_text
 
 
 @admin.register(HelpCategory)
@@ -203,7 +200,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 services.article_change_status(article=article, status=status, actor=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as error:
-                failures.append(f"{article.slug}: {_error_text(error)}")
+                failures.append(f"{article.slug}: {error_text(error)}")
         if done:
             label = ArticleStatus(status).label
             message = ngettext(
@@ -272,7 +269,7 @@ class BotMessageInline(admin.TabularInline):
 
 
 @admin.register(BotConversation)
-class BotConversationAdmin(admin.ModelAdmin):
+class BotConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Stored bot transcripts (read-only): what customers asked and what they were answered."""
 
     list_display = ["created_at", "user", "language", "message_count", "handoff_ticket", "updated_at"]
@@ -298,15 +295,9 @@ class BotConversationAdmin(admin.ModelAdmin):
     def message_count(self, obj: BotConversation) -> int:
         return obj.messages_value or 0
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(UnansweredQuestion)
-class UnansweredQuestionAdmin(admin.ModelAdmin):
+class UnansweredQuestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Questions the bot could not answer (or whose answer did not help): candidates for new articles."""
 
     list_display = ["text", "conversation_language", "created_at", "conversation_link"]
@@ -340,15 +331,9 @@ class UnansweredQuestionAdmin(admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context={"hot_topics": list(hot), **(extra_context or {})})
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(DeflectionEvent)
-class DeflectionEventAdmin(admin.ModelAdmin):
+class DeflectionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Suggestions opened while writing a request: the help centre's deflection, article by article."""
 
     list_display = ["created_at", "query", "article", "user"]
@@ -357,9 +342,3 @@ class DeflectionEventAdmin(admin.ModelAdmin):
     search_fields = ["query", "article__slug"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

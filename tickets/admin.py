@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.paginator import EstimatedCountPaginator
 from tickets import admin_forms, escalation, selectors, services
+from tickets.admin_actions import HistoryAdminMixin, action_page, error_text, run_for_each
 from tickets.admin_links import ticket_admin_link
 from tickets.complaints.admin import turn_into_complaint
 from tickets.complaints.selectors import complaint_panel
@@ -46,12 +46,7 @@ from tickets.sla.admin import SLAStateFilter, TicketSLAAdminMixin
 # The change page shows the newest entries of a conversation; ?timeline=all shows every one.
 TIMELINE_RECENT = 50
 TIMELINE_VAR = "timeline"
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+ACTION_TEMPLATE = "admin/tickets/ticket/action_form.html"
 
 
 def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:
@@ -291,7 +286,7 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
                     services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
         except (ValidationError, PermissionDenied) as error:
             # Lost a race with another agent since the form was validated, or the combination is not allowed.
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -306,41 +301,17 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
 
     # Bulk actions ----------------------------------------------------------
 
-    def _run_for_each(self, request, queryset, operation, done_message: str, **params) -> None:
-        done, failures = 0, []
-        for ticket in queryset:
-            try:
-                operation(ticket)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                failures.append(f"{ticket.reference}: {_error_text(error)}")
-        if done:
-            self.message_user(request, done_message % {"count": done, **params}, messages.SUCCESS)
-        for failure in failures:
-            self.message_user(request, failure, messages.ERROR)
-
-    def _action_page(self, request, queryset, form, action: str, title: str) -> TemplateResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "form": form,
-            "action": action,
-            "tickets": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/tickets/ticket/action_form.html", context)
-
     def _form_action(self, request, queryset, form_class, action: str, title: str, apply, **form_kwargs):
         form = form_class(request.POST if "apply" in request.POST else None, **form_kwargs)
         if form.is_valid():
             apply(form.cleaned_data)
             return None
-        return self._action_page(request, queryset, form, action, title)
+        return action_page(self, request, queryset, form, action, title, template=ACTION_TEMPLATE)
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset) -> None:
-        self._run_for_each(
+        run_for_each(
+            self,
             request,
             queryset,
             lambda ticket: services.ticket_assign(ticket=ticket, assignee=request.user, actor=request.user),
@@ -350,7 +321,8 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Assign to…"), permissions=["change"])
     def assign_to(self, request, queryset) -> HttpResponse | None:
         def apply(data):
-            self._run_for_each(
+            run_for_each(
+                self,
                 request,
                 queryset,
                 lambda ticket: services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=request.user),
@@ -364,7 +336,8 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Change status…"), permissions=["change"])
     def change_status(self, request, queryset) -> HttpResponse | None:
         def apply(data):
-            self._run_for_each(
+            run_for_each(
+                self,
                 request,
                 queryset,
                 lambda ticket: services.ticket_change_status(ticket=ticket, status=data["status"], actor=request.user),
@@ -378,7 +351,8 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Change priority…"), permissions=["change"])
     def change_priority(self, request, queryset) -> HttpResponse | None:
         def apply(data):
-            self._run_for_each(
+            run_for_each(
+                self,
                 request,
                 queryset,
                 lambda ticket: services.ticket_change_priority(
@@ -394,7 +368,8 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
     @admin.action(description=_("Escalate / change tier…"), permissions=["change"])
     def change_tier(self, request, queryset) -> HttpResponse | None:
         def apply(data):
-            self._run_for_each(
+            run_for_each(
+                self,
                 request,
                 queryset,
                 lambda ticket: escalation.ticket_escalate(
@@ -413,7 +388,8 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
 
         def apply(data):
             target = data["target"]
-            self._run_for_each(
+            run_for_each(
+                self,
                 request,
                 queryset.exclude(pk=target.pk),
                 lambda ticket: services.ticket_merge(source=ticket, target=target, actor=request.user),
@@ -468,16 +444,10 @@ class CustomerAdmin(admin.ModelAdmin):
             return None
         form = admin_forms.CustomerMergeForm(request.POST if "apply" in request.POST else None, customers=queryset)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Merge customers"),
-                "opts": self.model._meta,
-                "form": form,
-                "action": "merge_customers",
-                "objects": queryset,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/tickets/customer/merge_form.html", context)
+            return action_page(
+                self, request, queryset, form, "merge_customers", _("Merge customers"),
+                template="admin/tickets/customer/merge_form.html",
+            )  # fmt: skip
         primary = form.cleaned_data["primary"]
         merged = 0
         for duplicate in queryset.exclude(pk=primary.pk):
@@ -584,7 +554,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """The audit trail. Read-only for everyone: history is never edited in place."""
 
     list_display = ["created_at", "ticket_link", "kind", "actor", "before", "after", "note"]
@@ -602,15 +572,6 @@ class TicketEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: TicketEvent) -> str:
         return ticket_admin_link(obj.ticket_id)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # The email channel's admin (inbound log + quarantine, outbound delivery status) registers itself.

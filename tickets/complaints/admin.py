@@ -24,13 +24,12 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tickets.admin_actions import action_page, error_text, run_for_each
 from tickets.admin_links import ticket_admin_link
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus
 
-
-def _error_text(error: Exception) -> str:
-    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+ACTION_TEMPLATE = "admin/tickets/complaint/action_form.html"
 
 
 class OpenComplaintFilter(admin.SimpleListFilter):
@@ -192,7 +191,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                         complaint=complaint, stage=data["move_to"], actor=actor, reason=data.get("move_reason") or ""
                     )
         except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
 
     def save_related(self, request, form, formsets, change):
         """Evidence and remedies are written by the services in save_model."""
@@ -203,20 +202,10 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     # Actions ---------------------------------------------------------------
 
-    def _each(self, request, queryset, operation, done_message: str) -> None:
-        done = 0
-        for complaint in queryset:
-            try:
-                operation(complaint)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{complaint.reference}: {_error_text(error)}", messages.ERROR)
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
-
     @admin.action(description=_("Take ownership"), permissions=["change"])
     def take_ownership(self, request, queryset) -> None:
-        self._each(
+        run_for_each(
+            self,
             request,
             queryset,
             lambda complaint: services.complaint_update(complaint=complaint, actor=request.user, owner=request.user),
@@ -227,7 +216,8 @@ class ComplaintAdmin(admin.ModelAdmin):
     def move_stage(self, request, queryset) -> HttpResponse | None:
         form = admin_forms.StageMoveForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            self._each(
+            run_for_each(
+                self,
                 request,
                 queryset,
                 lambda complaint: services.complaint_change_stage(
@@ -237,7 +227,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                 _("%(count)d complaints moved."),
             )  # fmt: skip
             return None
-        return _action_page(self, request, queryset, form, "move_stage", _("Move complaints"))
+        return action_page(self, request, queryset, form, "move_stage", _("Move complaints"), template=ACTION_TEMPLATE)
 
     # Approvals queue -------------------------------------------------------
 
@@ -269,7 +259,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         try:
             remedy = decide(remedy=remedy, actor=request.user, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied) as error:
-            self.message_user(request, _error_text(error), messages.ERROR)
+            self.message_user(request, error_text(error), messages.ERROR)
             return
         self.message_user(
             request, f"{remedy.complaint.reference}: {remedy} – {remedy.get_status_display()}", messages.SUCCESS
@@ -342,19 +332,6 @@ def _summary_csv(summary: selectors.MonthlySummary) -> StreamingHttpResponse:
     return response
 
 
-def _action_page(model_admin, request, queryset, form, action: str, title: str) -> TemplateResponse:
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "title": title,
-        "opts": model_admin.model._meta,
-        "form": form,
-        "action": action,
-        "objects": queryset,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-    }
-    return TemplateResponse(request, "admin/tickets/complaint/action_form.html", context)
-
-
 @admin.register(Remedy)
 class RemedyAdmin(admin.ModelAdmin):
     """The remedy ledger: every refund, compensation, waiver and explanation, with who decided and paid."""
@@ -402,7 +379,7 @@ class RemedyAdmin(admin.ModelAdmin):
                 services.remedy_mark_paid(remedy=remedy, actor=request.user)
                 done += 1
             except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, _error_text(error), messages.ERROR)
+                self.message_user(request, error_text(error), messages.ERROR)
         self.message_user(
             request,
             ngettext("%(count)d remedy marked as paid.", "%(count)d remedies marked as paid.", done) % {"count": done},
@@ -415,14 +392,22 @@ def turn_into_complaint(model_admin, request, queryset) -> HttpResponse | None:
     """Ticket changelist action: open a complaint on each selected ticket."""
     form = admin_forms.TurnIntoComplaintForm(request.POST if "apply" in request.POST else None)
     if not form.is_valid():
-        return _action_page(model_admin, request, queryset, form, "turn_into_complaint", _("Turn into complaint"))
+        return action_page(
+            model_admin,
+            request,
+            queryset,
+            form,
+            "turn_into_complaint",
+            _("Turn into complaint"),
+            template=ACTION_TEMPLATE,
+        )
     done = 0
     for ticket in queryset.filter(complaint__isnull=True):
         try:
             services.complaint_open(ticket=ticket, actor=request.user, **form.cleaned_data)
             done += 1
         except (ValidationError, PermissionDenied) as error:
-            model_admin.message_user(request, f"{ticket.reference}: {_error_text(error)}", messages.ERROR)
+            model_admin.message_user(request, f"{ticket.reference}: {error_text(error)}", messages.ERROR)
     model_admin.message_user(
         request,
         ngettext("%(count)d ticket is now a complaint.", "%(count)d tickets are now complaints.", done)

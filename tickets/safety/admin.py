@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from tickets.admin_actions import ReadOnlyAdminMixin
 from tickets.admin_links import ticket_admin_link
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
 from tickets.models import Ticket
@@ -103,7 +104,7 @@ class OfficialContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdentityVerification)
-class IdentityVerificationAdmin(admin.ModelAdmin):
+class IdentityVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only history of verification codes (only their hashes are stored)."""
 
     list_display = ["created_at", "ticket_link", "channels", "status", "failed_attempts", "verified_at", "requested_by"]
@@ -121,9 +122,3 @@ class IdentityVerificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: IdentityVerification) -> str:
         return ticket_admin_link(obj.ticket_id)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

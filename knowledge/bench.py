@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from knowledge.models import Article, ArticleStatus, ArticleTranslation, HelpCategory
-from knowledge.search import search_vector_from_text
+from knowledge.search import search_vectors_from_text
 from knowledge.text import render_markdown, searchable_text
 
 ENGLISH = (
@@ -94,5 +94,5 @@ def _translation(article: Article, language: str, title: str, body: str) -> Arti
         body_html=render_markdown(body),
         search_title=search_title,
         search_body=search_body,
-        search_vector=search_vector_from_text(search_title, search_body),
+        **search_vectors_from_text(search_title, search_body),
     )

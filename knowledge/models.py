@@ -171,6 +171,11 @@ def translation_search_vector() -> SearchVector:
     )
 
 
+def translation_title_vector() -> SearchVector:
+    """The title alone (ArticleTranslation.title_vector): the any-word pass of a search looks only here."""
+    return SearchVector("search_title", config="english")
+
+
 class ArticleTranslation(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="translations"
@@ -185,6 +190,7 @@ class ArticleTranslation(models.Model):
     search_body = models.TextField(blank=True, editable=False)
     # Filled on PostgreSQL by knowledge.search.refresh_search_vectors; always NULL on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -196,6 +202,7 @@ class ArticleTranslation(models.Model):
             # knowledge.search on PostgreSQL: `search_vector @@ query`, ranked with ts_rank.
             # Created on PostgreSQL only (migration 0002); SQLite searches with LIKE.
             GinIndex(fields=["search_vector"], name="translation_search_gin"),
+            GinIndex(fields=["title_vector"], name="translation_title_gin"),
         ]
 
     def __str__(self) -> str:

@@ -2,74 +2,98 @@
 
 PostgreSQL: full-text search over the stored ArticleTranslation.search_vector
 (GIN index translation_search_gin), ranked by ts_rank with the title weighted
-above the body. Callers first ask for articles containing every term (few rows,
-fast) and then for any term, so a question phrased differently from the
-article still matches. SQLite (development): LIKE matching of the same terms,
-ranked by how many terms hit the title (3 points) or the body (1 point).
-Both use knowledge.text.query_terms, so Chinese is matched by character bigrams.
+above the body. SQLite (development): LIKE matching of the same terms, ranked by
+how many terms hit the title (3 points) or the body (1 point). Both use
+knowledge.text.query_terms, so Chinese is matched by character bigrams.
+
+Matching asks for translations containing at least `min_terms` of the terms:
+callers start with every term (few rows, fast) and relax one term at a time,
+so a question phrased differently from the article still matches without
+ranking every translation that shares one common word with it (ranking is the
+expensive part on PostgreSQL). "At least k of n" is the OR of the AND of each
+k-term combination, so it is only offered while that stays small
+(at_least_query_size).
 """
 
 from __future__ import annotations
 
 import operator
 from functools import reduce
+from itertools import combinations
+from math import comb
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 
-from knowledge.models import ArticleTranslation, translation_search_vector
+from knowledge.models import ArticleTranslation, translation_search_vector, translation_title_vector
 from knowledge.text import is_han
 
 
 def refresh_search_vectors(queryset: QuerySet[ArticleTranslation]) -> None:
-    """Recompute the stored search vector of these translations (PostgreSQL; SQLite has no vector)."""
+    """Recompute the stored search vectors of these translations (PostgreSQL; SQLite has none)."""
     if connection.vendor == "postgresql":
-        queryset.update(search_vector=translation_search_vector())
+        queryset.update(search_vector=translation_search_vector(), title_vector=translation_title_vector())
 
 
-def search_vector_from_text(search_title: str, search_body: str) -> SearchVector | None:
-    """The value of search_vector for rows written in bulk (computed at INSERT; None on SQLite)."""
+def search_vectors_from_text(search_title: str, search_body: str) -> dict[str, SearchVector | None]:
+    """search_vector and title_vector for rows written in bulk (computed at INSERT; None on SQLite)."""
     if connection.vendor != "postgresql":
-        return None
-    return SearchVector(Value(search_title), weight="A", config="english") + SearchVector(
-        Value(search_body), weight="B", config="english"
-    )
+        return {"search_vector": None, "title_vector": None}
+    return {
+        "search_vector": SearchVector(Value(search_title), weight="A", config="english")
+        + SearchVector(Value(search_body), weight="B", config="english"),
+        "title_vector": SearchVector(Value(search_title), config="english"),
+    }
+
+
+def at_least_query_size(term_count: int, min_terms: int) -> int:
+    """How many AND-clauses "at least min_terms of term_count terms" takes (1 for all terms or any term)."""
+    if min_terms in (1, term_count):
+        return 1
+    return comb(term_count, min_terms)
 
 
 def matching_translations(
-    queryset: QuerySet[ArticleTranslation], terms: list[str], *, require_all: bool = False
+    queryset: QuerySet[ArticleTranslation], terms: list[str], *, min_terms: int = 1, in_title: bool = False
 ) -> QuerySet[ArticleTranslation]:
-    """`queryset` narrowed to translations matching any (or, with require_all, every) term, annotated with `rank`.
+    """`queryset` narrowed to translations containing at least `min_terms` of the terms, annotated with `rank`.
 
-    `terms` must not be empty (knowledge.text.query_terms of a non-blank query).
+    `terms` must not be empty (knowledge.text.query_terms of a non-blank query); min_terms=1 means any term,
+    min_terms=len(terms) every term. With `in_title` only the title is matched (the rank still weighs all).
     """
-    combine = operator.and_ if require_all else operator.or_
+    min_terms = max(1, min(min_terms, len(terms)))
     if connection.vendor == "postgresql":
-        return _postgresql(queryset, terms, combine)
-    return _like(queryset, terms, combine)
+        return _postgresql(queryset, terms, min_terms, in_title)
+    return _like(queryset, terms, min_terms, in_title)
 
 
-def _postgresql(queryset: QuerySet, terms: list[str], combine) -> QuerySet:
+def _at_least(parts: list, min_terms: int):
+    """OR of the AND of every `min_terms`-combination of `parts` (plain OR / AND at the extremes)."""
+    if min_terms == 1:
+        return reduce(operator.or_, parts)
+    return reduce(operator.or_, (reduce(operator.and_, group) for group in combinations(parts, min_terms)))
+
+
+def _postgresql(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> QuerySet:
     def term_query(term: str) -> SearchQuery:
         if is_han(term) and len(term) == 1:
             # One Han character: a prefix of the indexed bigrams (the term is a single letter, safe as raw).
             return SearchQuery(f"{term}:*", search_type="raw", config="english")
         return SearchQuery(term, search_type="plain", config="english")
 
-    query = reduce(combine, (term_query(term) for term in terms))
-    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    query = _at_least([term_query(term) for term in terms], min_terms)
+    matches = queryset.filter(title_vector=query) if in_title else queryset.filter(search_vector=query)
+    return matches.annotate(rank=SearchRank(F("search_vector"), query))
 
 
-def _like(queryset: QuerySet, terms: list[str], combine) -> QuerySet:
+def _like(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> QuerySet:
     def points(lookup: str, term: str, weight: float) -> Case:
         return Case(When(**{lookup: term}, then=Value(weight)), default=Value(0.0), output_field=FloatField())
 
-    per_term = [
-        Q(title__icontains=term) | Q(body__icontains=term) | Q(transcript__icontains=term) | Q(summary__icontains=term)
-        for term in terms
-    ]
-    matches = reduce(combine, per_term)
+    fields = ["title"] if in_title else ["title", "body", "transcript", "summary"]
+    per_term = [reduce(operator.or_, (Q(**{f"{field}__icontains": term}) for field in fields)) for term in terms]
+    matches = _at_least(per_term, min_terms)
     rank = reduce(
         operator.add,
         [points("title__icontains", term, 3.0) + points("body__icontains", term, 1.0) for term in terms],

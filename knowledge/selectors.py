@@ -32,7 +32,7 @@ from knowledge.models import (
     Macro,
     MacroVariant,
 )
-from knowledge.search import matching_translations
+from knowledge.search import at_least_query_size, matching_translations
 from knowledge.text import query_terms
 
 
@@ -79,14 +79,41 @@ def pinned_notices(language: str, *, limit: int = 5) -> list[ArticleCard]:
     return article_cards(articles[:limit], language)
 
 
+# "At least k of the terms" is an OR of AND-clauses; longer queries skip the passes that would need more.
+MAX_SEARCH_CLAUSES = 120
+
+
+@dataclass(frozen=True)
+class SearchPass:
+    min_terms: int
+    in_title: bool = False
+
+
+def search_passes(term_count: int) -> list[SearchPass]:
+    """The passes of a search, strictest first; each runs only while the earlier ones found too few articles.
+
+    Every term; one term fewer; any two terms; then any term, but in the title only, so a
+    question sharing one common word with thousands of bodies does not rank them all.
+    A one-word query looks in titles first, then everywhere.
+    """
+    if term_count == 1:
+        return [SearchPass(1, in_title=True), SearchPass(1)]
+    passes = [SearchPass(term_count)]
+    for min_terms in (term_count - 1, 2):
+        if 2 <= min_terms < passes[-1].min_terms and at_least_query_size(term_count, min_terms) <= MAX_SEARCH_CLAUSES:
+            passes.append(SearchPass(min_terms))
+    return [*passes, SearchPass(1, in_title=True)]
+
+
 def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCard]:
     """Published articles matching `query`, best first, one card per article.
 
-    Articles containing every word come first; only when there are fewer than
-    `limit` of them are articles containing some of the words added (ranking a
-    large any-word match set is the expensive part on PostgreSQL). Searches the
-    reader's translations and the English ones (an English product term still
-    finds something); the reader's language wins a tie.
+    Articles containing every word come first; only while there are fewer than
+    `limit` of them are the looser passes of search_passes run (ranking a large
+    any-word match set is the expensive part on PostgreSQL, and an article
+    sharing more words with the question is the better answer).
+    Searches the reader's translations and the English ones (an English
+    product term still finds something); the reader's language wins a tie.
     """
     terms = query_terms(query)
     if not terms:
@@ -95,11 +122,11 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
         language__in=_languages(language), article__in=Article.objects.published()
     )
     best: dict[int, tuple[int, float]] = {}
-    for tier, require_all in enumerate((True, False) if len(terms) > 1 else (False,)):
-        hits = matching_translations(candidates, terms, require_all=require_all)
+    for strictness, search_pass in enumerate(search_passes(len(terms))):
+        hits = matching_translations(candidates, terms, min_terms=search_pass.min_terms, in_title=search_pass.in_title)
         ranked = hits.values_list("article_id", "language", "rank").order_by("-rank", "article_id")[: limit * 2]
         for article_id, translation_language, rank in ranked:
-            score = (-tier, rank + (0.001 if translation_language == language else 0.0))
+            score = (-strictness, rank + (0.001 if translation_language == language else 0.0))
             best[article_id] = max(score, best.get(article_id, score))
         if len(best) >= limit:
             break

@@ -234,7 +234,8 @@ def make_articles(editor, category, count):
 PAGES = {
     "home": (lambda: reverse("knowledge:home"), 4),
     "category": (lambda: reverse("knowledge:category", args=["security"]), 4),
-    "search": (lambda: reverse("knowledge:search") + "?q=wallet", 3),
+    # One word: the title pass, then (fewer than a page of hits) the whole-text pass, then the cards.
+    "search": (lambda: reverse("knowledge:search") + "?q=wallet", 4),
     # The article page lists the others as related: 1 vs 20 related articles.
     "article": (lambda: reverse("knowledge:article", args=["guide-0"]), 5),
 }

@@ -105,7 +105,7 @@ def test_postgresql_search_uses_the_gin_index(editor):
     import random
 
     from knowledge.models import Article, ArticleTranslation
-    from knowledge.search import matching_translations, search_vector_from_text
+    from knowledge.search import matching_translations, search_vectors_from_text
     from knowledge.text import query_terms, searchable_text
 
     rng = random.Random(3)
@@ -126,7 +126,7 @@ def test_postgresql_search_uses_the_gin_index(editor):
                 body=body,
                 search_title=search_title,
                 search_body=search_body,
-                search_vector=search_vector_from_text(search_title, search_body),
+                **search_vectors_from_text(search_title, search_body),
             )
         )
     ArticleTranslation.objects.bulk_create(translations)
@@ -138,3 +138,50 @@ def test_postgresql_search_uses_the_gin_index(editor):
 
     assert "translation_search_gin" in plan
     assert queryset.count() == 6
+
+
+def test_search_passes_go_from_every_word_to_any_title_word():
+    passes = selectors.search_passes
+
+    assert passes(1) == [selectors.SearchPass(1, in_title=True), selectors.SearchPass(1)]
+    assert passes(2) == [selectors.SearchPass(2), selectors.SearchPass(1, in_title=True)]
+    assert [(p.min_terms, p.in_title) for p in passes(3)] == [(3, False), (2, False), (1, True)]
+    assert [(p.min_terms, p.in_title) for p in passes(5)] == [(5, False), (4, False), (2, False), (1, True)]
+    # 16 words: "15 of 16" is 16 clauses and "2 of 16" 120, both within the bound.
+    assert [(p.min_terms, p.in_title) for p in passes(16)] == [(16, False), (15, False), (2, False), (1, True)]
+
+
+@pytest.fixture
+def staking_articles(editor):
+    def article(slug, title, body):
+        return factories.kb_article(author=editor, slug=slug, translations={"en": (title, body)})
+
+    article("both-words", "Earning on chain", "Staking pays a reward every epoch.")
+    article("title-word", "Withdrawal delay", "Some withdrawals wait for the unbonding period.")
+    article("body-word", "Unbonding period", "Expect a delay before coins arrive.")
+    article("unrelated", "Address book", "Save addresses you use often.")
+
+
+def test_articles_sharing_more_words_come_first(staking_articles):
+    assert slugs(selectors.article_search("staking reward delay", "en")) == ["both-words", "title-word"]
+
+
+def test_one_shared_word_counts_only_in_a_title_for_a_longer_question(staking_articles):
+    """The any-word pass looks at titles: one common word in a body says too little (and would rank thousands)."""
+    found = slugs(selectors.article_search("staking reward delay", "en"))
+
+    assert "body-word" not in found
+    assert slugs(selectors.article_search("delay", "en")) == ["title-word", "body-word"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN full-text index exists on PostgreSQL only")
+def test_the_title_pass_uses_its_own_gin_index(staking_articles):
+    from knowledge.models import ArticleTranslation
+    from knowledge.search import matching_translations
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+    queryset = matching_translations(ArticleTranslation.objects.all(), ["delay", "gas"], in_title=True)
+
+    assert "translation_title_gin" in queryset.explain()
+    assert list(queryset.values_list("article__slug", flat=True)) == ["title-word"]

@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
@@ -35,6 +35,7 @@ from tickets.models import (
 )
 from tickets.safety.detect import MNEMONIC, SecretFinding, find_secrets, redact_findings
 from tickets.safety.guard import find_secret_requests
+from tickets.sla import clocks as sla_clocks
 from tickets.text import html_to_text
 
 logger = logging.getLogger("tickets.safety")
@@ -169,6 +170,9 @@ def record_exposure(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubbe
                 ticket.secret_exposed = True
                 fields.append("secret_exposed")
             ticket.save(update_fields=[*fields, "updated_at"])
+            if "priority" in fields and ticket.sla_policy_id is not None:
+                # An open ticket turned urgent gets the urgent targets (a new one is matched right after this).
+                sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
             _warn_customer(ticket, message, kinds, removed=True)
     if suspected:
         kinds = [finding.kind for finding in suspected]

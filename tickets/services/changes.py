@@ -35,6 +35,7 @@ from tickets.services.base import (
     _lock,
     _require_staff_access,
 )
+from tickets.sla import clocks as sla_clocks
 
 
 @transaction.atomic
@@ -53,9 +54,10 @@ def ticket_change_priority(*, ticket: Ticket, priority: str, actor) -> Ticket:
     _check_choice(priority, Priority, "priority")
     ticket = _lock(ticket)
     if ticket.priority != priority:
-        _event(ticket, EventKind.PRIORITY, actor, before=ticket.priority, after=priority)
+        before = ticket.priority
         ticket.priority = priority
         ticket.save(update_fields=["priority", "updated_at"])
+        _event(ticket, EventKind.PRIORITY, actor, before=before, after=priority, note=_sla_note(ticket))
     return ticket
 
 
@@ -65,10 +67,19 @@ def ticket_change_category(*, ticket: Ticket, category: Category | None, actor) 
     ticket = _lock(ticket)
     if ticket.category_id != (category.pk if category else None):
         old = ticket.category.name if ticket.category else ""
-        _event(ticket, EventKind.CATEGORY, actor, before=old, after=category.name if category else "")
         ticket.category = category
         ticket.save(update_fields=["category", "updated_at"])
+        new = category.name if category else ""
+        _event(ticket, EventKind.CATEGORY, actor, before=old, after=new, note=_sla_note(ticket))
     return ticket
+
+
+def _sla_note(ticket: Ticket) -> str:
+    """Re-choose the SLA policy after a priority or category change; the timeline note when it changed."""
+    changed = sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
+    if changed is None:
+        return ""
+    return _("SLA policy: %(old)s → %(new)s") % {"old": changed[0] or _("none"), "new": changed[1]}
 
 
 @transaction.atomic

@@ -16,12 +16,15 @@ The contract:
 - pending customer / on hold / solved → running clocks pause; back to open →
   their due dates move by the business time spent paused;
 - solved → resolution fulfilled (reopening resumes it with the solved time
-  excluded); closed → every clock still owed stops.
+  excluded); closed → every clock still owed stops;
+- priority or category changed → the policy is chosen again; clocks still
+  running keep the business time already spent and get the new policy's
+  targets (fulfilled and breached clocks are history and stay as they are).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tickets.models import ClockState, SLAClock, Status, Ticket
 from tickets.sla.calendar import Calendar, add_business_time, business_time_between
@@ -147,6 +150,67 @@ def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: date
     elif new_status in PAUSING_STATUSES:
         _pause(ticket, at)
     _save(ticket)
+
+
+def policy_inputs_changed(ticket: Ticket, *, at: datetime) -> tuple[str, str] | None:
+    """Choose the policy again after a priority or category change; returns (old, new) policy names if it changed.
+
+    A clock still running or paused keeps the business time already spent on it and is
+    due when the new target is used up (at once, for the sweep to record, if it already
+    is). When no policy matches any more the old one stays: a promise made is kept.
+    """
+    policy = match_policy(
+        priority=ticket.priority, category_id=ticket.category_id, channel=ticket.channel, is_vip=ticket.customer.is_vip
+    )
+    if policy is None or policy.pk == ticket.sla_policy_id:
+        return None
+    old = _policy(ticket)
+    ticket.sla_policy = policy
+    new = _policy(ticket)
+    calendar = new.calendar.to_calendar()
+    if old is None:
+        _start_late(ticket, new, calendar, at)
+    else:
+        _retarget(ticket, old, new, calendar, at)
+    _save(ticket)
+    return (old.name if old else "", new.name)
+
+
+def _retarget(ticket: Ticket, old: SLAPolicy, new: SLAPolicy, calendar: Calendar, at: datetime) -> None:
+    old_calendar = old.calendar.to_calendar()
+    # A paused clock stopped at the pause; resuming later moves its due date by the pause as usual.
+    since = ticket.sla_paused_at or at
+    for clock in SLAClock.values:
+        state = getattr(ticket, f"{clock}_state")
+        if state not in (*RUNNING, ClockState.PAUSED):
+            continue
+        target, old_target = new.target(clock), old.target(clock)
+        if target is None or old_target is None:
+            for part, empty in (("due", None), ("warn_at", None), ("state", ""), ("seconds", None)):
+                setattr(ticket, f"{clock}_{part}", empty)
+            continue
+        spent = old_target - business_time_between(since, getattr(ticket, f"{clock}_due"), old_calendar)
+        due = add_business_time(since, max(target - spent, timedelta(0)), calendar)
+        warn_at = add_business_time(since, max(target - new.warning_lead(target) - spent, timedelta(0)), calendar)
+        setattr(ticket, f"{clock}_due", due)
+        setattr(ticket, f"{clock}_warn_at", warn_at)
+        if state != ClockState.PAUSED:
+            setattr(ticket, f"{clock}_state", ClockState.WARNING if warn_at <= at else ClockState.ON_TRACK)
+
+
+def _start_late(ticket: Ticket, policy: SLAPolicy, calendar: Calendar, at: datetime) -> None:
+    """A ticket that had no policy gets one: the clocks it still owes run from its creation, as if matched then."""
+    owed = []
+    if ticket.first_response_at is None:
+        owed.append(SLAClock.FIRST_RESPONSE)
+    if ticket.status not in (Status.SOLVED, Status.CLOSED):
+        owed.append(SLAClock.RESOLUTION)
+    for clock in owed:
+        _start(ticket, clock, policy, calendar, ticket.created_at)
+        if getattr(ticket, f"{clock}_warn_at") <= at:
+            setattr(ticket, f"{clock}_state", ClockState.WARNING)
+    if ticket.status in PAUSING_STATUSES:
+        _pause(ticket, at)
 
 
 def _pause(ticket: Ticket, at: datetime) -> None:

@@ -1,8 +1,9 @@
 """Back office of agent training: courses, assignments (agents see only theirs), the team training matrix.
 
 Writes go through knowledge.services.training. Agents hold only view permissions here:
-they start and finish their own self-study with the list actions; coaches
-(knowledge.coach_agents) assign courses and record quiz/workshop scores on the change form.
+they start and finish their own self-study with the list actions or on their training page
+(knowledge.admin_training_agent); coaches (knowledge.coach_agents) assign courses and record
+quiz/workshop scores on the change form.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from knowledge import staffing
+from knowledge.admin_training_agent import AgentTrainingPageMixin
 from knowledge.services import training as services
 from knowledge.training_models import (
     COACH_PERMISSION,
@@ -50,9 +52,14 @@ class TrainingCourseAdmin(admin.ModelAdmin):
         "coaches_dimension",
         "is_active",
     ]
-    list_filter = ["topic", "format", "is_mandatory", "coaches_dimension", "is_active"]
+    list_filter = ["topic", "format", "is_mandatory", "mandatory_roles", "coaches_dimension", "is_active"]
     search_fields = ["title"]
     autocomplete_fields = ["articles", "mandatory_teams"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "mandatory_roles":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         services.training_course_save(course=obj)
@@ -132,7 +139,7 @@ class AssignForm(forms.ModelForm):
 
 
 @admin.register(TrainingAssignment)
-class TrainingAssignmentAdmin(admin.ModelAdmin):
+class TrainingAssignmentAdmin(AgentTrainingPageMixin, admin.ModelAdmin):
     list_display = [
         "course",
         "agent",
@@ -152,6 +159,7 @@ class TrainingAssignmentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     inlines = [TrainingEventInline]
     actions = ["start", "complete_self_study"]
+    change_list_template = "admin/knowledge/trainingassignment/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).visible_to(request.user)

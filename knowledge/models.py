@@ -428,7 +428,8 @@ class UnansweredQuestion(BotMessage):
         verbose_name_plural = _("unanswered bot questions (hot topics)")
 
 
-from knowledge.training_models import (  # noqa: E402, F401 - registers the training and roster models
+from knowledge.training_models import (  # noqa: E402, F401 - registers the training, award and roster models
+    AgentAward,
     AssignmentStatus,
     Shift,
     TrainingAssignment,

@@ -1,4 +1,4 @@
-"""Agent training (courses, assignments and their history) and the shift roster used by staffing.
+"""Agent training (courses, assignments and their history), monthly awards, and the shift roster used by staffing.
 
 Imported at the end of knowledge.models so Django registers them with the knowledge app.
 Writes go through knowledge.services.training; reads through the QuerySet methods here.
@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.roles import STAFF_ROLES
 from tickets.models import Channel, Team, Tier
 
 COACH_PERMISSION = "knowledge.coach_agents"
@@ -65,6 +66,14 @@ class TrainingCourse(models.Model):
         blank=True,
         related_name="mandatory_courses",
         help_text=_("Empty: mandatory for agents of every team."),
+    )
+    mandatory_roles = models.ManyToManyField(
+        "auth.Group",
+        verbose_name=_("mandatory for roles"),
+        blank=True,
+        related_name="mandatory_courses",
+        limit_choices_to={"name__in": STAFF_ROLES},
+        help_text=_("Empty: mandatory for every support role (agents, supervisors, …)."),
     )
     mandatory_tier = models.CharField(
         _("mandatory for tier"),
@@ -231,6 +240,46 @@ class TrainingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}: {self.status}"
+
+
+class AgentAwardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgentAwardQuerySet:
+        """Coaches see every award; everyone else only their own."""
+        if user.has_perm(COACH_PERMISSION):
+            return self
+        return self.filter(agent_id=user.pk)
+
+
+class AgentAward(models.Model):
+    """A monthly "top agent" recognition a coach confirmed from the ranking (knowledge.recognition_selectors).
+
+    The figures are a snapshot of the ranking when it was confirmed: later survey answers do not change them.
+    """
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="awards"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month the award is for."))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    csat = models.FloatField(_("CSAT (%)"))
+    responses = models.PositiveIntegerField(_("rated answers"))
+    tickets = models.PositiveIntegerField(_("tickets solved"))
+    citation = models.TextField(_("citation / notes"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now, editable=False)
+
+    objects = AgentAwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "rank", "id"]
+        verbose_name = _("agent award")
+        verbose_name_plural = _("agent awards")
+        constraints = [models.UniqueConstraint(fields=["agent", "month"], name="award_one_per_agent_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} – {self.month:%Y-%m} #{self.rank}"
 
 
 class Weekday(models.IntegerChoices):

@@ -1,15 +1,27 @@
-"""Training reads for the back office: the team training matrix (agents × mandatory courses)."""
+"""Training reads for the back office: who the rules consider, the team matrix, an agent's own training page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.training_models import AssignmentStatus, TrainingAssignment, TrainingCourse
-from supportdesk.roles import AGENT
+from feedback.reports import ReportFilters, ScorecardRow, agent_scorecard
+from knowledge.training_models import (
+    COACH_PERMISSION,
+    OPEN_STATUSES,
+    AgentAward,
+    AssignmentStatus,
+    TrainingAssignment,
+    TrainingCourse,
+    TrainingEvent,
+)
+from supportdesk.roles import STAFF_ROLES
 
 CELL_LABELS = {
     "done": _("done"),
@@ -39,10 +51,63 @@ class MatrixRow:
     cells: list[MatrixCell]
 
 
-def is_mandatory_for(course: TrainingCourse, course_team_ids: set[int], team_ids: set[int], tier: str) -> bool:
-    """A mandatory course binds an agent in one of its teams (any team if none) and of its tier (any if blank)."""
-    in_team = not course_team_ids or bool(course_team_ids & team_ids)
-    return in_team and (not course.mandatory_tier or course.mandatory_tier == tier)
+@dataclass(frozen=True)
+class Scope:
+    """Teams, role groups and tier: what a mandatory course requires (empty = any), or what an agent has."""
+
+    team_ids: frozenset[int]
+    role_ids: frozenset[int]
+    tier: str
+
+
+def trainable_agents() -> QuerySet:
+    """Active staff in a support role with an agent profile: whom the rules and the matrix consider.
+
+    Their teams and role groups are prefetched (see agent_scope), so any number of agents costs three queries.
+    """
+    user_model = get_user_model()
+    in_a_role = user_model.groups.through.objects.filter(user_id=OuterRef("pk"), group__name__in=STAFF_ROLES)
+    return (
+        user_model.objects.filter(Exists(in_a_role), is_active=True, is_staff=True, agent_profile__isnull=False)
+        .select_related("agent_profile")
+        .prefetch_related(
+            "agent_profile__teams",
+            Prefetch("groups", queryset=Group.objects.filter(name__in=STAFF_ROLES), to_attr="role_groups"),
+        )
+        .order_by("username")
+    )
+
+
+def mandatory_courses() -> QuerySet[TrainingCourse]:
+    return TrainingCourse.objects.filter(is_active=True, is_mandatory=True).prefetch_related(
+        "mandatory_teams", "mandatory_roles"
+    )
+
+
+def course_scope(course: TrainingCourse) -> Scope:
+    """Needs `mandatory_courses()`'s prefetches."""
+    return Scope(
+        team_ids=frozenset(team.pk for team in course.mandatory_teams.all()),
+        role_ids=frozenset(group.pk for group in course.mandatory_roles.all()),
+        tier=course.mandatory_tier,
+    )
+
+
+def agent_scope(agent) -> Scope:
+    """Needs `trainable_agents()`'s prefetches."""
+    profile = agent.agent_profile
+    return Scope(
+        team_ids=frozenset(team.pk for team in profile.teams.all()),
+        role_ids=frozenset(group.pk for group in agent.role_groups),
+        tier=profile.tier,
+    )
+
+
+def is_mandatory_for(course: Scope, agent: Scope) -> bool:
+    """A mandatory course binds an agent in one of its teams, one of its roles and its tier; an empty one is any."""
+    in_team = not course.team_ids or bool(course.team_ids & agent.team_ids)
+    in_role = not course.role_ids or bool(course.role_ids & agent.role_ids)
+    return in_team and in_role and (not course.tier or course.tier == agent.tier)
 
 
 def _cell(latest: TrainingAssignment | None, today: date) -> MatrixCell:
@@ -60,19 +125,12 @@ def _cell(latest: TrainingAssignment | None, today: date) -> MatrixCell:
 
 
 def training_matrix(*, today: date, team_id: int | None = None) -> tuple[list[TrainingCourse], list[MatrixRow]]:
-    """Active agents (of a team) × active mandatory courses; four queries whatever the size.
+    """Trainable agents (of a team) × active mandatory courses; seven queries whatever the size.
 
-    A cell is blank where the course is not mandatory for that agent's teams or tier.
+    A cell is blank where the course is not mandatory for that agent's teams, roles or tier.
     """
-    courses = list(TrainingCourse.objects.filter(is_active=True, is_mandatory=True).prefetch_related("mandatory_teams"))
-    agents = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=AGENT, agent_profile__isnull=False)
-        .select_related("agent_profile")
-        .prefetch_related("agent_profile__teams")
-        .order_by("username")
-        .distinct()
-    )
+    courses = list(mandatory_courses())
+    agents = trainable_agents()
     if team_id:
         agents = agents.filter(agent_profile__teams=team_id)
     agents = list(agents)
@@ -82,14 +140,76 @@ def training_matrix(*, today: date, team_id: int | None = None) -> tuple[list[Tr
         agent__in=[agent.pk for agent in agents], course__in=[course.pk for course in courses]
     ).order_by("created_at", "id"):
         latest[(assignment.agent_id, assignment.course_id)] = assignment
-    course_teams = {course.pk: {team.pk for team in course.mandatory_teams.all()} for course in courses}
+    scopes = {course.pk: course_scope(course) for course in courses}
     rows = []
     for agent in agents:
-        profile = agent.agent_profile
-        team_ids = {team.pk for team in profile.teams.all()}
-        cells = []
-        for course in courses:
-            applies = is_mandatory_for(course, course_teams[course.pk], team_ids, profile.tier)
-            cells.append(_cell(latest.get((agent.pk, course.pk)), today) if applies else MatrixCell(""))
+        scope = agent_scope(agent)
+        cells = [
+            _cell(latest.get((agent.pk, course.pk)), today)
+            if is_mandatory_for(scopes[course.pk], scope)
+            else MatrixCell("")
+            for course in courses
+        ]
         rows.append(MatrixRow(agent.pk, agent.get_full_name() or agent.get_username(), cells))
     return courses, rows
+
+
+# An agent's own training page ------------------------------------------------------
+
+
+def training_agents_visible_to(viewer) -> QuerySet:
+    """Whose training page a viewer may open: a coach any staff member's, everyone else only their own.
+
+    The single authorization rule of the page: a view looks the agent up in this queryset (404 otherwise).
+    """
+    staff = get_user_model().objects.filter(is_staff=True).select_related("agent_profile")
+    return staff if viewer.has_perm(COACH_PERMISSION) else staff.filter(pk=viewer.pk)
+
+
+@dataclass(frozen=True)
+class AgentTrainingPage:
+    agent: object
+    history: list[TrainingAssignment]
+    open_assignments: list[TrainingAssignment]
+    certifications: list[TrainingAssignment]
+    scorecard: ScorecardRow | None
+    awards: list[AgentAward]
+    window_start: date
+
+
+def _current_certifications(history: list[TrainingAssignment], today: date) -> list[TrainingAssignment]:
+    """The newest completed, unexpired assignment of each course (a refresher replaces the old certificate)."""
+    current: dict[int, TrainingAssignment] = {}
+    for assignment in history:
+        valid = assignment.status == AssignmentStatus.COMPLETED and (
+            assignment.expires_on is None or assignment.expires_on >= today
+        )
+        if valid and assignment.course_id not in current:
+            current[assignment.course_id] = assignment
+    return sorted(current.values(), key=lambda assignment: (assignment.expires_on or date.max, assignment.course.title))
+
+
+def agent_training_page(*, agent, today: date) -> AgentTrainingPage:
+    """Everything on an agent's training page; a fixed number of queries whatever the number of assignments."""
+    history = list(
+        TrainingAssignment.objects.filter(agent=agent)
+        .select_related("course", "assigned_by")
+        .prefetch_related(
+            Prefetch("events", queryset=TrainingEvent.objects.select_related("actor").order_by("-created_at", "-id"))
+        )
+        .order_by("-created_at", "-id")
+    )
+    window_start = today - timedelta(days=settings.TRAINING_CSAT_WINDOW_DAYS)
+    scorecard = agent_scorecard(ReportFilters(date_from=window_start), agent_ids=[agent.pk])
+    return AgentTrainingPage(
+        agent=agent,
+        history=history,
+        open_assignments=sorted(
+            (assignment for assignment in history if assignment.status in OPEN_STATUSES),
+            key=lambda assignment: (assignment.due_date, assignment.pk),
+        ),
+        certifications=_current_certifications(history, today),
+        scorecard=scorecard[0] if scorecard else None,
+        awards=list(AgentAward.objects.filter(agent=agent).select_related("confirmed_by")),
+        window_start=window_start,
+    )

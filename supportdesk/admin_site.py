@@ -9,6 +9,11 @@ from supportdesk.dashboard import dashboard_context
 ADMIN_LOGIN_FAILED = "admin_login_failed"
 
 
+def app_list_link(*, key: str, name: str, url: str, model) -> dict:
+    """A custom admin page as an entry of an app's list, shaped like Django's model entries."""
+    return {"name": name, "object_name": key, "admin_url": url, "add_url": None, "view_only": True, "model": model}
+
+
 class SupportDeskAdminSite(admin.AdminSite):
     """The agents' workspace: the index page is the agent's dashboard."""
 
@@ -34,6 +39,22 @@ class SupportDeskAdminSite(admin.AdminSite):
         if not request.user.is_authenticated:
             ratelimit.consume(request, action=ADMIN_LOGIN_FAILED, key=key)
         return response
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        """Django's list plus the custom pages a ModelAdmin offers with `app_list_links(request)`.
+
+        So pages such as "My training" are one click from the dashboard and the app's page
+        (each link comes from `app_list_link`).
+        """
+        app_list = super().get_app_list(request, app_label)
+        apps = {app["app_label"]: app for app in app_list}
+        for model, model_admin in self._registry.items():
+            app = apps.get(model._meta.app_label)
+            if app is not None and hasattr(model_admin, "app_list_links"):
+                app["models"].extend(model_admin.app_list_links(request))
+        for app in app_list:
+            app["models"].sort(key=lambda entry: str(entry["name"]))
+        return app_list
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
         return super().index(request, extra_context={**dashboard_context(request.user), **(extra_context or {})})

@@ -323,3 +323,13 @@ def low_ratings(*, agent, count: int, attitude: int = 1, overall: int = 3, **rat
         ticket = TicketFactory(assignee=agent)
         invitation = SurveyInvitationFactory(ticket=ticket, agent=agent, team=ticket.team, answered_at=timezone.now())
         SurveyResponseFactory(invitation=invitation, overall=overall, attitude=attitude, **ratings)
+
+
+def rated_answers(*, agent, count: int, overall: int, team=None, at=None, solved: bool = True, **ratings) -> None:
+    """`count` answered surveys about `agent`'s tickets sent at `at` (default now); the tickets are created then too,
+    and resolved unless `solved` is False (the scorecard's solved volume)."""
+    at = at or timezone.now()
+    for _n in range(count):
+        ticket = TicketFactory(assignee=agent, team=team, created_at=at, resolved_at=at if solved else None)
+        invitation = SurveyInvitationFactory(ticket=ticket, agent=agent, team=team, created_at=at, answered_at=at)
+        SurveyResponseFactory(invitation=invitation, overall=overall, **ratings)

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -31,8 +30,13 @@ from knowledge.training_models import (
     TrainingEvent,
     TrainingFormat,
 )
-from knowledge.training_selectors import is_mandatory_for
-from supportdesk.roles import AGENT
+from knowledge.training_selectors import (
+    agent_scope,
+    course_scope,
+    is_mandatory_for,
+    mandatory_courses,
+    trainable_agents,
+)
 
 
 def _today() -> date:
@@ -158,27 +162,14 @@ class RulesResult:
     overdue: int = 0
 
 
-def _active_agents():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=AGENT, agent_profile__isnull=False)
-        .select_related("agent_profile")
-        .prefetch_related("agent_profile__teams")
-        .distinct()
-    )
-
-
 def _assign_mandatory(agents, today: date) -> int:
     created = 0
-    courses = list(TrainingCourse.objects.filter(is_active=True, is_mandatory=True).prefetch_related("mandatory_teams"))
+    scopes = {course: course_scope(course) for course in mandatory_courses()}
     ever = set(TrainingAssignment.objects.values_list("agent_id", "course_id").distinct())
     for agent in agents:
-        team_ids = {team.pk for team in agent.agent_profile.teams.all()}
-        for course in courses:
-            course_teams = {team.pk for team in course.mandatory_teams.all()}
-            if (agent.pk, course.pk) in ever or not is_mandatory_for(
-                course, course_teams, team_ids, agent.agent_profile.tier
-            ):
+        scope = agent_scope(agent)
+        for course, required in scopes.items():
+            if (agent.pk, course.pk) in ever or not is_mandatory_for(required, scope):
                 continue
             # A new agent gets the course as onboarding; an existing one (course newly made mandatory) as mandatory.
             joined_recently = agent.date_joined.date() >= today - timedelta(days=settings.TRAINING_NEW_AGENT_DAYS)
@@ -253,7 +244,7 @@ def _assign_for_low_ratings(agents, today: date) -> int:
 def training_run_rules(*, today: date | None = None) -> RulesResult:
     """The daily rules; each is its own transaction, and running them twice assigns nothing new."""
     today = today or _today()
-    agents = list(_active_agents())
+    agents = list(trainable_agents())
     result = RulesResult()
     result.overdue = training_mark_overdue(today=today)
     with transaction.atomic():

@@ -368,6 +368,10 @@ TRAINING_REFRESHER_DAYS = env.int("TRAINING_REFRESHER_DAYS", default=30)
 # Rolling window of survey answers for the low-rating rule; the threshold and the minimum number
 # of answers are the scorecard's (FEEDBACK_TRAINING_THRESHOLD, FEEDBACK_SCORECARD_MIN_RESPONSES).
 TRAINING_CSAT_WINDOW_DAYS = env.int("TRAINING_CSAT_WINDOW_DAYS", default=90)
+# Monthly "top agents": ranked only with this many answers rating the service overall in the month;
+# the first this-many ranks can be confirmed as awards.
+TRAINING_AWARD_MIN_RESPONSES = env.int("TRAINING_AWARD_MIN_RESPONSES", default=10)
+TRAINING_AWARD_PLACES = env.int("TRAINING_AWARD_PLACES", default=3)
 # Staffing: Erlang C targets and shrinkage (share of paid time not spent on contacts).
 STAFFING_SERVICE_LEVEL = env.float("STAFFING_SERVICE_LEVEL", default=0.8)
 STAFFING_TARGET_SECONDS = env.int("STAFFING_TARGET_SECONDS", default=20)

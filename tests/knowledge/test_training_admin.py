@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from knowledge.models import TrainingAssignment
 from knowledge.services import training
 from knowledge.training_models import AssignmentStatus
+from supportdesk.roles import AGENT, SUPERVISOR
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +85,9 @@ def test_the_matrix_is_for_coaches(client, agent, manager):
 
 def test_the_matrix_shows_done_due_expired_and_not_assigned(client, supervisor, agent, other_agent, team, other_team):
     basics = factories.TrainingCourseFactory(is_mandatory=True, title="Basics")
+    basics.mandatory_roles.set([Group.objects.get(name=AGENT)])
+    coaching = factories.TrainingCourseFactory(is_mandatory=True, title="Coaching")
+    coaching.mandatory_roles.set([Group.objects.get(name=SUPERVISOR)])
     security = factories.TrainingCourseFactory(is_mandatory=True, title="Security", validity_months=12)
     security.mandatory_teams.set([other_team])
     training.training_complete_self_study(assignment=_assign(agent, basics), actor=agent)
@@ -95,9 +100,13 @@ def test_the_matrix_shows_done_due_expired_and_not_assigned(client, supervisor, 
     response = client.get(MATRIX)
     rows = {row.name: [cell.state for cell in row.cells] for row in response.context["rows"]}
 
-    assert [course.title for course in response.context["courses"]] == ["Basics", "Security"]
-    assert rows == {"agent": ["done", ""], "other_agent": ["due", "expired"]}
-    assert [row.name for row in client.get(MATRIX, {"team": team.pk}).context["rows"]] == ["agent"]
+    assert [course.title for course in response.context["courses"]] == ["Basics", "Coaching", "Security"]
+    assert rows == {
+        "agent": ["done", "", ""],
+        "other_agent": ["due", "", "expired"],
+        "supervisor": ["", "missing", ""],
+    }
+    assert [row.name for row in client.get(MATRIX, {"team": team.pk}).context["rows"]] == ["agent", "supervisor"]
 
 
 def test_the_matrix_costs_the_same_queries_for_1_or_20_agents(client, supervisor, team, django_assert_num_queries):

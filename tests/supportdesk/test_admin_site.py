@@ -16,7 +16,7 @@ from django_q.signing import SignedPackage
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
 from knowledge.services import training as training_services
-from knowledge.training_models import Shift
+from knowledge.training_models import AgentAward, Shift
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -130,11 +130,21 @@ OBJECT_BUILDERS = {
     "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(
         agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
     ),
+    "knowledge.AgentAward": lambda ctx: AgentAward.objects.create(
+        agent=ctx["agent"],
+        month=timezone.localdate().replace(day=1),
+        rank=1,
+        csat=96.0,
+        responses=25,
+        tickets=40,
+        confirmed_by=factories.supervisor(),
+    ),
 }
 
 # Admins that never allow adding rows from the admin (history, task results, the queue).
-# Complaints start from a ticket or the portal; remedies from a complaint.
+# Complaints start from a ticket or the portal; remedies from a complaint; awards from the top agents page.
 NO_ADD = {
+    "knowledge.AgentAward",
     "knowledge.BotConversation",
     "knowledge.UnansweredQuestion",
     "knowledge.DeflectionEvent",

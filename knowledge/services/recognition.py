@@ -1,0 +1,54 @@
+"""Recognition writes: a coach confirms a monthly "top agent" award from the ranking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from knowledge.recognition_selectors import first_of_month, top_agents
+from knowledge.training_models import COACH_PERMISSION, AgentAward
+
+ERROR_MONTH_NOT_OVER = "month_not_over"
+ERROR_NOT_IN_AWARD_PLACES = "not_in_award_places"
+
+
+@transaction.atomic
+def award_confirm(*, agent, month: date, actor, citation: str = "") -> tuple[AgentAward, bool]:
+    """Confirm `agent`'s award for `month` with the ranking's figures; returns (award, created).
+
+    Idempotent: confirming an award that exists returns it unchanged. Only coaches confirm,
+    never their own; only finished months, and only agents within the award places.
+    """
+    if not actor.has_perm(COACH_PERMISSION) or agent.pk == actor.pk:
+        raise PermissionDenied
+    month = first_of_month(month)
+    existing = AgentAward.objects.filter(agent=agent, month=month).first()
+    if existing is not None:
+        return existing, False
+    if month >= first_of_month(timezone.localdate()):
+        message = _("A month's awards are confirmed once the month is over.")
+        raise ValidationError({"month": ValidationError(message, code=ERROR_MONTH_NOT_OVER)})
+    entry = top_agents(month=month).entry_for(agent.pk)
+    if entry is None or not entry.in_award_places:
+        raise ValidationError(
+            _("%(agent)s is not among the top agents of %(month)s.")
+            % {"agent": agent.get_full_name() or agent.get_username(), "month": f"{month:%Y-%m}"},
+            code=ERROR_NOT_IN_AWARD_PLACES,
+        )
+    # get_or_create: two coaches confirming at once end with one award (the unique constraint decides).
+    return AgentAward.objects.get_or_create(
+        agent=agent,
+        month=month,
+        defaults={
+            "rank": entry.rank,
+            "csat": entry.row.csat,
+            "responses": entry.row.rated,
+            "tickets": entry.row.solved,
+            "citation": citation.strip(),
+            "confirmed_by": actor,
+        },
+    )

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("knowledge", "0003_training"),
+        ("knowledge", "0004_translation_title_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

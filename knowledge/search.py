@@ -12,7 +12,9 @@ so a question phrased differently from the article still matches without
 ranking every translation that shares one common word with it (ranking is the
 expensive part on PostgreSQL). "At least k of n" is the OR of the AND of each
 k-term combination, so it is only offered while that stays small
-(at_least_query_size).
+(at_least_query_size). A pass can also be capped: it then ranks at most
+`max_candidates` matching translations (in storage order), which bounds the
+loosest pass on a large help centre and changes nothing on a small one.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from math import comb
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, F, FloatField, Q, QuerySet, Value, When
 
 from knowledge.models import ArticleTranslation, translation_search_vector, translation_title_vector
 from knowledge.text import is_han
@@ -55,17 +57,28 @@ def at_least_query_size(term_count: int, min_terms: int) -> int:
 
 
 def matching_translations(
-    queryset: QuerySet[ArticleTranslation], terms: list[str], *, min_terms: int = 1, in_title: bool = False
+    queryset: QuerySet[ArticleTranslation],
+    terms: list[str],
+    *,
+    min_terms: int = 1,
+    in_title: bool = False,
+    max_candidates: int | None = None,
 ) -> QuerySet[ArticleTranslation]:
     """`queryset` narrowed to translations containing at least `min_terms` of the terms, annotated with `rank`.
 
     `terms` must not be empty (knowledge.text.query_terms of a non-blank query); min_terms=1 means any term,
-    min_terms=len(terms) every term. With `in_title` only the title is matched (the rank still weighs all).
+    min_terms=len(terms) every term. With `in_title` only the title is matched (the rank still weighs all);
+    with `max_candidates` at most that many matches are ranked.
     """
     min_terms = max(1, min(min_terms, len(terms)))
     if connection.vendor == "postgresql":
-        return _postgresql(queryset, terms, min_terms, in_title)
-    return _like(queryset, terms, min_terms, in_title)
+        matches, query = _postgresql(queryset, terms, min_terms, in_title)
+        rank = SearchRank(F("search_vector"), query)
+    else:
+        matches, rank = _like(queryset, terms, min_terms, in_title)
+    if max_candidates is not None:
+        matches = ArticleTranslation.objects.filter(pk__in=matches.values("pk")[:max_candidates])
+    return matches.annotate(rank=rank)
 
 
 def _at_least(parts: list, min_terms: int):
@@ -75,7 +88,7 @@ def _at_least(parts: list, min_terms: int):
     return reduce(operator.or_, (reduce(operator.and_, group) for group in combinations(parts, min_terms)))
 
 
-def _postgresql(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> QuerySet:
+def _postgresql(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> tuple[QuerySet, SearchQuery]:
     def term_query(term: str) -> SearchQuery:
         if is_han(term) and len(term) == 1:
             # One Han character: a prefix of the indexed bigrams (the term is a single letter, safe as raw).
@@ -83,11 +96,10 @@ def _postgresql(queryset: QuerySet, terms: list[str], min_terms: int, in_title: 
         return SearchQuery(term, search_type="plain", config="english")
 
     query = _at_least([term_query(term) for term in terms], min_terms)
-    matches = queryset.filter(title_vector=query) if in_title else queryset.filter(search_vector=query)
-    return matches.annotate(rank=SearchRank(F("search_vector"), query))
+    return (queryset.filter(title_vector=query) if in_title else queryset.filter(search_vector=query)), query
 
 
-def _like(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> QuerySet:
+def _like(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> tuple[QuerySet, Expression]:
     def points(lookup: str, term: str, weight: float) -> Case:
         return Case(When(**{lookup: term}, then=Value(weight)), default=Value(0.0), output_field=FloatField())
 
@@ -98,4 +110,4 @@ def _like(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) 
         operator.add,
         [points("title__icontains", term, 3.0) + points("body__icontains", term, 1.0) for term in terms],
     )
-    return queryset.filter(matches).annotate(rank=rank)
+    return queryset.filter(matches), rank

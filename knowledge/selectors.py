@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -87,22 +88,25 @@ MAX_SEARCH_CLAUSES = 120
 class SearchPass:
     min_terms: int
     in_title: bool = False
+    capped: bool = False
 
 
 def search_passes(term_count: int) -> list[SearchPass]:
     """The passes of a search, strictest first; each runs only while the earlier ones found too few articles.
 
-    Every term; one term fewer; any two terms; then any term, but in the title only, so a
-    question sharing one common word with thousands of bodies does not rank them all.
-    A one-word query looks in titles first, then everywhere.
+    Every term; one term fewer; any two terms; any term in a title; last any term anywhere,
+    ranking at most settings.KNOWLEDGE_SEARCH_MAX_CANDIDATES translations, so a question
+    sharing one common word with thousands of bodies does not rank them all.
     """
-    if term_count == 1:
-        return [SearchPass(1, in_title=True), SearchPass(1)]
-    passes = [SearchPass(term_count)]
-    for min_terms in (term_count - 1, 2):
-        if 2 <= min_terms < passes[-1].min_terms and at_least_query_size(term_count, min_terms) <= MAX_SEARCH_CLAUSES:
-            passes.append(SearchPass(min_terms))
-    return [*passes, SearchPass(1, in_title=True)]
+    strict = sorted(
+        {
+            min_terms
+            for min_terms in (term_count, term_count - 1, 2)
+            if 2 <= min_terms <= term_count and at_least_query_size(term_count, min_terms) <= MAX_SEARCH_CLAUSES
+        },
+        reverse=True,
+    )
+    return [*(SearchPass(min_terms) for min_terms in strict), SearchPass(1, in_title=True), SearchPass(1, capped=True)]
 
 
 def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCard]:
@@ -123,7 +127,13 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     )
     best: dict[int, tuple[int, float]] = {}
     for strictness, search_pass in enumerate(search_passes(len(terms))):
-        hits = matching_translations(candidates, terms, min_terms=search_pass.min_terms, in_title=search_pass.in_title)
+        hits = matching_translations(
+            candidates,
+            terms,
+            min_terms=search_pass.min_terms,
+            in_title=search_pass.in_title,
+            max_candidates=settings.KNOWLEDGE_SEARCH_MAX_CANDIDATES if search_pass.capped else None,
+        )
         ranked = hits.values_list("article_id", "language", "rank").order_by("-rank", "article_id")[: limit * 2]
         for article_id, translation_language, rank in ranked:
             score = (-strictness, rank + (0.001 if translation_language == language else 0.0))

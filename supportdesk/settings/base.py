@@ -358,6 +358,8 @@ KNOWLEDGE_VIDEO_HOSTS = env.list(
 )
 # The bot answers when at least this share of the question's words is found in the best article.
 KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
+# Help-centre search: the last, loosest pass (any word anywhere) ranks at most this many translations.
+KNOWLEDGE_SEARCH_MAX_CANDIDATES = env.int("KNOWLEDGE_SEARCH_MAX_CANDIDATES", default=1000)
 # What the bot promises after a hand-off (email/portal replies are answered within a day).
 KNOWLEDGE_HANDOFF_REPLY_HOURS = env.int("KNOWLEDGE_HANDOFF_REPLY_HOURS", default=24)
 # TRAINING AND STAFFING (issue 11)

@@ -140,15 +140,17 @@ def test_postgresql_search_uses_the_gin_index(editor):
     assert queryset.count() == 6
 
 
-def test_search_passes_go_from_every_word_to_any_title_word():
-    passes = selectors.search_passes
+def test_search_passes_go_from_every_word_to_any_word():
+    def shape(term_count):
+        return [(p.min_terms, p.in_title, p.capped) for p in selectors.search_passes(term_count)]
 
-    assert passes(1) == [selectors.SearchPass(1, in_title=True), selectors.SearchPass(1)]
-    assert passes(2) == [selectors.SearchPass(2), selectors.SearchPass(1, in_title=True)]
-    assert [(p.min_terms, p.in_title) for p in passes(3)] == [(3, False), (2, False), (1, True)]
-    assert [(p.min_terms, p.in_title) for p in passes(5)] == [(5, False), (4, False), (2, False), (1, True)]
+    title, anywhere = (1, True, False), (1, False, True)
+    assert shape(1) == [title, anywhere]
+    assert shape(2) == [(2, False, False), title, anywhere]
+    assert shape(3) == [(3, False, False), (2, False, False), title, anywhere]
+    assert shape(5) == [(5, False, False), (4, False, False), (2, False, False), title, anywhere]
     # 16 words: "15 of 16" is 16 clauses and "2 of 16" 120, both within the bound.
-    assert [(p.min_terms, p.in_title) for p in passes(16)] == [(16, False), (15, False), (2, False), (1, True)]
+    assert shape(16) == [(16, False, False), (15, False, False), (2, False, False), title, anywhere]
 
 
 @pytest.fixture
@@ -162,16 +164,25 @@ def staking_articles(editor):
     article("unrelated", "Address book", "Save addresses you use often.")
 
 
-def test_articles_sharing_more_words_come_first(staking_articles):
-    assert slugs(selectors.article_search("staking reward delay", "en")) == ["both-words", "title-word"]
+def test_articles_sharing_more_words_come_first_then_title_then_body_matches(staking_articles):
+    assert slugs(selectors.article_search("staking reward delay", "en")) == ["both-words", "title-word", "body-word"]
+    assert slugs(selectors.article_search("delay", "en")) == ["title-word", "body-word"]
 
 
-def test_one_shared_word_counts_only_in_a_title_for_a_longer_question(staking_articles):
-    """The any-word pass looks at titles: one common word in a body says too little (and would rank thousands)."""
+def test_the_last_pass_ranks_a_bounded_number_of_candidates(staking_articles, settings):
+    """Any word anywhere is reached only when stronger passes found too few; it ranks at most N translations."""
+    from knowledge.models import ArticleTranslation
+    from knowledge.search import matching_translations
+
+    terms = ["staking", "reward", "delay"]
+    assert matching_translations(ArticleTranslation.objects.all(), terms).count() == 3
+    assert matching_translations(ArticleTranslation.objects.all(), terms, max_candidates=2).count() == 2
+
+    settings.KNOWLEDGE_SEARCH_MAX_CANDIDATES = 1
     found = slugs(selectors.article_search("staking reward delay", "en"))
 
-    assert "body-word" not in found
-    assert slugs(selectors.article_search("delay", "en")) == ["title-word", "body-word"]
+    assert found[:2] == ["both-words", "title-word"]
+    assert len(found) <= 3
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN full-text index exists on PostgreSQL only")

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from knowledge import selectors, services
 from knowledge.admin_inlines import save_inline_formset
 from knowledge.models import Macro, MacroVariant
+from tickets import reply_timer
+from tickets.admin_forms import ReplyOpenedAtField
 from tickets.selectors import ticket_for_user
 
 REPLY_TOOLS_MACROS = 20
@@ -104,7 +106,7 @@ class MacroAdmin(admin.ModelAdmin):
         form = None
         if macro is not None:
             if request.method == "POST":
-                form = MacroApplyForm(request.POST)
+                form = MacroApplyForm(request.POST, ticket=ticket, actor=request.user)
                 if form.is_valid():
                     try:
                         services.macro_apply(
@@ -113,6 +115,7 @@ class MacroAdmin(admin.ModelAdmin):
                             body=form.cleaned_data["body"],
                             actor=request.user,
                             internal=form.cleaned_data["internal"],
+                            opened_at=form.cleaned_data["opened_at"],
                         )
                     except (ValidationError, PermissionDenied) as error:
                         form.add_error(None, error if isinstance(error, ValidationError) else str(error))
@@ -123,7 +126,9 @@ class MacroAdmin(admin.ModelAdmin):
                         return redirect("admin:tickets_ticket_change", ticket.pk)
             else:
                 form = MacroApplyForm(
-                    initial={"body": services.macro_render(macro=macro, ticket=ticket, agent=request.user)}
+                    initial={"body": services.macro_render(macro=macro, ticket=ticket, agent=request.user)},
+                    ticket=ticket,
+                    actor=request.user,
                 )
         context = {
             **self.admin_site.each_context(request),
@@ -143,6 +148,18 @@ class MacroApplyForm(forms.Form):
         label=_("Reply"), widget=forms.Textarea(attrs={"rows": 10, "cols": 90, "id": "id_reply_body"})
     )
     internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
+    opened_at = ReplyOpenedAtField(required=False)
+
+    def __init__(self, *args, ticket, actor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ticket, self.actor = ticket, actor
+        # Handle time of a macro reply runs from opening this page (tickets.reply_timer).
+        self.fields["opened_at"].initial = reply_timer.opened_at_token(ticket_id=ticket.pk, user_id=actor.pk)
+
+    def clean_opened_at(self):
+        return reply_timer.opened_at_from_token(
+            self.cleaned_data["opened_at"], ticket_id=self.ticket.pk, user_id=self.actor.pk
+        )
 
 
 class TicketReplyToolsMixin:

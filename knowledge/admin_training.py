@@ -8,36 +8,31 @@ quiz/workshop scores on the change form.
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from knowledge import staffing
 from knowledge.admin_training_agent import AgentTrainingPageMixin
 from knowledge.services import training as services
 from knowledge.training_models import (
     COACH_PERMISSION,
     OPEN_STATUSES,
-    STAFFING_PERMISSION,
     AssignmentReason,
     AssignmentStatus,
-    Shift,
     TrainingAssignment,
     TrainingCourse,
     TrainingEvent,
 )
 from knowledge.training_selectors import training_matrix
-from tickets.models import Channel, Team
+from tickets.models import Team
 
 
 @admin.register(TrainingCourse)
@@ -266,82 +261,3 @@ class TrainingAssignmentAdmin(AgentTrainingPageMixin, admin.ModelAdmin):
             "today": today,
         }
         return TemplateResponse(request, "admin/knowledge/training_matrix.html", context)
-
-
-@admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
-    list_display = ["agent", "team", "channel", "weekday", "start_hour", "end_hour"]
-    list_select_related = ["agent", "team"]
-    list_filter = ["weekday", "team", "channel"]
-    search_fields = ["agent__username", "agent__first_name", "agent__last_name", "team__name"]
-    autocomplete_fields = ["agent", "team"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        services.shift_save(shift=obj)
-
-    def get_urls(self):
-        return [
-            path("staffing/", self.admin_site.admin_view(self.staffing_view), name="knowledge_shift_staffing"),
-            *super().get_urls(),
-        ]
-
-    def staffing_view(self, request: HttpRequest) -> HttpResponse:
-        """Next two weeks per hour: forecast contacts, agents needed (Erlang C), agents on the roster."""
-        if not request.user.has_perm(STAFFING_PERMISSION):
-            raise PermissionDenied
-        channel = request.GET.get("channel", "")
-        if channel not in Channel.values:
-            channel = ""
-        hours = staffing.forecast(today=timezone.localdate(), channel=channel)
-        if request.GET.get("format") == "csv":
-            return _staffing_csv(hours)
-        peak = max((hour.required for hour in hours), default=0) or 1
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Staffing forecast"),
-            "opts": self.model._meta,
-            "hours": hours,
-            "channels": Channel.choices,
-            "channel": channel,
-            "gaps": sum(1 for hour in hours if hour.gap < 0),
-            "bars": [
-                {
-                    "x": index * 4,
-                    "y": round(100 - 100 * hour.required / peak, 1),
-                    "height": round(100 * hour.required / peak, 1),
-                }
-                for index, hour in enumerate(hours)
-            ],
-            "roster_points": " ".join(
-                f"{index * 4 + 1.5},{round(100 - 100 * min(hour.scheduled, peak) / peak, 1)}"
-                for index, hour in enumerate(hours)
-            ),
-            "chart_width": len(hours) * 4,
-            "querystring": request.GET.urlencode(),
-            "settings": {
-                "aht": settings.STAFFING_DEFAULT_AHT_SECONDS,
-                "level": round(100 * settings.STAFFING_SERVICE_LEVEL),
-                "seconds": settings.STAFFING_TARGET_SECONDS,
-                "shrinkage": round(100 * settings.STAFFING_SHRINKAGE),
-            },
-        }
-        return TemplateResponse(request, "admin/knowledge/staffing.html", context)
-
-
-def _staffing_csv(hours: list[staffing.ForecastHour]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="staffing-forecast.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("hour"), _("forecast contacts"), _("agents needed"), _("agents scheduled"), _("gap")])
-    zone = timezone.get_default_timezone()
-    for hour in hours:
-        writer.writerow(
-            [
-                hour.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                hour.contacts,
-                hour.required,
-                hour.scheduled,
-                hour.gap,
-            ]
-        )
-    return response

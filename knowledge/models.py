@@ -428,6 +428,7 @@ class UnansweredQuestion(BotMessage):
         verbose_name_plural = _("unanswered bot questions (hot topics)")
 
 
+from knowledge.staffing_models import ForecastEvent  # noqa: E402, F401 - registers the staffing forecast events
 from knowledge.training_models import (  # noqa: E402, F401 - registers the training, award and roster models
     AgentAward,
     AssignmentStatus,

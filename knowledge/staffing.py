@@ -1,24 +1,25 @@
-"""Staffing: hourly contact history, a two-week forecast and the agents Erlang C says each hour needs.
+"""Staffing: a two-week hourly forecast per channel and the agents Erlang C says each hour needs.
 
 The Erlang C functions are pure (no Django) so they can be checked against published
-worked examples (tests/knowledge/test_staffing.py). Hours are in the desk time zone
-(settings.TIME_ZONE); a contact is a new ticket.
+worked examples (tests/knowledge/test_staffing.py). The data (contacts per channel and hour,
+measured handle times, service targets, expected events, the roster) comes from
+knowledge.staffing_selectors in a fixed number of queries. Hours are in the desk time zone
+(settings.TIME_ZONE).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count
-from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
-from knowledge.training_models import Shift
-from tickets.models import Ticket
+from knowledge import staffing_selectors as selectors
+from knowledge.staffing_selectors import HandleTime, ServiceTarget
+from tickets.models import Channel
 
 
 def erlang_c(agents: int, traffic: float) -> float:
@@ -67,23 +68,8 @@ def with_shrinkage(agents: int, shrinkage: float) -> int:
 
 # History and forecast ------------------------------------------------------------------
 
-
-def hourly_history(*, start: date, end: date, channel: str = "") -> dict[tuple[date, int], int]:
-    """New tickets per (local date, hour) in [start, end), one query."""
-    zone = timezone.get_default_timezone()
-    tickets = Ticket.objects.filter(
-        created_at__gte=timezone.make_aware(datetime.combine(start, time.min), zone),
-        created_at__lt=timezone.make_aware(datetime.combine(end, time.min), zone),
-    )
-    if channel:
-        tickets = tickets.filter(channel=channel)
-    rows = (
-        tickets.annotate(day=TruncDate("created_at", tzinfo=zone), hour=ExtractHour("created_at", tzinfo=zone))
-        .order_by()
-        .values("day", "hour")
-        .annotate(contacts=Count("id"))
-    )
-    return {(row["day"], row["hour"]): row["contacts"] for row in rows}
+DAYS_IN_WEEK = 7
+HOURS_IN_DAY = 24
 
 
 @dataclass(frozen=True)
@@ -92,10 +78,35 @@ class ForecastHour:
     contacts: float
     required: int
     scheduled: int
+    events: tuple[str, ...] = ()
 
     @property
     def gap(self) -> int:
         return self.scheduled - self.required
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """What the forecast used for one channel, and its history as weekday × hour averages per week."""
+
+    channel: str
+    handle_time: HandleTime
+    target: ServiceTarget
+    history_contacts: int
+    history: tuple[tuple[float, ...], ...]
+
+    @property
+    def label(self) -> str:
+        return Channel(self.channel).label if self.channel in Channel.values else self.channel
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    hours: list[ForecastHour]
+    channels: list[ChannelPlan]
+    history_weeks: int
+    shrinkage: float
+    history_total: tuple[tuple[float, ...], ...] = field(default=())
 
 
 def _trend_per_week(weekly_totals: list[int]) -> float:
@@ -111,55 +122,94 @@ def _trend_per_week(weekly_totals: list[int]) -> float:
     return slope / mean
 
 
-def scheduled_by_hour(channel: str = "") -> dict[tuple[int, int], int]:
-    """Agents on the roster per (weekday, hour), one query."""
-    shifts = Shift.objects.all()
-    if channel:
-        shifts = shifts.filter(channel__in=[channel, ""])
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for weekday, start_hour, end_hour in shifts.values_list("weekday", "start_hour", "end_hour"):
-        for hour in range(start_hour, end_hour):
-            counts[(weekday, hour)] += 1
-    return counts
+def _averages(weekday_hour: dict[tuple[int, int], int], weeks: int) -> tuple[tuple[float, ...], ...]:
+    return tuple(
+        tuple(round(weekday_hour[(weekday, hour)] / weeks, 1) for hour in range(HOURS_IN_DAY))
+        for weekday in range(DAYS_IN_WEEK)
+    )
 
 
-def forecast(*, today: date, days: int = 14, channel: str = "") -> list[ForecastHour]:
-    """Per hour from tomorrow: the weekday×hour average of the last weeks, scaled by the weekly trend.
+def _channel_order(channel: str) -> int:
+    return Channel.values.index(channel) if channel in Channel.values else len(Channel.values)
 
-    Required agents come from Erlang C with the configured AHT, service level and shrinkage.
+
+def staffing_plan(*, today: date, days: int = 14, channel: str = "") -> StaffingPlan:
+    """Per hour from tomorrow: contacts forecast per channel and the agents to schedule for them.
+
+    Each channel's baseline is its weekday×hour average over the last STAFFING_HISTORY_WEEKS
+    weeks, scaled by its weekly trend and by (1 + uplift) of every expected event running in
+    that hour. Each channel needs its own Erlang C agents (its handle time and service target);
+    with every channel selected they are summed, then grossed up once for shrinkage.
     """
     weeks = settings.STAFFING_HISTORY_WEEKS
     history_start = today - timedelta(weeks=weeks)
-    history = hourly_history(start=history_start, end=today, channel=channel)
-    weekday_hour: dict[tuple[int, int], int] = defaultdict(int)
-    weekly_totals = [0] * weeks
-    for (day, hour), contacts in history.items():
-        weekday_hour[(day.weekday(), hour)] += contacts
-        weekly_totals[(day - history_start).days // 7] += contacts
-    trend = _trend_per_week(weekly_totals)
-    scheduled = scheduled_by_hour(channel)
+    weekday_hour: dict[str, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    weekly_totals: dict[str, list[int]] = defaultdict(lambda: [0] * weeks)
+    for (contact_channel, day, hour), contacts in selectors.contact_history(
+        start=history_start, end=today, channel=channel
+    ).items():
+        weekday_hour[contact_channel][(day.weekday(), hour)] += contacts
+        weekly_totals[contact_channel][(day - history_start).days // 7] += contacts
+    channels = [channel] if channel else sorted(weekday_hour, key=_channel_order)
+    handle_times = selectors.handle_times(start=history_start, end=today)
+    targets = selectors.service_targets(channels)
+    trends = {name: _trend_per_week(weekly_totals[name]) for name in channels}
+
     zone = timezone.get_default_timezone()
+    first_hour = timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min), zone)
+    last_hour = timezone.make_aware(datetime.combine(today + timedelta(days=days + 1), time.min), zone)
+    events = selectors.events_between(start=first_hour, end=last_hour, channel=channel)
+    scheduled = selectors.scheduled_by_hour(channel)
     hours = []
     for offset in range(1, days + 1):
         day = today + timedelta(days=offset)
         # Weeks from the middle of the history (its weeks indexed 0..weeks-1) to this day's week.
         weeks_ahead = (day - history_start).days // 7 - (weeks - 1) / 2
-        factor = max(0.0, 1 + trend * weeks_ahead)
-        for hour in range(24):
-            contacts = weekday_hour[(day.weekday(), hour)] / weeks * factor
-            raw = agents_needed(
-                contacts=contacts,
-                period_seconds=3600,
-                aht_seconds=settings.STAFFING_DEFAULT_AHT_SECONDS,
-                target_level=settings.STAFFING_SERVICE_LEVEL,
-                target_seconds=settings.STAFFING_TARGET_SECONDS,
-            )
+        for hour in range(HOURS_IN_DAY):
+            start = timezone.make_aware(datetime.combine(day, time(hour)), zone)
+            running = [
+                event for event in events if event.starts_at < start + timedelta(hours=1) and event.ends_at > start
+            ]
+            total_contacts, agents = 0.0, 0
+            for name in channels:
+                contacts = weekday_hour[name][(day.weekday(), hour)] / weeks * max(0.0, 1 + trends[name] * weeks_ahead)
+                for event in running:
+                    if event.channel in ("", name):
+                        contacts *= event.factor
+                total_contacts += contacts
+                agents += agents_needed(
+                    contacts=contacts,
+                    period_seconds=3600,
+                    aht_seconds=handle_times[name].seconds,
+                    target_level=targets[name].level,
+                    target_seconds=targets[name].seconds,
+                )
             hours.append(
                 ForecastHour(
-                    start=timezone.make_aware(datetime.combine(day, time(hour)), zone),
-                    contacts=round(contacts, 1),
-                    required=with_shrinkage(raw, settings.STAFFING_SHRINKAGE),
+                    start=start,
+                    contacts=round(total_contacts, 1),
+                    required=with_shrinkage(agents, settings.STAFFING_SHRINKAGE),
                     scheduled=scheduled[(day.weekday(), hour)],
+                    events=tuple(event.name for event in running),
                 )
             )
-    return hours
+    combined: dict[tuple[int, int], int] = defaultdict(int)
+    for name in channels:
+        for key, contacts in weekday_hour[name].items():
+            combined[key] += contacts
+    return StaffingPlan(
+        hours=hours,
+        channels=[
+            ChannelPlan(
+                channel=name,
+                handle_time=handle_times[name],
+                target=targets[name],
+                history_contacts=sum(weekly_totals[name]),
+                history=_averages(weekday_hour[name], weeks),
+            )
+            for name in channels
+        ],
+        history_weeks=weeks,
+        shrinkage=settings.STAFFING_SHRINKAGE,
+        history_total=_averages(combined, weeks) if len(channels) > 1 else (),
+    )

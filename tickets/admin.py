@@ -191,7 +191,7 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
                                               "tag_names"]})]  # fmt: skip
         else:
             work = [
-                (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments"]}),
+                (_("Reply"), {"fields": ["reply_body", "reply_internal", "reply_attachments", "reply_opened_at"]}),
                 (_("Ticket"), {"fields": [("status", "priority"), ("assignee", "team"), ("category", "tier"),
                                           "escalation_reason", "ticket_tags"]}),
             ]  # fmt: skip
@@ -262,6 +262,7 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
                         internal=data["reply_internal"],
                         attachments=data["reply_attachments"],
                         new_status=new_status,
+                        opened_at=data.get("reply_opened_at"),
                     )
                 elif new_status:
                     services.ticket_change_status(ticket=ticket, status=new_status, actor=actor)

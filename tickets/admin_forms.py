@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tickets import services
+from tickets import reply_timer, services
 from tickets.attachments import validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
@@ -40,6 +40,15 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, (list, tuple)) else [data]
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ReplyOpenedAtField(forms.CharField):
+    """The reply box's hidden "opened at" token (tickets.reply_timer); never a change to the ticket."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
 
 
 class TicketAddForm(forms.ModelForm):
@@ -92,6 +101,7 @@ class TicketWorkForm(forms.ModelForm):
     )
     reply_internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
     reply_attachments = MultipleFileField(label=_("Attachments"), required=False)
+    reply_opened_at = ReplyOpenedAtField(required=False)
     escalation_reason = forms.CharField(label=_("Reason for tier change"), required=False, max_length=255)
     ticket_tags = forms.ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
@@ -105,6 +115,11 @@ class TicketWorkForm(forms.ModelForm):
     def __init__(self, *args, actor=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if self.instance.pk and actor is not None:
+            # A re-rendered form (errors) posts back the token of the first rendering.
+            self.fields["reply_opened_at"].initial = reply_timer.opened_at_token(
+                ticket_id=self.instance.pk, user_id=actor.pk
+            )
         if "status" not in self.fields:
             # View-only users (managers): the admin excludes the model fields and shows the ticket read-only.
             return
@@ -119,6 +134,12 @@ class TicketWorkForm(forms.ModelForm):
         files = self.cleaned_data["reply_attachments"]
         validate_uploads(files)
         return files
+
+    def clean_reply_opened_at(self):
+        """When the reply box was opened, or None: a bad token never blocks a reply, it only goes unmeasured."""
+        return reply_timer.opened_at_from_token(
+            self.cleaned_data["reply_opened_at"], ticket_id=self.instance.pk, user_id=getattr(self.actor, "pk", None)
+        )
 
     def clean(self) -> dict:
         cleaned = super().clean()

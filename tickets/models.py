@@ -433,6 +433,13 @@ class TicketMessage(models.Model):
     body = models.TextField(_("body"))
     body_html = models.TextField(_("sanitised HTML body"), blank=True)
     via = models.CharField(_("via"), max_length=16, choices=Channel.choices)
+    handle_seconds = models.PositiveIntegerField(
+        _("handle time (seconds)"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("From opening the reply box to sending; empty when not measured (API, email, system)."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects = TicketMessageQuerySet.as_manager()
@@ -444,6 +451,13 @@ class TicketMessage(models.Model):
         indexes = [
             # the ticket timeline, oldest first
             models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_created"),
+            # staffing: customer messages and measured agent replies over the history window
+            models.Index(
+                fields=["created_at"], condition=Q(author_kind=AuthorKind.CUSTOMER), name="message_customer_created"
+            ),
+            models.Index(
+                fields=["created_at"], condition=Q(handle_seconds__isnull=False), name="message_handled_created"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,7 +91,9 @@ def macro_variant_save(*, variant: MacroVariant, actor) -> MacroVariant:
 
 
 @transaction.atomic
-def macro_apply(*, macro: Macro, ticket: Ticket, body: str, actor, internal: bool = False) -> TicketMessage:
+def macro_apply(
+    *, macro: Macro, ticket: Ticket, body: str, actor, internal: bool = False, opened_at: datetime | None = None
+) -> TicketMessage:
     """Send the (possibly edited) macro text and run the macro's actions, all or nothing.
 
     The ticket changes go through tickets.services, so access checks, locking,
@@ -104,7 +107,12 @@ def macro_apply(*, macro: Macro, ticket: Ticket, body: str, actor, internal: boo
     if extra_tags:
         ticket = ticket_services.ticket_set_tags(ticket=ticket, tags=[*ticket.tags.all(), *extra_tags], actor=actor)
     message = ticket_services.ticket_reply(
-        ticket=ticket, body=body, actor=actor, internal=internal, new_status=macro.set_status or None
+        ticket=ticket,
+        body=body,
+        actor=actor,
+        internal=internal,
+        new_status=macro.set_status or None,
+        opened_at=opened_at,
     )
     Macro.objects.filter(pk=macro.pk).update(usage_count=F("usage_count") + 1, last_used_at=timezone.now())
     return message

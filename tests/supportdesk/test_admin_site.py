@@ -1,6 +1,7 @@
 """The SupportDesk admin site: every registered ModelAdmin opens, and only staff get in."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -16,6 +17,7 @@ from django_q.signing import SignedPackage
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
 from knowledge.services import training as training_services
+from knowledge.staffing_models import ForecastEvent
 from knowledge.training_models import AgentAward, Shift
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
@@ -125,6 +127,9 @@ OBJECT_BUILDERS = {
     "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
     "knowledge.Shift": lambda ctx: Shift.objects.create(
         agent=ctx["agent"], team=ctx["ticket"].team, weekday=0, start_hour=8, end_hour=16
+    ),
+    "knowledge.ForecastEvent": lambda ctx: ForecastEvent.objects.create(
+        name="Token listing", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2), uplift_percent=50
     ),
     "knowledge.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
     "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(

@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import routing
+from tickets import reply_timer, routing
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email import outbound as email_outbound
 from tickets.models import (
@@ -81,6 +82,7 @@ def _add_message(
     via: str,
     attachments: Sequence[UploadedFile] = (),
     scrubber: intake.Scrubber | None = None,
+    handle_seconds: int | None = None,
 ) -> TicketMessage:
     # Wallet secrets are removed before anything is stored (tickets.safety).
     scrubber = scrubber or intake.Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
@@ -94,6 +96,7 @@ def _add_message(
         body_html=scrubber.html(safe_html),
         is_internal=internal,
         via=via,
+        handle_seconds=handle_seconds,
     )
     _store_attachments(message, attachments, scrubber)
     intake.record_exposure(ticket=ticket, message=message, scrubber=scrubber, actor=author)
@@ -193,13 +196,16 @@ def ticket_reply(
     body_html: str = "",
     attachments: Sequence[UploadedFile] = (),
     new_status: str | None = None,
+    opened_at: datetime | None = None,
 ) -> TicketMessage:
     """An agent's public reply (or internal note) on a ticket.
 
     A first public reply stamps first_response_at and opens a new ticket;
     `new_status` (e.g. pending customer) is applied in the same transaction.
     A public reply that asks for a wallet secret is refused, and the attempt
-    recorded, before that transaction opens.
+    recorded, before that transaction opens. `opened_at` (when the agent opened
+    the reply box, from tickets.reply_timer) times the reply for staffing's
+    handle time; without it the reply is not measured.
     """
     _require_staff_access(actor, ticket)
     if not internal:
@@ -212,12 +218,21 @@ def ticket_reply(
         body_html=body_html,
         attachments=attachments,
         new_status=new_status,
+        opened_at=opened_at,
     )
 
 
 @transaction.atomic
 def _ticket_reply(
-    *, ticket: Ticket, body: str, actor, internal: bool, body_html: str, attachments, new_status: str | None
+    *,
+    ticket: Ticket,
+    body: str,
+    actor,
+    internal: bool,
+    body_html: str,
+    attachments,
+    new_status: str | None,
+    opened_at: datetime | None,
 ) -> TicketMessage:
     ticket = _lock(ticket)
     previous_status = ticket.status
@@ -232,6 +247,7 @@ def _ticket_reply(
         internal=internal,
         via=Channel.AGENT,
         attachments=attachments,
+        handle_seconds=reply_timer.handle_seconds(opened_at=opened_at, sent_at=timezone.now()),
     )
     _event(ticket, EventKind.NOTE if internal else EventKind.REPLY, actor)
     fields = ["updated_at"]

@@ -1,0 +1,28 @@
+"""Staffing writes: the expected events a manager enters to lift the forecast.
+
+The roster's shift_save stays in knowledge.services.training (where the roster started).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from knowledge.staffing_models import ForecastEvent
+from knowledge.training_models import STAFFING_PERMISSION
+
+
+@transaction.atomic
+def forecast_event_save(*, event: ForecastEvent, actor) -> ForecastEvent:
+    """Create or edit an expected event; the model validates the period and the uplift range.
+
+    Only staffing planners (knowledge.plan_staffing) may; the creator is recorded once.
+    """
+    if not actor.has_perm(STAFFING_PERMISSION):
+        raise PermissionDenied(_("Only staffing planners can enter expected events."))
+    if event.pk is None:
+        event.created_by = actor
+    event.full_clean()
+    event.save()
+    return event

@@ -1,5 +1,9 @@
 """Demo data for `make run`: teams, one account per role, two customers with conversations.
 
+Also weeks of ticket history with survey answers, a shift roster and training records
+(knowledge.demo_staffing, feedback.demo, knowledge.demo_training): the agent `agent` is rated
+poorly on attitude, so the daily training rules assign them the communication course.
+
 Idempotent: accounts and teams are looked up by their unique names, and the
 demo conversations are only created for a customer who has no tickets yet.
 Never runs in production (settings.SEED_DEMO_ALLOWED).
@@ -8,13 +12,20 @@ Never runs in production (settings.SEED_DEMO_ALLOWED).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
+from feedback.demo import seed_survey_answers
 from knowledge.demo import seed_knowledge
+from knowledge.demo_staffing import seed_staffing
+from knowledge.demo_training import seed_training
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR, sync_role_groups
 from tickets import services
 from tickets.models import AgentProfile, Category, Channel, Customer, OfficialContact, Status, Team, Tier
@@ -36,6 +47,8 @@ STAFF = [
     ("supervisor", ("Sam", "Supervisor"), SUPERVISOR, Tier.L3, ["L1 General", "L2 Technical", "Security"]),
     ("agent", ("Li", "Wei"), AGENT, Tier.L1, ["L1 General"]),
     ("agent2", ("Tom", "Technical"), AGENT, Tier.L2, ["L2 Technical"]),
+    ("agent3", ("Nina", "Newcomer"), AGENT, Tier.L1, ["L1 General"]),
+    ("agent4", ("Sara", "Secure"), AGENT, Tier.L3, ["Security"]),
     ("manager", ("Mia", "Manager"), MANAGER, None, []),
 ]
 
@@ -45,6 +58,9 @@ TEAMS = [
     ("L2 Technical", ["en", "zh-hans"], ["technical", "transaction"]),
     ("Security", ["en", "zh-hans"], ["account-security"]),
 ]
+
+# How long ago agents joined: the training history and the rules' onboarding depend on it.
+JOINED_DAYS_AGO = {"agent": 730, "agent2": 540, "agent3": 5, "agent4": 400}
 
 # Escalating to a tier moves the ticket to that tier's team (tickets.escalation).
 TEAM_TIERS = {"L1 General": Tier.L1, "L2 Technical": Tier.L2, "Security": Tier.L3}
@@ -126,6 +142,9 @@ def seed_demo() -> list[DemoLogin]:
             if not customer.tickets.exists():
                 _conversations(customer, CONVERSATIONS[email], staff)
         seed_knowledge(author=staff["supervisor"], reviewer=staff["admin"])
+        seed_staffing(staff=staff, teams=teams)
+        seed_survey_answers(staff=staff)
+        seed_training(staff=staff, teams=teams)
     logins = [DemoLogin(username, DEMO_PASSWORD, role, "/admin/") for username, _n, role, _t, _teams in STAFF]
     logins += [DemoLogin(email, DEMO_PASSWORD, "Customer", "/portal/") for email, _n, _l in CUSTOMERS]
     return logins
@@ -156,6 +175,12 @@ def _team(name: str, languages: list[str], slugs: list[str]) -> Team:
     return team
 
 
+@cache
+def _demo_password_hash() -> str:
+    """Hashed once per run: every demo account shares the documented password, and hashing is slow on purpose."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _staff_user(username: str, names: tuple[str, str], role: str, tier: str | None, teams: list[Team]):
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
@@ -166,10 +191,11 @@ def _staff_user(username: str, names: tuple[str, str], role: str, tier: str | No
             "email": f"{username}@supportdesk.local",
             "is_staff": True,
             "is_superuser": role == ADMINISTRATOR,
+            "date_joined": timezone.now() - timedelta(days=JOINED_DAYS_AGO.get(username, 0)),
         },
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get(name=role))
     if tier is not None:
@@ -184,7 +210,7 @@ def _customer(email: str, name: str, language: str) -> Customer:
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(username=email, defaults={"email": email, "first_name": name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     customer, _created = services.customer_get_or_create(email=email, name=name, language=language, user=user)

@@ -1,0 +1,207 @@
+"""Demo staffing data for `make run`: weeks of solved tickets with a clear weekday × hour pattern, and a roster.
+
+The history is a bulk load, like supportdesk.bench.seed: a few thousand tickets through
+tickets.services would take minutes, so the rows go in with bulk_create and carry what the
+services write (the customer's message, the agent's reply, events, first response, resolution
+and closing times). The pattern — busy weekday afternoons in the desk time zone, quiet weekends,
+nobody at night, slow growth — and a roster thinner than the afternoon peak make the staffing
+page show next week's gaps.
+
+Idempotent: the history is loaded once (its customers' address domain marks it) and shifts are
+only added for agents who have none. Called from supportdesk.demo.seed_demo.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from knowledge.services.training import shift_save
+from knowledge.training_models import Shift, Weekday
+from supportdesk.roles import AGENT
+from tickets.models import (
+    AuthorKind,
+    Category,
+    Channel,
+    Customer,
+    EventKind,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+)
+
+HISTORY_DOMAIN = "wallet-users.example"
+CUSTOMER_COUNT = 240
+RANDOM_SEED = 11
+
+# New tickets per hour on a weekday (desk time zone, business hours 9–21); weekends are quieter and shorter.
+WEEKDAY_RATES = {9: 1.8, 10: 1.8, 11: 1.8, 12: 2, 13: 4, 14: 11, 15: 11, 16: 10, 17: 4, 18: 2, 19: 1.5, 20: 1.5}
+WEEKEND_SHARE = 0.3
+WEEKEND_HOURS = range(10, 18)
+WEEKLY_GROWTH = 0.02
+
+# team name → weight, and that team's categories by weight
+TEAM_MIX = {"L1 General": 55, "L2 Technical": 35, "Security": 10}
+CATEGORY_MIX = {
+    "L1 General": {"wallet-function": 50, "other": 25, "complaint": 15, "suggestion": 10},
+    "L2 Technical": {"transaction": 60, "technical": 40},
+    "Security": {"account-security": 100},
+}
+CHANNEL_MIX = {Channel.EMAIL: 30, Channel.PORTAL: 25, Channel.IN_APP: 20, Channel.WEB_FORM: 10, Channel.BOT: 8,
+               Channel.PHONE: 4, Channel.SOCIAL: 3}  # fmt: skip
+SUBJECTS = {
+    "wallet-function": ["How do I add a custom token?", "Staking rewards missing", "NFT not showing in my wallet",
+                        "如何备份钱包？"],
+    "other": ["Question about the wallet", "Where can I see my transaction history?", "账户问题咨询"],
+    "complaint": ["Complaint: nobody answered my email", "Fee charged twice", "对处理速度不满意"],
+    "suggestion": ["Please add a price alert", "Suggestion: address book labels"],
+    "transaction": ["USDT transfer stuck on Tron", "ETH withdrawal not received", "Swap failed but gas was charged",
+                    "转账一直未到账"],
+    "technical": ["App crashes after the update", "DApp browser does not connect", "Balance shows zero",
+                  "应用打开后闪退"],
+    "account-security": ["Someone asked for my recovery phrase", "Suspicious approval on my address",
+                         "有人冒充客服"],
+}  # fmt: skip
+CUSTOMER_LINE = "{subject}\n\nCould you please help?"
+AGENT_LINE = "Thanks for reaching out. We checked this for you and it is sorted now; reply if anything is unclear."
+FIRST_NAMES = ["Alex", "Bea", "Chen", "Dana", "Eli", "Fang", "Gus", "Hui", "Ivy", "Jun", "Kai", "Lan"]
+LAST_NAMES = ["Li", "Wang", "Zhang", "Smith", "Garcia", "Nguyen", "Tan", "Kim", "Lopez", "Müller"]
+
+WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
+# username, team, weekdays, start hour, end hour: enough for the quiet hours, short at the afternoon peak
+# (Erlang C asks for 5 agents at ~11 contacts an hour) and thin at weekends.
+ROSTER = [
+    ("agent", "L1 General", WEEKDAYS, 9, 18),
+    ("agent2", "L2 Technical", WEEKDAYS, 9, 18),
+    ("agent3", "L1 General", [*WEEKDAYS[1:], Weekday.SATURDAY], 12, 21),
+    ("agent4", "Security", [Weekday.SUNDAY, *WEEKDAYS[:4]], 13, 21),
+]
+
+
+def seed_staffing(*, staff: dict, teams: dict[str, Team]) -> None:
+    if not Customer.objects.filter(email__endswith=f"@{HISTORY_DOMAIN}").exists():
+        _history(teams)
+    for username, team_name, weekdays, start, end in ROSTER:
+        agent = staff[username]
+        if agent.shifts.exists():
+            continue
+        for weekday in weekdays:
+            shift_save(shift=Shift(agent=agent, team=teams[team_name], weekday=weekday, start_hour=start, end_hour=end))
+
+
+def _pick(weights: dict, rng: random.Random):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _arrivals(today: date, rng: random.Random) -> list[datetime]:
+    """Ticket creation times over the history weeks before today, oldest first."""
+    zone = timezone.get_default_timezone()
+    weeks = settings.STAFFING_HISTORY_WEEKS
+    start = today - timedelta(weeks=weeks)
+    arrivals = []
+    for offset in range(weeks * 7):
+        day = start + timedelta(days=offset)
+        growth = 1 + WEEKLY_GROWTH * (offset // 7 - (weeks - 1) / 2)
+        if day.weekday() < Weekday.SATURDAY:
+            rates = WEEKDAY_RATES
+        else:
+            rates = {hour: rate * WEEKEND_SHARE for hour, rate in WEEKDAY_RATES.items() if hour in WEEKEND_HOURS}
+        for hour, rate in rates.items():
+            # Rounded up or down at random: the weekly averages keep the pattern exactly, without noise.
+            for _ticket in range(int(rate * growth + rng.random())):
+                moment = time(hour, rng.randrange(60), rng.randrange(60))
+                arrivals.append(timezone.make_aware(datetime.combine(day, moment), zone))
+    return sorted(arrivals)
+
+
+def _customers(rng: random.Random, since: datetime) -> list[Customer]:
+    return Customer.objects.bulk_create(
+        Customer(
+            created_at=since - timedelta(days=rng.randint(1, 365)),
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            email=f"user{number:03d}@{HISTORY_DOMAIN}",
+            language=rng.choice(["en", "en", "zh-hans"]),
+            country=rng.choice(["CN", "SG", "US", "VN", "ID", "DE", "HK"]),
+        )
+        for number in range(1, CUSTOMER_COUNT + 1)
+    )
+
+
+def _team_agents(teams: dict[str, Team]) -> dict[str, list]:
+    """Each team's agents (supervisors only coach); their join date keeps them off older tickets."""
+    return {
+        name: [profile.user for profile in team.agents.select_related("user").filter(user__groups__name=AGENT)]
+        for name, team in teams.items()
+    }
+
+
+def _history(teams: dict[str, Team]) -> None:
+    rng = random.Random(RANDOM_SEED)  # noqa: S311 - reproducible demo data, nothing secret
+    now = timezone.now()
+    categories = {category.slug: category for category in Category.objects.all()}
+    customers = _customers(rng, now - timedelta(weeks=settings.STAFFING_HISTORY_WEEKS))
+    team_agents = _team_agents(teams)
+    tickets = []
+    for created in _arrivals(timezone.localdate(), rng):
+        team_name = _pick(TEAM_MIX, rng)
+        slug = _pick(CATEGORY_MIX[team_name], rng)
+        customer = rng.choice(customers)
+        working = [user for user in team_agents[team_name] if user.date_joined <= created] or team_agents[team_name]
+        assignee = rng.choice(working)
+        first_response = created + timedelta(minutes=rng.randint(3, 90))
+        resolved = min(first_response + timedelta(minutes=rng.randint(20, 8 * 60)), now - timedelta(minutes=1))
+        closed = resolved + timedelta(days=3)
+        tickets.append(
+            Ticket(
+                subject=rng.choice(SUBJECTS[slug]),
+                customer=customer,
+                channel=_pick(CHANNEL_MIX, rng),
+                category=categories[slug],
+                priority=Priority.HIGH if slug in ("account-security", "transaction") else Priority.NORMAL,
+                status=Status.CLOSED if closed <= now else Status.SOLVED,
+                language=customer.language,
+                team=teams[team_name],
+                assignee=assignee,
+                tier=teams[team_name].tier,
+                first_response_at=first_response,
+                resolved_at=resolved,
+                closed_at=closed if closed <= now else None,
+                created_at=created,
+            )
+        )
+    Ticket.objects.bulk_create(tickets, batch_size=500)
+    _conversations(tickets)
+
+
+def _conversations(tickets: list[Ticket]) -> None:
+    """The customer's message, the agent's reply and the events the services would have written."""
+    messages, events = [], []
+    for ticket in tickets:
+        agent = ticket.assignee
+        messages += [
+            TicketMessage(ticket=ticket, author_kind=AuthorKind.CUSTOMER, via=ticket.channel,
+                          body=CUSTOMER_LINE.format(subject=ticket.subject), created_at=ticket.created_at),
+            TicketMessage(ticket=ticket, author_kind=AuthorKind.AGENT, author=agent, via=ticket.channel,
+                          body=AGENT_LINE, created_at=ticket.first_response_at),
+        ]  # fmt: skip
+        events += [
+            TicketEvent(ticket=ticket, kind=EventKind.CREATED, after=ticket.channel, created_at=ticket.created_at),
+            TicketEvent(ticket=ticket, kind=EventKind.ASSIGNMENT, actor=agent, after=agent.get_username(),
+                        created_at=ticket.created_at + timedelta(minutes=2)),
+            TicketEvent(ticket=ticket, kind=EventKind.REPLY, actor=agent, created_at=ticket.first_response_at),
+            TicketEvent(ticket=ticket, kind=EventKind.STATUS, actor=agent, before=Status.OPEN, after=Status.SOLVED,
+                        created_at=ticket.resolved_at),
+        ]  # fmt: skip
+        if ticket.closed_at:
+            events.append(
+                TicketEvent(ticket=ticket, kind=EventKind.STATUS, before=Status.SOLVED, after=Status.CLOSED,
+                            created_at=ticket.closed_at)
+            )  # fmt: skip
+    TicketMessage.objects.bulk_create(messages, batch_size=1000)
+    TicketEvent.objects.bulk_create(events, batch_size=1000)

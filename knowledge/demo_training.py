@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from knowledge.models import Article
@@ -31,6 +32,7 @@ from knowledge.training_models import (
     TrainingFormat,
     TrainingTopic,
 )
+from supportdesk.roles import AGENT
 from tickets.models import Team
 
 SECURITY_BASICS = "Wallet security basics"
@@ -57,6 +59,7 @@ COURSES = [
         "duration_minutes": 90,
         "is_mandatory": True,
         "mandatory_teams": ["L1 General"],
+        "mandatory_roles": [AGENT],
         "coaches_dimension": RatedDimension.ATTITUDE,
     },
     {
@@ -77,6 +80,7 @@ COURSES = [
         "pass_score": 80,
         "is_mandatory": True,
         "mandatory_teams": ["L2 Technical"],
+        "mandatory_roles": [AGENT],
         "articles": ["connect-to-a-dapp"],
     },
 ]
@@ -90,6 +94,8 @@ PAST_RECORDS = [
     ("agent2", SECURITY_BASICS, AssignmentReason.MANDATORY, 30, None, None),
     # the certification expires in about two weeks: the rules assign a refresher
     ("agent4", SECURITY_BASICS, AssignmentReason.ONBOARDING, 365, 350, None),
+    # security basics binds every support role; the coaching courses only agents
+    ("supervisor", SECURITY_BASICS, AssignmentReason.MANDATORY, 120, 110, None),
 ]
 
 
@@ -115,10 +121,13 @@ def _course(spec: dict, teams: dict[str, Team]) -> TrainingCourse:
     course = TrainingCourse.objects.filter(title=spec["title"]).first()
     if course is not None:
         return course
-    fields = {key: value for key, value in spec.items() if key not in ("articles", "mandatory_teams")}
+    fields = {
+        key: value for key, value in spec.items() if key not in ("articles", "mandatory_teams", "mandatory_roles")
+    }
     course = training.training_course_save(course=TrainingCourse(**fields))
     course.articles.set(Article.objects.filter(slug__in=spec.get("articles", [])))
     course.mandatory_teams.set([teams[name] for name in spec.get("mandatory_teams", [])])
+    course.mandatory_roles.set(Group.objects.filter(name__in=spec.get("mandatory_roles", [])))
     return course
 
 

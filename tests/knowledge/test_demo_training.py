@@ -123,6 +123,8 @@ def test_the_agent_rated_poorly_on_attitude_is_coached_by_the_rules_completes_th
     assert _matrix(client, l1) == {
         "Li Wei": {COMMUNICATION: "done", SECURITY_BASICS: "done"},
         "Nina Newcomer": {COMMUNICATION: "due", SECURITY_BASICS: "due"},
+        # the supervisor works in L1 too: bound by security basics (every role), not by the agents' courses
+        "Sam Supervisor": {SECURITY_BASICS: "done"},
     }
     assert training_run_rules() == RulesResult()
 
@@ -133,6 +135,7 @@ def test_the_other_agents_get_what_the_daily_rules_give_them(client, users):
     assert _matrix(client) == {
         "Li Wei": {COMMUNICATION: "due", SECURITY_BASICS: "done"},
         "Nina Newcomer": {COMMUNICATION: "due", SECURITY_BASICS: "due"},
+        "Sam Supervisor": {SECURITY_BASICS: "done"},
         "Sara Secure": {SECURITY_BASICS: "due"},
         "Tom Technical": {DEFI: "done", SECURITY_BASICS: "overdue"},
     }

@@ -22,6 +22,7 @@ from feedback.reports import ReportFilters, agent_scorecard
 from knowledge.training_models import (
     ASSIGNMENT_TRANSITIONS,
     COACH_PERMISSION,
+    OPEN_STATUSES,
     AssignmentReason,
     AssignmentStatus,
     Shift,
@@ -163,18 +164,33 @@ class RulesResult:
 
 
 def _assign_mandatory(agents, today: date) -> int:
+    """Every agent bound by a mandatory course holds a current certification of it or has it open.
+
+    Never taken: onboarding for a new agent, mandatory otherwise; a certification that has
+    already expired: a refresher; a failed attempt: taken again.
+    """
     created = 0
     scopes = {course: course_scope(course) for course in mandatory_courses()}
-    ever = set(TrainingAssignment.objects.values_list("agent_id", "course_id").distinct())
+    history = TrainingAssignment.objects.values_list("agent_id", "course_id")
+    ever = set(history.distinct())
+    covered = set(history.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=TrainingAssignment.objects.valid_on(today))))
+    expired = set(history.filter(status=AssignmentStatus.COMPLETED, expires_on__lt=today))
     for agent in agents:
         scope = agent_scope(agent)
         for course, required in scopes.items():
-            if (agent.pk, course.pk) in ever or not is_mandatory_for(required, scope):
+            key = (agent.pk, course.pk)
+            if key in covered or not is_mandatory_for(required, scope):
                 continue
-            # A new agent gets the course as onboarding; an existing one (course newly made mandatory) as mandatory.
-            joined_recently = agent.date_joined.date() >= today - timedelta(days=settings.TRAINING_NEW_AGENT_DAYS)
-            reason = AssignmentReason.ONBOARDING if joined_recently else AssignmentReason.MANDATORY
-            created += training_assign(agent=agent, course=course, reason=reason) is not None
+            if key in expired:
+                reason = AssignmentReason.REFRESHER
+            elif key not in ever and agent.date_joined.date() >= today - timedelta(
+                days=settings.TRAINING_NEW_AGENT_DAYS
+            ):
+                reason = AssignmentReason.ONBOARDING
+            else:
+                reason = AssignmentReason.MANDATORY
+            due = today + timedelta(days=course.due_days)
+            created += training_assign(agent=agent, course=course, reason=reason, due_date=due) is not None
     return created
 
 
@@ -232,6 +248,7 @@ def _assign_for_low_ratings(agents, today: date) -> int:
                 course=course,
                 reason=AssignmentReason.LOW_RATING,
                 dimension=dimension,
+                due_date=today + timedelta(days=course.due_days),
                 note=_("average %(dimension)s rating %(average)s over %(count)s answers")
                 % {"dimension": dimension, "average": row.averages[dimension], "count": row.rated},
             )

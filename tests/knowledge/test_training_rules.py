@@ -116,3 +116,34 @@ def test_past_due_assignments_are_flagged_overdue_once(agent):
     on_time.refresh_from_db()
     assert (assignment.status, on_time.status) == (AssignmentStatus.OVERDUE, AssignmentStatus.ASSIGNED)
     assert list(assignment.events.values_list("status", flat=True)) == ["assigned", "overdue"]
+
+
+def test_an_already_expired_mandatory_certification_gets_a_refresher_once(agent, supervisor):
+    course = factories.TrainingCourseFactory(is_mandatory=True, format="quiz", pass_score=80, validity_months=12)
+    course.mandatory_roles.set([])
+    record = training.training_assign(agent=agent, course=course, reason=AssignmentReason.MANUAL)
+    training.training_record_result(assignment=record, actor=supervisor, score=90)
+    record.refresh_from_db()
+    later = record.expires_on + timedelta(days=10)  # expired before the rules saw it (e.g. the agent was away)
+    TrainingAssignment.objects.filter(agent=supervisor).delete()
+
+    first = training.training_run_rules(today=later)
+    second = training.training_run_rules(today=later)
+
+    renewed = TrainingAssignment.objects.filter(agent=agent).exclude(pk=record.pk).get()
+    assert renewed.reason == AssignmentReason.REFRESHER
+    assert renewed.status == AssignmentStatus.ASSIGNED
+    assert second.mandatory == 0 and first.mandatory >= 1
+
+
+def test_a_failed_mandatory_quiz_is_assigned_again_to_retake(agent, supervisor):
+    course = factories.TrainingCourseFactory(is_mandatory=True, format="quiz", pass_score=80)
+    run_training_rules()
+    attempt = TrainingAssignment.objects.get(agent=agent, course=course)
+    training.training_record_result(assignment=attempt, actor=supervisor, score=40)
+
+    run_training_rules()
+    run_training_rules()
+
+    retake = TrainingAssignment.objects.filter(agent=agent, course=course).exclude(pk=attempt.pk).get()
+    assert (retake.reason, retake.status) == (AssignmentReason.MANDATORY, AssignmentStatus.ASSIGNED)

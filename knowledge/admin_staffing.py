@@ -101,6 +101,7 @@ class ShiftAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
             "gaps": sum(1 for hour in plan.hours if hour.gap < 0),
             "peaks": sum(1 for hour in plan.hours if hour.events),
             "shrinkage": round(100 * plan.shrinkage),
+            "occupancy": round(100 * settings.STAFFING_DEFERRED_OCCUPANCY),
             "min_aht_samples": settings.STAFFING_MIN_AHT_SAMPLES,
             "history_blocks": _history_blocks(plan),
             "hours_of_day": range(staffing.HOURS_IN_DAY),

@@ -61,6 +61,18 @@ def agents_needed(
     return agents
 
 
+def deferred_workload_agents(*, contacts: float, period_seconds: float, aht_seconds: float, occupancy: float) -> float:
+    """Agents (fractional) that work off asynchronous contacts — email, portal — within the period.
+
+    Erlang C models callers waiting on the line; a contact with a target of hours waits in a
+    queue instead, so it needs its workload (contacts × handle time) at a sustainable occupancy,
+    not a whole agent per channel per hour.
+    """
+    if contacts <= 0:
+        return 0.0
+    return contacts * aht_seconds / period_seconds / occupancy
+
+
 def with_shrinkage(agents: int, shrinkage: float) -> int:
     """Agents to schedule so that `agents` are available after breaks, training, absence (shrinkage share)."""
     return math.ceil(agents / (1 - shrinkage)) if agents else 0
@@ -138,8 +150,9 @@ def staffing_plan(*, today: date, days: int = 14, channel: str = "") -> Staffing
 
     Each channel's baseline is its weekday×hour average over the last STAFFING_HISTORY_WEEKS
     weeks, scaled by its weekly trend and by (1 + uplift) of every expected event running in
-    that hour. Each channel needs its own Erlang C agents (its handle time and service target);
-    with every channel selected they are summed, then grossed up once for shrinkage.
+    that hour. A real-time channel (target under an hour: chat, phone) needs its own Erlang C
+    agents; the asynchronous ones (email, portal, …) share agents by workload at
+    STAFFING_DEFERRED_OCCUPANCY. The sum is rounded up once and grossed up for shrinkage.
     """
     weeks = settings.STAFFING_HISTORY_WEEKS
     history_start = today - timedelta(weeks=weeks)
@@ -170,20 +183,30 @@ def staffing_plan(*, today: date, days: int = 14, channel: str = "") -> Staffing
             running = [
                 event for event in events if event.starts_at < start + timedelta(hours=1) and event.ends_at > start
             ]
-            total_contacts, agents = 0.0, 0
+            total_contacts, real_time, deferred = 0.0, 0, 0.0
             for name in channels:
                 contacts = weekday_hour[name][(day.weekday(), hour)] / weeks * max(0.0, 1 + trends[name] * weeks_ahead)
                 for event in running:
                     if event.channel in ("", name):
                         contacts *= event.factor
                 total_contacts += contacts
-                agents += agents_needed(
-                    contacts=contacts,
-                    period_seconds=3600,
-                    aht_seconds=handle_times[name].seconds,
-                    target_level=targets[name].level,
-                    target_seconds=targets[name].seconds,
-                )
+                if targets[name].is_deferred:
+                    deferred += deferred_workload_agents(
+                        contacts=contacts,
+                        period_seconds=selectors.PLANNING_PERIOD_SECONDS,
+                        aht_seconds=handle_times[name].seconds,
+                        occupancy=settings.STAFFING_DEFERRED_OCCUPANCY,
+                    )
+                else:
+                    real_time += agents_needed(
+                        contacts=contacts,
+                        period_seconds=selectors.PLANNING_PERIOD_SECONDS,
+                        aht_seconds=handle_times[name].seconds,
+                        target_level=targets[name].level,
+                        target_seconds=targets[name].seconds,
+                    )
+            # Rounded once: a fraction of email work does not need a whole extra agent per channel.
+            agents = real_time + math.ceil(round(deferred, 6))
             hours.append(
                 ForecastHour(
                     start=start,

@@ -27,6 +27,9 @@ from knowledge.staffing_models import ForecastEvent
 from knowledge.training_models import Shift
 from tickets.models import AuthorKind, Priority, SLAPolicy, Ticket, TicketMessage
 
+# The forecast plans per hour.
+PLANNING_PERIOD_SECONDS = 3600
+
 
 class TargetSource:
     CONFIGURED = "configured"  # STAFFING_SERVICE_LEVELS gives the seconds (chat, phone)
@@ -40,6 +43,11 @@ class ServiceTarget:
     seconds: int
     source: str
     policy: str = ""
+
+    @property
+    def is_deferred(self) -> bool:
+        """Answered within the planning hour or later: work that waits in a queue, not a caller on the line."""
+        return self.seconds >= PLANNING_PERIOD_SECONDS
 
 
 @dataclass(frozen=True)

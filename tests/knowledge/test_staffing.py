@@ -309,10 +309,39 @@ def test_all_channels_add_up_the_agents_each_channel_needs():
     def monday_nine(channel: str = "") -> staffing.ForecastHour:
         return busy_hours(staffing.staffing_plan(today=TODAY, days=7, channel=channel).hours)[0]
 
-    # Chat: 1 Erlang, 80 % in 20 s → 3 agents. Email: 1 Erlang within 8 hours → 2 agents.
+    # Chat: 1 Erlang, 80 % in 20 s → 3 agents (Erlang C). Email: 1 Erlang of work within 8 hours at
+    # 85 % occupancy → 1.18, rounded up to 2 agents.
     assert monday_nine(Channel.BOT).required == 3
     assert monday_nine(Channel.EMAIL).required == 2
     assert (monday_nine().contacts, monday_nine().required) == (20.0, 5)
+
+
+def test_deferred_work_needs_its_workload_at_the_target_occupancy():
+    # 12 emails × 5 minutes = 1 hour of work; at 85 % occupancy that is 1.18 agents.
+    assert staffing.deferred_workload_agents(
+        contacts=12, period_seconds=3600, aht_seconds=300, occupancy=0.85
+    ) == pytest.approx(1.176, abs=1e-3)
+    assert staffing.deferred_workload_agents(contacts=0, period_seconds=3600, aht_seconds=300, occupancy=0.85) == 0
+
+
+@pytest.mark.django_db
+def test_asynchronous_channels_share_agents_by_workload_instead_of_one_each():
+    """Three quiet asynchronous channels (0.1 Erlang each) need one agent together, not one per channel."""
+    for channel in (Channel.EMAIL, Channel.PORTAL, Channel.WEB_FORM):
+        weekly_tickets(count=1, hour=9, channel=channel)
+    weekly_tickets(count=10, hour=9, channel=Channel.BOT)
+
+    plan = staffing.staffing_plan(today=TODAY, days=7)
+    monday_nine = busy_hours(plan.hours)[0]
+
+    assert {item.channel: item.target.is_deferred for item in plan.channels} == {
+        Channel.BOT: False,
+        Channel.EMAIL: True,
+        Channel.PORTAL: True,
+        Channel.WEB_FORM: True,
+    }
+    # chat: Erlang C 3 agents; email + portal + web form: 0.3 Erlang / 0.85 → 1 agent.
+    assert (monday_nine.contacts, monday_nine.required) == (13.0, 4)
 
 
 @pytest.mark.django_db

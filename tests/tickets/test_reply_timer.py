@@ -12,31 +12,15 @@ from rest_framework.test import APIClient
 from supportdesk.models import ApiScope
 from supportdesk.services import api_token_create
 from tests import factories
+from tests.tickets.test_admin import change_url, work_form
 from tickets import reply_timer, services
 from tickets.models import TicketMessage
 
 pytestmark = pytest.mark.django_db
 
 
-def change_url(ticket) -> str:
-    return reverse("admin:tickets_ticket_change", args=[ticket.pk])
-
-
 def reply_form(ticket, **changes) -> dict:
-    ticket.refresh_from_db()
-    data = {
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "assignee": ticket.assignee_id or "",
-        "team": ticket.team_id or "",
-        "category": ticket.category_id or "",
-        "tier": ticket.tier,
-        "escalation_reason": "",
-        "reply_body": "We are checking the explorer.",
-        "_save": "Save",
-    }
-    data.update(changes)
-    return data
+    return work_form(ticket, **({"reply_body": "We are checking the explorer."} | changes))
 
 
 def token(ticket, user, *, ago: timedelta) -> str:

@@ -281,11 +281,22 @@ class BotConversationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ("handoff_ticket", admin.EmptyFieldListFilter),
         ("created_at", admin.DateFieldListFilter),
     ]
-    search_fields = ["messages__text", "user__email"]
+    search_fields = ["messages__text", "user__email", "handoff_email"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     inlines = [BotMessageInline]
-    readonly_fields = ["token", "user", "language", "handoff_ticket", "created_at", "updated_at"]
+    readonly_fields = [
+        "token",
+        "user",
+        "language",
+        "handoff_ticket",
+        "handoff_email",
+        "handoff_name",
+        "handoff_requested_at",
+        "handoff_confirmed_at",
+        "created_at",
+        "updated_at",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         counted = BotMessage.objects.filter(conversation=OuterRef("pk")).order_by().values("conversation")

@@ -364,6 +364,11 @@ class BotConversation(models.Model):
         on_delete=models.SET_NULL,
         related_name="bot_conversation",
     )
+    # An anonymous visitor's hand-off waits here until they open the link mailed to this address.
+    handoff_email = models.EmailField(_("hand-off email"), max_length=254, blank=True)
+    handoff_name = models.CharField(_("hand-off name"), max_length=200, blank=True)
+    handoff_requested_at = models.DateTimeField(_("hand-off requested"), null=True, blank=True)
+    handoff_confirmed_at = models.DateTimeField(_("hand-off confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last message"), auto_now=True)
 

@@ -1,13 +1,16 @@
 """Portal pages of the help centre and the FAQ bot (thin: selectors read, services write).
 
 Anonymous visitors may read, vote (one vote per session) and chat with the
-bot; handing a conversation to a person needs a signed-in customer.
+bot. A signed-in customer hands a conversation to a person at once; an
+anonymous visitor leaves an email address and the hand-off waits until they
+open the link mailed to it (the contact form's pattern: tickets.portal.contact).
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +20,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from knowledge import selectors, services
+from knowledge.forms import BotHandoffEmailForm
 from knowledge.models import BotMessage, BotRole
 from knowledge.selectors import ArticleCard
 from knowledge.text import video_embed_url
+from tickets.portal.views import add_service_errors
+from tickets.selectors import first_reply_promise
 
 BOT_SESSION_KEY = "knowledge_bot_conversation"
+# Mailing a hand-off link is limited like the contact form: per IP and address, and per session.
+RATE_LIMIT_ACTION = "bot_handoff"
+RATE_LIMIT_SESSION_ACTION = "bot_handoff_session"
 SUGGEST_MIN_LENGTH = 2
 ARTICLES_PER_PAGE = 20
 
@@ -149,17 +158,24 @@ def _message_json(message: BotMessage) -> dict:
     return data
 
 
-@require_GET
-def bot(request: HttpRequest) -> HttpResponse:
+def _bot_page(request: HttpRequest, *, handoff_form: BotHandoffEmailForm | None = None, status: int = 200):
     conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
     transcript = selectors.bot_transcript(conversation)
     last_bot = next((message for message in reversed(transcript) if message.role == BotRole.BOT), None)
+    handoff_form = handoff_form or BotHandoffEmailForm()
     context = {
         "conversation": conversation,
         "transcript": transcript,
-        "offer_handoff": last_bot is not None and last_bot.article_id is None and conversation.handoff_ticket is None,
+        "offer_handoff": bool(handoff_form.errors)
+        or (last_bot is not None and last_bot.article_id is None and conversation.handoff_ticket is None),
+        "handoff_form": handoff_form,
     }
-    return render(request, "knowledge/portal/bot.html", context)
+    return render(request, "knowledge/portal/bot.html", context, status=status)
+
+
+@require_GET
+def bot(request: HttpRequest) -> HttpResponse:
+    return _bot_page(request)
 
 
 @require_POST
@@ -223,3 +239,79 @@ def bot_handoff(request: HttpRequest) -> HttpResponse:
         return redirect("knowledge:bot")
     last = conversation.messages.order_by("-created_at", "-id").first()
     return JsonResponse({"reference": ticket.reference, "message": _message_json(last)})
+
+
+def _handoff_refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    messages.error(request, message)
+    return redirect("knowledge:bot")
+
+
+def _handoff_form_invalid(request: HttpRequest, form: BotHandoffEmailForm) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": _("Please check the highlighted fields."), "errors": form.errors.get_json_data()}, status=400
+        )
+    return _bot_page(request, handoff_form=form, status=400)
+
+
+@require_POST
+def bot_handoff_email(request: HttpRequest) -> HttpResponse:
+    """An anonymous visitor asks for a person: their address gets a confirmation link, no ticket yet."""
+    conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
+    if conversation is None:
+        return _handoff_refused(request, _("Ask the bot your question first."))
+    form = BotHandoffEmailForm(request.POST)
+    if not form.is_valid():
+        return _handoff_form_invalid(request, form)
+    data = form.cleaned_data
+    if not (
+        ratelimit.consume(request, action=RATE_LIMIT_SESSION_ACTION, key=_session_key(request))
+        and ratelimit.consume(request, action=RATE_LIMIT_ACTION, key=data["email"].lower())
+    ):
+        return _handoff_refused(
+            request, _("Too many requests were sent from here. Please try again in an hour."), status=429
+        )
+    try:
+        conversation = services.bot_handoff_request(
+            conversation=conversation,
+            email=data["email"],
+            name=data["name"],
+            user=request.user,
+            site_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            add_service_errors(form, error)
+            return _handoff_form_invalid(request, form)
+        return _handoff_refused(request, " ".join(error.messages))
+    notice = _(
+        "Check your email: we sent a link to %(email)s. Your conversation reaches our team once you open it."
+    ) % {"email": conversation.handoff_email}
+    if not _wants_json(request):
+        messages.success(request, notice)
+        return redirect("knowledge:bot")
+    return JsonResponse({"pending": True, "email": conversation.handoff_email, "message": notice})
+
+
+@require_http_methods(["GET", "POST"])
+def bot_handoff_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the conversation and a button; only the POST creates the ticket (mail scanners follow links)."""
+    template = "knowledge/portal/handoff_confirm.html"
+    try:
+        conversation = services.bot_handoff_from_token(token)
+        ticket = conversation.handoff_ticket
+        if request.method == "POST" and ticket is None:
+            ticket = services.bot_handoff_confirm(
+                conversation=conversation, base_url=request.build_absolute_uri("/").rstrip("/")
+            )
+    except ValidationError as error:
+        return render(request, template, {"error": " ".join(error.messages)}, status=400)
+    context = {
+        "conversation": conversation,
+        "ticket": ticket,
+        "preview": services.bot_handoff_preview(conversation) if ticket is None else "",
+        "reply_promise": first_reply_promise(ticket=ticket),
+    }
+    return render(request, template, context)

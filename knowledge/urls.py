@@ -17,4 +17,6 @@ urlpatterns = [
     path("bot/ask/", portal.bot_ask, name="bot_ask"),
     path("bot/feedback/", portal.bot_feedback, name="bot_feedback"),
     path("bot/handoff/", portal.bot_handoff, name="bot_handoff"),
+    path("bot/handoff/email/", portal.bot_handoff_email, name="bot_handoff_email"),
+    path("bot/handoff/confirm/<str:token>/", portal.bot_handoff_confirm, name="bot_handoff_confirm"),
 ]

@@ -13,7 +13,18 @@ from knowledge.services.articles import (
     help_category_save,
     validate_article,
 )
-from knowledge.services.bot import BotReply, bot_ask, bot_conversation_for, bot_feedback, bot_handoff
+from knowledge.services.bot import (
+    BotReply,
+    bot_ask,
+    bot_conversation_for,
+    bot_feedback,
+    bot_handoff,
+    bot_handoff_confirm,
+    bot_handoff_from_token,
+    bot_handoff_preview,
+    bot_handoff_request,
+    bot_handoff_token,
+)
 from knowledge.services.macros import (
     macro_apply,
     macro_render,
@@ -34,6 +45,11 @@ __all__ = [
     "bot_conversation_for",
     "bot_feedback",
     "bot_handoff",
+    "bot_handoff_confirm",
+    "bot_handoff_from_token",
+    "bot_handoff_preview",
+    "bot_handoff_request",
+    "bot_handoff_token",
     "deflection_record",
     "help_category_save",
     "macro_apply",

@@ -2,31 +2,46 @@
 
 No language model and no network: the answer is the best search hit when
 enough of the question's words occur in it (settings.KNOWLEDGE_BOT_CONFIDENCE).
-Hand-off needs a signed-in customer (allauth verifies the address at sign-up),
-so the ticket lands on a verified customer record.
+Hand-off goes to a verified address: a signed-in customer's (allauth verified
+it at sign-up) at once, or an anonymous visitor's once they open the link
+mailed to it (bot_handoff_request, then bot_handoff_confirm).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_q.tasks import async_task
 
 from knowledge.models import BotConversation, BotMessage, BotRole
 from knowledge.selectors import ArticleCard, article_search
 from knowledge.text import coverage, query_terms
 from tickets import services as ticket_services
-from tickets.models import Channel, Ticket
+from tickets.models import Channel, Customer, Ticket
+from tickets.safety.detect import redact_secrets
+from tickets.text import ERROR_INVALID_EMAIL, normalise_email
 
 ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"
+ERROR_ALREADY_HANDED_OFF = "already_handed_off"
+ERROR_SIGNED_IN_CONVERSATION = "signed_in_conversation"
+ERROR_LINK_INVALID = "handoff_link_invalid"
+ERROR_LINK_EXPIRED = "handoff_link_expired"
 MAX_QUESTION_LENGTH = 500
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+
+_HANDOFF_SALT = "knowledge.bot-handoff"
 
 # Asking for a person skips the search (English and Chinese wordings).
 _WANTS_HUMAN = re.compile(
@@ -135,32 +150,19 @@ def transcript_text(conversation: BotConversation, *, base_url: str = "") -> str
     return "\n".join(lines)
 
 
-@transaction.atomic
-def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> Ticket:
-    """Open a bot-channel ticket for the signed-in customer with the transcript as its first message.
-
-    Idempotent: a second hand-off of the same conversation returns the first ticket.
-    """
-    if user is None or not user.is_authenticated:
-        raise PermissionDenied(_("Please sign in so our team can reply to you."))
-    conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.handoff_ticket_id is not None:
-        return conversation.handoff_ticket
+def _open_handoff_ticket(conversation: BotConversation, *, customer: Customer, actor, base_url: str) -> Ticket:
+    """The bot-channel ticket with the transcript as its first message; the bot tells the reference."""
     first_question = conversation.messages.filter(role=BotRole.USER).order_by("created_at", "id").first()
     if first_question is None:
         raise ValidationError(_("Ask the bot your question first."), code=ERROR_NOTHING_TO_HAND_OFF)
-    customer = getattr(user, "customer", None)
-    if customer is None:
-        customer, _created = ticket_services.customer_get_or_create(
-            email=user.email, name=user.get_full_name(), language=conversation.language, user=user
-        )
     with override(conversation.language):
+        # ticket_create scrubs subject and body: a recovery phrase typed to the bot never reaches the queue.
         ticket = ticket_services.ticket_create(
             customer=customer,
             subject=first_question.text[: ticket_services.SUBJECT_MAX_LENGTH],
             body=transcript_text(conversation, base_url=base_url),
             channel=Channel.BOT,
-            actor=user,
+            actor=actor,
             language=conversation.language,
         )
         _say(
@@ -168,7 +170,127 @@ def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> T
             _("Your request %(reference)s is with our support team. We usually reply within %(hours)d hours.")
             % {"reference": ticket.reference, "hours": settings.KNOWLEDGE_HANDOFF_REPLY_HOURS},
         )
+    return ticket
+
+
+@transaction.atomic
+def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> Ticket:
+    """Open a bot-channel ticket for the signed-in customer with the transcript as its first message.
+
+    Idempotent: a second hand-off of the same conversation returns the first ticket.
+    A pending hand-off by email is superseded, so its link no longer works.
+    """
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Please sign in so our team can reply to you."))
+    conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.handoff_ticket_id is not None:
+        return conversation.handoff_ticket
+    customer = getattr(user, "customer", None)
+    if customer is None:
+        customer, _created = ticket_services.customer_get_or_create(
+            email=user.email, name=user.get_full_name(), language=conversation.language, user=user
+        )
+    ticket = _open_handoff_ticket(conversation, customer=customer, actor=user, base_url=base_url)
     conversation.handoff_ticket = ticket
     conversation.user = user
-    conversation.save(update_fields=["handoff_ticket", "user", "updated_at"])
+    conversation.handoff_email = ""
+    conversation.handoff_name = ""
+    conversation.handoff_requested_at = None
+    conversation.save(
+        update_fields=["handoff_ticket", "user", "handoff_email", "handoff_name", "handoff_requested_at", "updated_at"]
+    )
     return ticket
+
+
+# Hand-off by a visitor without an account: the contact form's pattern (tickets.customer_services).
+# A signed link, valid for PORTAL_CONTACT_LINK_MAX_AGE, is mailed to the address; only opening it
+# turns the conversation into a ticket, once, however often the link is opened.
+
+
+def _email_digest(email: str) -> str:
+    # The link names the address it was sent to without spelling it out in URLs and logs.
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
+
+
+def bot_handoff_token(conversation: BotConversation) -> str:
+    return signing.dumps([conversation.pk, _email_digest(conversation.handoff_email)], salt=_HANDOFF_SALT)
+
+
+@transaction.atomic
+def bot_handoff_request(
+    *, conversation: BotConversation, email: str, name: str, user=None, site_url: str
+) -> BotConversation:
+    """Hold an anonymous visitor's hand-off and mail them a link to confirm their address.
+
+    `site_url` is the absolute root of the portal the link points to. Asking again
+    (another address, or a lost mail) replaces the pending address; a link sent to
+    an address that is no longer the pending one stops working.
+    """
+    conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.handoff_ticket_id is not None:
+        raise ValidationError(_("This conversation is already with our team."), code=ERROR_ALREADY_HANDED_OFF)
+    if conversation.user_id is not None or (user is not None and user.is_authenticated):
+        raise ValidationError(
+            _("You are signed in: use “Talk to a person” to reach our team."), code=ERROR_SIGNED_IN_CONVERSATION
+        )
+    if not conversation.messages.filter(role=BotRole.USER).exists():
+        raise ValidationError(_("Ask the bot your question first."), code=ERROR_NOTHING_TO_HAND_OFF)
+    if len((email or "").strip()) > MAX_EMAIL_LENGTH:
+        raise ValidationError({"email": ValidationError(_("Enter a valid email address."), code=ERROR_INVALID_EMAIL)})
+    try:
+        address = normalise_email(email)
+    except ValidationError as error:
+        raise ValidationError({"email": error}) from error
+    conversation.handoff_email = address
+    conversation.handoff_name = " ".join((name or "").split())[:MAX_NAME_LENGTH]
+    conversation.handoff_requested_at = timezone.now()
+    conversation.save(update_fields=["handoff_email", "handoff_name", "handoff_requested_at", "updated_at"])
+    transaction.on_commit(
+        lambda: async_task("knowledge.tasks.bot_handoff_send_confirmation", conversation.pk, site_url)
+    )
+    return conversation
+
+
+def bot_handoff_from_token(token: str) -> BotConversation:
+    """The conversation a confirmation link names; ValidationError (with a code) if forged, replaced or too old."""
+    invalid = ValidationError(_("This link is not valid."), code=ERROR_LINK_INVALID)
+    try:
+        pk, digest = signing.loads(token, salt=_HANDOFF_SALT, max_age=settings.PORTAL_CONTACT_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ValidationError(
+            _("This link has expired. Please ask the assistant for a person again."), code=ERROR_LINK_EXPIRED
+        ) from error
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise invalid from error
+    conversation = BotConversation.objects.select_related("handoff_ticket").filter(pk=pk).first()
+    if conversation is None or not conversation.handoff_email or digest != _email_digest(conversation.handoff_email):
+        raise invalid
+    return conversation
+
+
+@transaction.atomic
+def bot_handoff_confirm(*, conversation: BotConversation, base_url: str = "") -> Ticket:
+    """The visitor proved the address: the transcript becomes a bot-channel ticket of the customer with it.
+
+    An existing customer with that address gets the ticket and nothing else: the
+    conversation is not attached to their login and their details are not changed.
+    """
+    conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.handoff_ticket_id is not None:
+        return conversation.handoff_ticket
+    if not conversation.handoff_email or conversation.handoff_confirmed_at is not None:
+        # Superseded by a signed-in hand-off, or confirmed once and its ticket deleted since: the link is spent.
+        raise ValidationError(_("This link is not valid."), code=ERROR_LINK_INVALID)
+    customer, _created = ticket_services.customer_get_or_create(
+        email=conversation.handoff_email, name=conversation.handoff_name, language=conversation.language
+    )
+    ticket = _open_handoff_ticket(conversation, customer=customer, actor=None, base_url=base_url)
+    conversation.handoff_ticket = ticket
+    conversation.handoff_confirmed_at = timezone.now()
+    conversation.save(update_fields=["handoff_ticket", "handoff_confirmed_at", "updated_at"])
+    return ticket
+
+
+def bot_handoff_preview(conversation: BotConversation) -> str:
+    """The transcript shown on the confirmation page, with any secret already removed."""
+    return redact_secrets(transcript_text(conversation))

@@ -309,11 +309,15 @@ ACCOUNT_RATE_LIMITS = {
     "admin_login_failed": "10/m/ip,5/300s/key",
     # The public contact form (/portal/contact/): per IP and per email address.
     "portal_contact": "10/h/ip,3/h/key",
+    # The FAQ bot's hand-off by email (/portal/help/bot/handoff/email/): per IP and per email address,
+    # and per visitor session.
+    "bot_handoff": "10/h/ip,3/h/key",
+    "bot_handoff_session": "3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # A customer may reopen a solved request for this many days; after that they open a new one.
 PORTAL_REOPEN_WINDOW_DAYS = env.int("PORTAL_REOPEN_WINDOW_DAYS", default=7)
-# How long the confirmation link of a contact-form request stays valid (seconds).
+# How long the confirmation link of a contact-form request or a bot hand-off stays valid (seconds).
 PORTAL_CONTACT_LINK_MAX_AGE = env.int("PORTAL_CONTACT_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
 PORTAL_PAGE_SIZE = 20
 # WALLET SAFETY (issue 10)

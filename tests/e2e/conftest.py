@@ -35,9 +35,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps connections per thread, but per event loop while one runs in the thread, and
+    # Playwright leaves its loop running here: without this, the test code would get fresh
+    # connections lacking what the test database setup stored on the old ones (the contents that
+    # serialized_rollback restores after a test flushes the database).
+    wrappers = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        for alias, wrapper in wrappers.items():
+            connections[alias] = wrapper
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

@@ -6,11 +6,11 @@ from django.core.cache import cache
 from tests.e2e.conftest import DESKTOP, PHONE
 from tickets.models import OfficialContact, Ticket
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_lookalike_is_flagged_and_reported(live_server, transactional_db, new_page, shot, viewport, security_team):
+def test_lookalike_is_flagged_and_reported(live_server, new_page, shot, viewport, security_team):
     cache.clear()
     OfficialContact.objects.create(kind="website", value="supportdesk.example", label="Official website")
     page = new_page(viewport=viewport)

@@ -1,5 +1,7 @@
 // FAQ bot widget: posts questions with fetch (the forms also work without JavaScript)
 // and builds every message with textContent, so nothing from the server is parsed as HTML.
+// Hand-off posts the form to its own action: the direct hand-off for a signed-in customer,
+// the email step (answered with "check your email" or field errors) for anonymous visitors.
 (function () {
   "use strict";
   var chat = document.getElementById("kb-chat");
@@ -11,12 +13,16 @@
 
   function csrf(form) { return form.querySelector("input[name=csrfmiddlewaretoken]").value; }
 
+  function send(url, body) {
+    return fetch(url, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; }); });
+  }
+
   function post(url, form, fields) {
     var body = new FormData();
     body.append("csrfmiddlewaretoken", csrf(form));
     Object.keys(fields).forEach(function (key) { body.append(key, fields[key]); });
-    return fetch(url, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
-      .then(function (response) { return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; }); });
+    return send(url, body);
   }
 
   function link(href, label) {
@@ -92,16 +98,62 @@
     }).catch(function () { addMessage("bot", text.textError); });
   });
 
+  function clearFieldErrors() {
+    handoffForm.querySelectorAll(".field--error").forEach(function (box) { box.classList.remove("field--error"); });
+    handoffForm.querySelectorAll(".field .error").forEach(function (error) { error.remove(); });
+    handoffForm.querySelectorAll("[aria-invalid]").forEach(function (input) { input.removeAttribute("aria-invalid"); });
+  }
+
+  // Field errors come as Django's form.errors.get_json_data(): {"email": [{"message": ..., "code": ...}]}.
+  function showFieldErrors(errors) {
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var input = handoffForm.querySelector("[name='" + name + "']");
+      var box = input && input.closest(".field");
+      if (!box) { return; }
+      box.classList.add("field--error");
+      input.setAttribute("aria-invalid", "true");
+      errors[name].forEach(function (error) {
+        var line = document.createElement("p");
+        line.className = "error";
+        line.textContent = error.message;
+        box.appendChild(line);
+      });
+      first = first || input;
+    });
+    if (first) { first.focus(); }
+    return first !== null;
+  }
+
+  function showPending(message) {
+    var notice = document.createElement("p");
+    notice.className = "kb-pending";
+    notice.setAttribute("role", "status");
+    notice.setAttribute("data-handoff-pending", "");
+    notice.textContent = message;
+    handoffForm.replaceChildren(notice);
+  }
+
   handoffForm.addEventListener("submit", function (event) {
     event.preventDefault();
-    post(text.handoffUrl, handoffForm, {}).then(function (result) {
+    var email = handoffForm.querySelector("input[name=email]");
+    if (email && !handoffForm.classList.contains("kb-offer")) {
+      // An anonymous visitor first sees where we will answer them.
+      offerHandoff(true);
+      email.focus();
+      return;
+    }
+    clearFieldErrors();
+    send(handoffForm.getAttribute("action"), new FormData(handoffForm)).then(function (result) {
       if (result.status === 403 && result.data.login_url) {
         var item = addMessage("bot", result.data.error + " ");
         item.appendChild(link(result.data.login_url, text.textSignin));
         scrollToEnd();
         return;
       }
+      if (result.data.errors && showFieldErrors(result.data.errors)) { return; }
       if (!result.ok) { addMessage("bot", result.data.error || text.textError); return; }
+      if (result.data.pending) { showPending(result.data.message); return; }
       addMessage("bot", result.data.message.text);
       handoffForm.replaceChildren(document.createTextNode(result.data.message.text));
     }).catch(function () { addMessage("bot", text.textError); });

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("knowledge", "0003_training"),
+        ("knowledge", "0006_forecast_events"),
     ]
 
     operations = [

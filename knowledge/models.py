@@ -369,6 +369,8 @@ class BotConversation(models.Model):
     handoff_name = models.CharField(_("hand-off name"), max_length=200, blank=True)
     handoff_requested_at = models.DateTimeField(_("hand-off requested"), null=True, blank=True)
     handoff_confirmed_at = models.DateTimeField(_("hand-off confirmed"), null=True, blank=True)
+    # Kinds of secret (tickets.safety) removed from what the visitor typed; never the secret itself.
+    secret_kinds = models.JSONField(_("secrets removed"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last message"), auto_now=True)
 

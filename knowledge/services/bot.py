@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 from django_q.tasks import async_task
 
 from knowledge.models import BotConversation, BotMessage, BotRole
@@ -28,6 +28,7 @@ from knowledge.selectors import ArticleCard, article_search
 from knowledge.text import coverage, query_terms
 from tickets import services as ticket_services
 from tickets.models import Channel, Customer, Ticket
+from tickets.safety import intake as safety_intake
 from tickets.safety.detect import redact_secrets
 from tickets.text import ERROR_INVALID_EMAIL, normalise_email
 
@@ -38,6 +39,11 @@ ERROR_SIGNED_IN_CONVERSATION = "signed_in_conversation"
 ERROR_LINK_INVALID = "handoff_link_invalid"
 ERROR_LINK_EXPIRED = "handoff_link_expired"
 MAX_QUESTION_LENGTH = 500
+SECRET_WARNING = gettext_lazy(
+    "Please never share your recovery phrase or private key with anyone, including us: we removed it and did not "
+    "keep it. Our team will never ask for it. If anyone else has seen it, move your funds to a new wallet now. "
+    "I can pass this conversation to our security team."
+)
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
 
@@ -86,8 +92,16 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
     question = " ".join((text or "").split())[:MAX_QUESTION_LENGTH]
     if not question:
         raise ValidationError(_("Please type a question."), code=ERROR_EMPTY_QUESTION)
+    # Like every intake, the bot never stores a recovery phrase or private key (tickets.safety).
+    scrubber = safety_intake.Scrubber(from_customer=True)
+    question = scrubber.text(question, "bot")
     asked = BotMessage.objects.create(conversation=conversation, role=BotRole.USER, text=question)
     with override(conversation.language):
+        if scrubber.certain:
+            conversation.secret_kinds = sorted({*conversation.secret_kinds, *(f.kind for f in scrubber.certain)})
+            conversation.save(update_fields=["secret_kinds", "updated_at"])
+            reply = _say(conversation, str(SECRET_WARNING))
+            return BotReply(message=reply, offer_handoff=True)
         if _WANTS_HUMAN.search(question):
             reply = _say(conversation, _("Of course. I can pass this conversation to a person on our support team."))
             return BotReply(message=reply, offer_handoff=True)
@@ -165,6 +179,10 @@ def _open_handoff_ticket(conversation: BotConversation, *, customer: Customer, a
             actor=actor,
             language=conversation.language,
         )
+        if conversation.secret_kinds:
+            safety_intake.record_earlier_exposure(
+                ticket=ticket, kinds=conversation.secret_kinds, where=_("bot conversation"), actor=actor
+            )
         _say(
             conversation,
             _("Your request %(reference)s is with our support team. We usually reply within %(hours)d hours.")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from mnemonic import Mnemonic
 
 from knowledge import services
-from knowledge.models import BotConversation, BotRole
+from knowledge.models import BotConversation, BotMessage, BotRole
 from tests import factories
 from tickets.models import Channel, Customer, Ticket
 
@@ -282,6 +282,32 @@ def test_a_seed_phrase_typed_to_the_bot_is_redacted_in_the_ticket(client, knowle
     assert ticket.secret_exposed
     assert PHRASE not in preview
     assert "[recovery phrase removed]" in preview
+
+
+def test_the_bot_never_stores_a_seed_phrase_and_warns_at_once(client, knowledge_base):
+    reply = ask(client, f"is this safe? {PHRASE}").json()
+
+    chat = BotConversation.objects.get(token=client.session["knowledge_bot_conversation"])
+    stored = " ".join(BotMessage.objects.values_list("text", flat=True))
+    assert PHRASE.split()[3] + " " + PHRASE.split()[4] not in stored
+    assert "[recovery phrase removed]" in stored
+    assert chat.secret_kinds == ["mnemonic"]
+    assert "never share your recovery phrase" in reply["message"]["text"]
+    assert reply["offer_handoff"] is True
+
+
+def test_a_hand_off_after_a_removed_phrase_goes_to_security_as_urgent(
+    client, knowledge_base, ask_for_a_person, mailoutbox
+):
+    anonymous_chat(client, f"my words are {PHRASE}", "talk to a human")
+    ask_for_a_person(client)
+
+    client.post(link_in(mailoutbox[0]))
+
+    ticket = Ticket.objects.get()
+    assert (ticket.priority, ticket.tier, ticket.secret_exposed) == ("urgent", "l3", True)
+    assert ticket.events.filter(kind="secret_exposed", note="bot conversation").exists()
+    assert ticket.sla_policy.name == "Security emergency"
 
 
 def test_confirming_attaches_the_ticket_to_the_existing_customer_and_nothing_else(

@@ -162,24 +162,38 @@ def record_exposure(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubbe
     from_customer = scrubber.from_customer
     if certain:
         kinds = [finding.kind for finding in certain]
-        logger.warning("Removed %s from the %s of %s", kind_labels(kinds), scrubber.places(True), ticket.reference)
-        _event(ticket, EventKind.SECRET_EXPOSED, actor, after=kind_labels(kinds), note=scrubber.places(True))
-        if from_customer:
-            fields = _escalate_to_security(ticket, actor)
-            if not ticket.secret_exposed:
-                ticket.secret_exposed = True
-                fields.append("secret_exposed")
-            ticket.save(update_fields=[*fields, "updated_at"])
-            if "priority" in fields and ticket.sla_policy_id is not None:
-                # An open ticket turned urgent gets the urgent targets (a new one is matched right after this).
-                sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
-            _warn_customer(ticket, message, kinds, removed=True)
+        _exposed(ticket, message, kinds, scrubber.places(True), actor, from_customer=from_customer)
     if suspected:
         kinds = [finding.kind for finding in suspected]
         _event(ticket, EventKind.SECRET_SUSPECTED, actor, after=kind_labels(kinds), note=scrubber.places(False))
         # A bare 64-hex string is usually a transaction hash: only a phrase-like text warrants a warning.
         if from_customer and not certain and MNEMONIC in kinds:
             _warn_customer(ticket, message, [MNEMONIC], removed=False)
+
+
+def record_earlier_exposure(*, ticket: Ticket, kinds: list[str], where: str, actor) -> None:
+    """A secret the customer typed before the ticket existed (to the FAQ bot) and that was removed then.
+
+    The ticket is flagged, escalated and the customer warned as if it had come in with it.
+    """
+    message = ticket.messages.order_by("created_at", "id").first()
+    _exposed(ticket, message, kinds, where, actor, from_customer=True)
+
+
+def _exposed(ticket: Ticket, message: TicketMessage, kinds: list[str], places: str, actor, *, from_customer) -> None:
+    logger.warning("Removed %s from the %s of %s", kind_labels(kinds), places, ticket.reference)
+    _event(ticket, EventKind.SECRET_EXPOSED, actor, after=kind_labels(kinds), note=places)
+    if not from_customer:
+        return
+    fields = _escalate_to_security(ticket, actor)
+    if not ticket.secret_exposed:
+        ticket.secret_exposed = True
+        fields.append("secret_exposed")
+    ticket.save(update_fields=[*fields, "updated_at"])
+    if "priority" in fields and ticket.sla_policy_id is not None:
+        # An open ticket turned urgent gets the urgent targets (a new one is matched right after this).
+        sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
+    _warn_customer(ticket, message, kinds, removed=True)
 
 
 def refuse_secret_requests(*, ticket: Ticket, body: str, body_html: str, actor) -> None:

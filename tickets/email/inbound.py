@@ -43,6 +43,8 @@ from tickets.email.parsing import (
     strip_quoted_reply,
 )
 from tickets.models import Channel, Status, Ticket, TicketMessage
+from tickets.safety import raw_mail
+from tickets.safety.intake import kind_labels
 from tickets.text import MAX_BODY_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ def inbound_email_process(*, inbound: InboundEmail) -> InboundEmail:
             parsed = parse_email(bytes(locked.raw))
             outcome = _route(parsed)
             _record(locked, parsed, outcome)
+            _forget_secret_body(locked, parsed)
             return locked
     except Exception as error:  # noqa: BLE001 - whatever goes wrong, the mail must land in quarantine
         return _quarantine(inbound.pk, error)
@@ -141,6 +144,19 @@ def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> No
             "attempts", "processed_at",
         ]
     )  # fmt: skip
+
+
+def _forget_secret_body(inbound: InboundEmail, parsed: ParsedEmail) -> None:
+    """Once processed, a mail that carried a wallet secret keeps only its headers (tickets.safety.raw_mail)."""
+    kinds, in_subject = raw_mail.secret_kinds(parsed)
+    if not kinds:
+        return
+    removed = _("Body removed: it contained a %(kinds)s.") % {"kinds": kind_labels(kinds)}
+    inbound.raw = raw_mail.headers_only(bytes(inbound.raw), note=removed, drop_subject=in_subject)
+    if in_subject:
+        inbound.subject = "[removed]"
+    inbound.notes = "\n".join(filter(None, [inbound.notes, removed]))
+    inbound.save(update_fields=["raw", "subject", "notes"])
 
 
 def _describe(error: Exception) -> str:

@@ -8,6 +8,7 @@ Writes go through knowledge.services; the numbers come from knowledge.staffing.
 from __future__ import annotations
 
 import csv
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib import admin
@@ -28,6 +29,7 @@ from knowledge.training_models import STAFFING_PERMISSION, Shift, Weekday
 from tickets.models import Channel
 
 CHART_BAR_WIDTH = 4
+DAYS_IN_WEEK = 7
 
 
 class StaffingPlannerPermissions:
@@ -103,6 +105,10 @@ class ShiftAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
             "shrinkage": round(100 * plan.shrinkage),
             "occupancy": round(100 * settings.STAFFING_DEFERRED_OCCUPANCY),
             "min_aht_samples": settings.STAFFING_MIN_AHT_SAMPLES,
+            "default_handle_time": _minutes_and_seconds(settings.STAFFING_DEFAULT_AHT_SECONDS),
+            "channel_rows": [(item, _minutes_and_seconds(item.handle_time.seconds)) for item in plan.channels],
+            "measured_channels": sum(1 for item in plan.channels if item.handle_time.measured),
+            "days": _forecast_days(plan.hours),
             "history_blocks": _history_blocks(plan),
             "hours_of_day": range(staffing.HOURS_IN_DAY),
             "querystring": request.GET.urlencode(),
@@ -129,7 +135,40 @@ def _chart(hours: list[staffing.ForecastHour]) -> dict:
             for index, hour in enumerate(hours)
         ),
         "chart_width": len(hours) * CHART_BAR_WIDTH,
+        "chart_peak": max((hour.required for hour in hours), default=0),
     }
+
+
+def _forecast_days(hours: list[staffing.ForecastHour]) -> list[dict]:
+    """The forecast grouped by day (desk time zone) with a one-line summary each, for the table and the chart."""
+    zone = timezone.get_default_timezone()
+    days, first_bar = [], 0
+    for index, (day, day_hours) in enumerate(groupby(hours, key=lambda hour: hour.start.astimezone(zone).date())):
+        day_hours = list(day_hours)
+        days.append(
+            {
+                "date": day,
+                "week": index // DAYS_IN_WEEK + 1,
+                "starts_week": index % DAYS_IN_WEEK == 0,
+                "x": first_bar * CHART_BAR_WIDTH,
+                "hours": day_hours,
+                "contacts": round(sum(hour.contacts for hour in day_hours), 1),
+                "peak": max((hour.required for hour in day_hours), default=0),
+                "short": sum(1 for hour in day_hours if hour.gap < 0),
+                "events": list(dict.fromkeys(name for hour in day_hours for name in hour.events)),
+            }
+        )
+        first_bar += len(day_hours)
+    return days
+
+
+def _minutes_and_seconds(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        return _("%(seconds)d s") % {"seconds": rest}
+    if not rest:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
 
 
 def _history_blocks(plan: staffing.StaffingPlan) -> list[dict]:

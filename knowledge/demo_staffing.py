@@ -1,14 +1,17 @@
-"""Demo staffing data for `make run`: weeks of solved tickets with a clear weekday × hour pattern, and a roster.
+"""Demo staffing data for `make run`: weeks of solved tickets with a clear weekday × hour pattern, a roster
+and next week's expected events.
 
 The history is a bulk load, like supportdesk.bench.seed: a few thousand tickets through
 tickets.services would take minutes, so the rows go in with bulk_create and carry what the
-services write (the customer's message, the agent's reply, events, first response, resolution
-and closing times). The pattern — busy weekday afternoons in the desk time zone, quiet weekends,
-nobody at night, slow growth — and a roster thinner than the afternoon peak make the staffing
-page show next week's gaps.
+services write (the customer's message, the agent's reply with the handle time the reply box
+measured, events, first response, resolution and closing times). The pattern — busy weekday
+afternoons in the desk time zone, quiet weekends, nobody at night, slow growth — and a roster
+thinner than the afternoon peak make the staffing page show next week's gaps; the expected
+events (through knowledge.services.staffing, as a manager enters them) flag next week's peaks.
 
-Idempotent: the history is loaded once (its customers' address domain marks it) and shifts are
-only added for agents who have none. Called from supportdesk.demo.seed_demo.
+Idempotent: the history is loaded once (its customers' address domain marks it), shifts are
+only added for agents who have none, and an event is only entered when no upcoming event has
+its name. Called from supportdesk.demo.seed_demo.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from knowledge.services.staffing import forecast_event_save
 from knowledge.services.training import shift_save
+from knowledge.staffing_models import ForecastEvent, ForecastEventKind
 from knowledge.training_models import Shift, Weekday
 from supportdesk.roles import AGENT
 from tickets.models import (
@@ -68,6 +73,11 @@ SUBJECTS = {
     "account-security": ["Someone asked for my recovery phrase", "Suspicious approval on my address",
                          "有人冒充客服"],
 }  # fmt: skip
+# An agent's handle time per reply, in seconds, drawn evenly between these bounds: an email answer
+# takes longer than a chat line. Phone calls are handled on the phone, outside the reply box that
+# measures handle time, so the phone channel stays unmeasured and is planned on the default.
+HANDLE_SECONDS = {Channel.EMAIL: (180, 720), Channel.PORTAL: (180, 600), Channel.WEB_FORM: (180, 600),
+                  Channel.IN_APP: (120, 480), Channel.BOT: (120, 360), Channel.SOCIAL: (120, 420)}  # fmt: skip
 CUSTOMER_LINE = "{subject}\n\nCould you please help?"
 AGENT_LINE = "Thanks for reaching out. We checked this for you and it is sorted now; reply if anything is unclear."
 FIRST_NAMES = ["Alex", "Bea", "Chen", "Dana", "Eli", "Fang", "Gus", "Hui", "Ivy", "Jun", "Kai", "Lan"]
@@ -83,6 +93,15 @@ ROSTER = [
     ("agent4", "Security", [Weekday.SUNDAY, *WEEKDAYS[:4]], 13, 21),
 ]
 
+# Next week's expected events, as a manager enters them: name, kind, channel ("" every channel),
+# which of the next five weekdays (0: the first after today), start and end hour, uplift (%), notes.
+EVENTS = [
+    ("Network congestion", ForecastEventKind.NETWORK_INCIDENT, Channel.EMAIL, 0, 9, 12, 30,
+     "Gas prices spike during a popular mint: expect more \"transfer stuck\" emails in the morning."),
+    ("Token listing announcement", ForecastEventKind.ANNOUNCEMENT, "", 2, 13, 18, 60,
+     "The listing goes live at 13:00; questions about adding the token and swap fees follow."),
+]  # fmt: skip
+
 
 def seed_staffing(*, staff: dict, teams: dict[str, Team]) -> None:
     if not Customer.objects.filter(email__endswith=f"@{HISTORY_DOMAIN}").exists():
@@ -93,6 +112,27 @@ def seed_staffing(*, staff: dict, teams: dict[str, Team]) -> None:
             continue
         for weekday in weekdays:
             shift_save(shift=Shift(agent=agent, team=teams[team_name], weekday=weekday, start_hour=start, end_hour=end))
+    _expected_events(planner=staff["manager"])
+
+
+def _expected_events(*, planner) -> None:
+    zone = timezone.get_default_timezone()
+    today = timezone.localdate()
+    weekdays = [day for day in (today + timedelta(days=offset) for offset in range(1, 8)) if day.weekday() < 5]
+    for name, kind, channel, weekday, start, end, uplift, notes in EVENTS:
+        if ForecastEvent.objects.filter(name=name, ends_at__gt=timezone.now()).exists():
+            continue
+        day = weekdays[weekday]
+        event = ForecastEvent(
+            name=name,
+            kind=kind,
+            channel=channel,
+            starts_at=timezone.make_aware(datetime.combine(day, time(start)), zone),
+            ends_at=timezone.make_aware(datetime.combine(day, time(end)), zone),
+            uplift_percent=uplift,
+            notes=notes,
+        )
+        forecast_event_save(event=event, actor=planner)
 
 
 def _pick(weights: dict, rng: random.Random):
@@ -176,11 +216,16 @@ def _history(teams: dict[str, Team]) -> None:
             )
         )
     Ticket.objects.bulk_create(tickets, batch_size=500)
-    _conversations(tickets)
+    _conversations(tickets, rng)
 
 
-def _conversations(tickets: list[Ticket]) -> None:
-    """The customer's message, the agent's reply and the events the services would have written."""
+def _handle_seconds(channel: str, rng: random.Random) -> int | None:
+    bounds = HANDLE_SECONDS.get(channel)
+    return rng.randint(*bounds) if bounds else None
+
+
+def _conversations(tickets: list[Ticket], rng: random.Random) -> None:
+    """The customer's message, the agent's (measured) reply and the events the services would have written."""
     messages, events = [], []
     for ticket in tickets:
         agent = ticket.assignee
@@ -188,7 +233,8 @@ def _conversations(tickets: list[Ticket]) -> None:
             TicketMessage(ticket=ticket, author_kind=AuthorKind.CUSTOMER, via=ticket.channel,
                           body=CUSTOMER_LINE.format(subject=ticket.subject), created_at=ticket.created_at),
             TicketMessage(ticket=ticket, author_kind=AuthorKind.AGENT, author=agent, via=ticket.channel,
-                          body=AGENT_LINE, created_at=ticket.first_response_at),
+                          body=AGENT_LINE, handle_seconds=_handle_seconds(ticket.channel, rng),
+                          created_at=ticket.first_response_at),
         ]  # fmt: skip
         events += [
             TicketEvent(ticket=ticket, kind=EventKind.CREATED, after=ticket.channel, created_at=ticket.created_at),

@@ -7,10 +7,13 @@ them today, so the demo then dates them back to when they happened. Then the rea
 training_run_rules() assigns what the schedule would: onboarding courses to the new agent, a
 refresher to the agent whose certification expires soon, overdue marking, and — from the
 survey answers feedback.demo seeds — the communication course to the agent rated poorly on
-attitude (reason low_rating).
+attitude (reason low_rating). Last, the supervisor confirms last month's award for the agent
+ranked first on the "top agents" page (knowledge.services.recognition), leaving the other
+ranked agents for the demo's supervisor to confirm.
 
 Idempotent: courses are looked up by title, a past record is only added for an agent who never
-had that course, and the rules assign nothing twice. Called from supportdesk.demo.seed_demo.
+had that course, the rules assign nothing twice and an award is confirmed only once. Called from
+supportdesk.demo.seed_demo.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from knowledge.models import Article
+from knowledge.recognition_selectors import first_of_month, top_agents
 from knowledge.services import training
+from knowledge.services.recognition import award_confirm
 from knowledge.training_models import (
     AssignmentReason,
     RatedDimension,
@@ -85,6 +90,8 @@ COURSES = [
     },
 ]
 
+AWARD_CITATION = "Calm, complete answers on stuck swaps and bridge refunds; customers said so."
+
 # username, course, reason, assigned (days ago), completed (days ago, None: still open), quiz score
 PAST_RECORDS = [
     ("agent", COMMUNICATION, AssignmentReason.ONBOARDING, 440, 425, None),
@@ -115,6 +122,17 @@ def seed_training(*, staff: dict, teams: dict[str, Team]) -> None:
                 coach=staff["supervisor"],
             )
     training.training_run_rules(today=today)
+    _top_agent_award(staff=staff, today=today)
+
+
+def _top_agent_award(*, staff: dict, today: date) -> None:
+    """The supervisor confirms last month's first place (Tom Technical on the demo's answers)."""
+    month = first_of_month(today) - relativedelta(months=1)
+    first = next(iter(top_agents(month=month).ranked), None)
+    coach = staff["supervisor"]
+    agent = next((user for user in staff.values() if first and user.pk == first.row.agent_id), None)
+    if agent is not None and agent != coach and first.in_award_places:
+        award_confirm(agent=agent, month=month, actor=coach, citation=AWARD_CITATION)
 
 
 def _course(spec: dict, teams: dict[str, Team]) -> TrainingCourse:

@@ -1,6 +1,7 @@
 """Demo data for `make run`: teams, one account per role, two customers with conversations.
 
-Also weeks of ticket history with survey answers, a shift roster and training records
+Also weeks of ticket history with measured handle times and survey answers, a shift roster,
+next week's expected events, training records and last month's top-agent award
 (knowledge.demo_staffing, feedback.demo, knowledge.demo_training): the agent `agent` is rated
 poorly on attitude, so the daily training rules assign them the communication course.
 

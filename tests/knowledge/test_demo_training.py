@@ -2,11 +2,12 @@
 
 An agent rated poorly on attitude gets the communication course from the daily rules, completes it,
 and the supervisor sees it done in the team matrix; the staffing page shows next week's hourly
-forecast and the agent gap.
+forecast, the agent gap, measured handle times and next week's expected events; last month's
+top agents are ranked, one award confirmed and the others left for the supervisor.
 """
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -15,12 +16,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from feedback.demo import ANSWERS, MONTH_ANSWERS
 from feedback.models import SurveyInvitation, SurveyResponse
 from feedback.reports import ReportFilters, agent_scorecard
-from knowledge.demo_staffing import HISTORY_DOMAIN
-from knowledge.demo_training import COMMUNICATION, DEFI, SECURITY_BASICS
+from knowledge.demo_staffing import EVENTS, HISTORY_DOMAIN
+from knowledge.demo_training import AWARD_CITATION, COMMUNICATION, DEFI, SECURITY_BASICS
+from knowledge.recognition_selectors import first_of_month
 from knowledge.services.training import RulesResult, training_run_rules
+from knowledge.staffing_models import ForecastEvent
 from knowledge.training_models import (
+    AgentAward,
     AssignmentReason,
     AssignmentStatus,
     RatedDimension,
@@ -28,13 +33,15 @@ from knowledge.training_models import (
     TrainingAssignment,
     TrainingCourse,
 )
-from tickets.models import Status, Team, Ticket
+from tickets.models import Channel, Status, Team, Ticket
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:knowledge_trainingassignment_changelist")
 MATRIX = reverse("admin:knowledge_trainingassignment_matrix")
 STAFFING = reverse("admin:knowledge_shift_staffing")
+TOP_AGENTS = reverse("admin:knowledge_agentaward_top")
+MAIN_CHANNELS = [Channel.EMAIL, Channel.PORTAL, Channel.IN_APP, Channel.WEB_FORM, Channel.BOT]
 
 
 @pytest.fixture
@@ -53,9 +60,23 @@ def _matrix(client, team: Team | None = None) -> dict[str, dict[str, str]]:
     }
 
 
+def _last_month() -> tuple[datetime, datetime]:
+    first = first_of_month(timezone.localdate())
+    start = first_of_month(first - timedelta(days=1))
+    return tuple(timezone.make_aware(datetime.combine(day, time.min)) for day in (start, first))
+
+
 def _assert_answers_rate_solved_tickets_of_the_agent_over_the_last_weeks() -> None:
     responses = SurveyResponse.objects.select_related("invitation__ticket")
-    assert responses.count() == 19
+    month_answers = sum(len(answers) for answers in MONTH_ANSWERS.values())
+    # The rolling answers that fall in last month count towards it: the month is only topped up.
+    assert month_answers <= responses.count() <= month_answers + sum(len(answers) for answers in ANSWERS.values())
+    start, end = _last_month()
+    for username, answers in MONTH_ANSWERS.items():
+        in_month = responses.filter(
+            invitation__agent__username=username, invitation__created_at__gte=start, invitation__created_at__lt=end
+        )
+        assert in_month.count() == len(answers) >= settings.TRAINING_AWARD_MIN_RESPONSES
     weeks = set()
     for response in responses:
         invitation, ticket = response.invitation, response.invitation.ticket
@@ -171,3 +192,62 @@ def test_the_staffing_page_shows_next_weeks_hours_and_the_gap_at_the_weekday_pea
         hour.contacts for hour in next_week if hour.start.hour < 12
     )
     assert "short of agents" in response.content.decode()
+
+
+def test_the_staffing_page_shows_measured_handle_times_and_next_weeks_expected_events(client, users):
+    client.force_login(users["supervisor"])
+
+    response = client.get(STAFFING)
+
+    content = response.content.decode()
+    handle_times = {item.channel: item.handle_time for item in response.context["plan"].channels}
+    for channel in MAIN_CHANNELS:
+        assert handle_times[channel].measured
+        assert handle_times[channel].samples >= settings.STAFFING_MIN_AHT_SAMPLES
+        assert f"measured on {handle_times[channel].samples} tickets" in content
+    # Email answers take longer than chat lines; phone calls are not measured, so phone stays on the default.
+    assert 180 <= handle_times[Channel.BOT].seconds < handle_times[Channel.EMAIL].seconds <= 720
+    assert not handle_times[Channel.PHONE].measured
+    assert handle_times[Channel.PHONE].seconds == settings.STAFFING_DEFAULT_AHT_SECONDS
+
+    next_week = response.context["hours"][: 7 * 24]
+    flagged = {name: [hour for hour in next_week if name in hour.events] for name, *_rest in EVENTS}
+    announcement = flagged["Token listing announcement"]
+    assert [hour.start.hour for hour in announcement] == [13, 14, 15, 16, 17]
+    assert [hour.start.hour for hour in flagged["Network congestion"]] == [9, 10, 11]
+    assert all(hour.start.weekday() < 5 for hours in flagged.values() for hour in hours)
+    assert response.context["peaks"] == 8
+    assert "Token listing announcement" in content and "Network congestion" in content
+    # +60 % on every channel against the same hours a week later, which only the trend lifts.
+    week_later = {hour.start - timedelta(weeks=1): hour for hour in response.context["hours"][7 * 24 :]}
+    assert all(hour.contacts > 1.4 * week_later[hour.start].contacts for hour in announcement)
+    assert ForecastEvent.objects.filter(created_by=users["manager"]).count() == len(EVENTS)
+
+
+def test_last_months_top_agents_are_ranked_with_one_award_confirmed_and_the_others_left_to_confirm(client, users):
+    client.force_login(users["supervisor"])
+    month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+
+    response = client.get(TOP_AGENTS)
+
+    top = response.context["top"]
+    assert top.month == month
+    ranked = [(entry.rank, entry.row.name) for entry in top.ranked]
+    assert ranked == [(1, "Tom Technical"), (2, "Sara Secure"), (3, "Li Wei")]
+    award = AgentAward.objects.get()
+    assert (award.agent, award.month, award.rank, award.confirmed_by, award.citation) == (
+        users["agent2"],
+        month,
+        1,
+        users["supervisor"],
+        AWARD_CITATION,
+    )
+    content = response.content.decode()
+    assert "confirmed by Sam Supervisor" in content
+    assert content.count("Confirm award") == 2
+
+    client.post(TOP_AGENTS, {"agent": users["agent4"].pk, "month": f"{month:%Y-%m}", "citation": "Phishing hero"})
+
+    assert AgentAward.objects.get(agent=users["agent4"]).rank == 2
+    page = client.get(reverse("admin:knowledge_trainingassignment_agent", args=[users["agent2"].pk]))
+    assert AWARD_CITATION in page.content.decode()

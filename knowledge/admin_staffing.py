@@ -103,7 +103,7 @@ class ShiftAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
             "gaps": sum(1 for hour in plan.hours if hour.gap < 0),
             "peaks": sum(1 for hour in plan.hours if hour.events),
             "shrinkage": round(100 * plan.shrinkage),
-            "occupancy": round(100 * settings.STAFFING_DEFERRED_OCCUPANCY),
+            "occupancy": round(100 * settings.STAFFING_TARGET_OCCUPANCY),
             "min_aht_samples": settings.STAFFING_MIN_AHT_SAMPLES,
             "default_handle_time": _minutes_and_seconds(settings.STAFFING_DEFAULT_AHT_SECONDS),
             "channel_rows": [(item, _minutes_and_seconds(item.handle_time.seconds)) for item in plan.channels],

@@ -46,7 +46,7 @@ CUSTOMER_COUNT = 240
 RANDOM_SEED = 11
 
 # New tickets per hour on a weekday (desk time zone, business hours 9–21); weekends are quieter and shorter.
-WEEKDAY_RATES = {9: 1.8, 10: 1.8, 11: 1.8, 12: 2, 13: 4, 14: 11, 15: 11, 16: 10, 17: 4, 18: 2, 19: 1.5, 20: 1.5}
+WEEKDAY_RATES = {9: 1.8, 10: 1.8, 11: 1.8, 12: 2, 13: 6, 14: 22, 15: 22, 16: 20, 17: 6, 18: 2, 19: 1.5, 20: 1.5}
 WEEKEND_SHARE = 0.3
 WEEKEND_HOURS = range(10, 18)
 WEEKLY_GROWTH = 0.02
@@ -85,7 +85,7 @@ LAST_NAMES = ["Li", "Wang", "Zhang", "Smith", "Garcia", "Nguyen", "Tan", "Kim", 
 
 WEEKDAYS = [Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY]
 # username, team, weekdays, start hour, end hour: enough for the quiet hours, short at the afternoon peak
-# (Erlang C asks for 5 agents at ~11 contacts an hour) and thin at weekends.
+# (~22 contacts an hour need 5 agents with shrinkage) and thin at weekends.
 ROSTER = [
     ("agent", "L1 General", WEEKDAYS, 9, 18),
     ("agent2", "L2 Technical", WEEKDAYS, 9, 18),

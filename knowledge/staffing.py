@@ -61,16 +61,40 @@ def agents_needed(
     return agents
 
 
-def deferred_workload_agents(*, contacts: float, period_seconds: float, aht_seconds: float, occupancy: float) -> float:
-    """Agents (fractional) that work off asynchronous contacts — email, portal — within the period.
+@dataclass(frozen=True)
+class ChannelLoad:
+    """One channel's forecast for a period: contacts, handle time and service target."""
 
-    Erlang C models callers waiting on the line; a contact with a target of hours waits in a
-    queue instead, so it needs its workload (contacts × handle time) at a sustainable occupancy,
-    not a whole agent per channel per hour.
+    contacts: float
+    aht_seconds: float
+    target_level: float
+    target_seconds: float
+    real_time: bool
+
+
+def blended_agents(loads: list[ChannelLoad], *, period_seconds: float, occupancy: float) -> int:
+    """Agents on contacts (before shrinkage) for one period when the same agents take chats and calls and work email.
+
+    The real-time channels (a caller waiting: chat, phone) are one pooled Erlang C queue — traffic-weighted
+    handle time, the strictest target — so two quiet real-time channels do not each claim a whole agent.
+    Asynchronous work (email, portal: targets of hours) waits in a queue and fills the time those agents
+    are not on a call, as long as nobody is busier than `occupancy`. The answer is the larger of the two:
+    agents for the real-time service level, and agents for all the work at that occupancy.
     """
-    if contacts <= 0:
-        return 0.0
-    return contacts * aht_seconds / period_seconds / occupancy
+    real_time = [load for load in loads if load.real_time and load.contacts > 0]
+    on_calls = 0
+    if real_time:
+        contacts = sum(load.contacts for load in real_time)
+        on_calls = agents_needed(
+            contacts=contacts,
+            period_seconds=period_seconds,
+            aht_seconds=sum(load.contacts * load.aht_seconds for load in real_time) / contacts,
+            target_level=max(load.target_level for load in real_time),
+            target_seconds=min(load.target_seconds for load in real_time),
+        )
+    workload = sum(load.contacts * load.aht_seconds for load in loads) / period_seconds
+    # Rounded to micro-Erlangs first so 2.0000000001 agents of work is 2, not 3.
+    return max(on_calls, math.ceil(round(workload / occupancy, 6)))
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:
@@ -150,9 +174,9 @@ def staffing_plan(*, today: date, days: int = 14, channel: str = "") -> Staffing
 
     Each channel's baseline is its weekday×hour average over the last STAFFING_HISTORY_WEEKS
     weeks, scaled by its weekly trend and by (1 + uplift) of every expected event running in
-    that hour. A real-time channel (target under an hour: chat, phone) needs its own Erlang C
-    agents; the asynchronous ones (email, portal, …) share agents by workload at
-    STAFFING_DEFERRED_OCCUPANCY. The sum is rounded up once and grossed up for shrinkage.
+    that hour. The agents of an hour come from blended_agents (real-time channels pooled in
+    one Erlang C queue, asynchronous work filling their idle time up to
+    STAFFING_TARGET_OCCUPANCY), grossed up for shrinkage.
     """
     weeks = settings.STAFFING_HISTORY_WEEKS
     history_start = today - timedelta(weeks=weeks)
@@ -183,30 +207,25 @@ def staffing_plan(*, today: date, days: int = 14, channel: str = "") -> Staffing
             running = [
                 event for event in events if event.starts_at < start + timedelta(hours=1) and event.ends_at > start
             ]
-            total_contacts, real_time, deferred = 0.0, 0, 0.0
+            loads = []
             for name in channels:
                 contacts = weekday_hour[name][(day.weekday(), hour)] / weeks * max(0.0, 1 + trends[name] * weeks_ahead)
                 for event in running:
                     if event.channel in ("", name):
                         contacts *= event.factor
-                total_contacts += contacts
-                if targets[name].is_deferred:
-                    deferred += deferred_workload_agents(
+                loads.append(
+                    ChannelLoad(
                         contacts=contacts,
-                        period_seconds=selectors.PLANNING_PERIOD_SECONDS,
-                        aht_seconds=handle_times[name].seconds,
-                        occupancy=settings.STAFFING_DEFERRED_OCCUPANCY,
-                    )
-                else:
-                    real_time += agents_needed(
-                        contacts=contacts,
-                        period_seconds=selectors.PLANNING_PERIOD_SECONDS,
                         aht_seconds=handle_times[name].seconds,
                         target_level=targets[name].level,
                         target_seconds=targets[name].seconds,
+                        real_time=not targets[name].is_deferred,
                     )
-            # Rounded once: a fraction of email work does not need a whole extra agent per channel.
-            agents = real_time + math.ceil(round(deferred, 6))
+                )
+            total_contacts = sum((load.contacts for load in loads), 0.0)
+            agents = blended_agents(
+                loads, period_seconds=selectors.PLANNING_PERIOD_SECONDS, occupancy=settings.STAFFING_TARGET_OCCUPANCY
+            )
             hours.append(
                 ForecastHour(
                     start=start,

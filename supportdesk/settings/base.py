@@ -402,6 +402,6 @@ STAFFING_MIN_AHT_SAMPLES = env.int("STAFFING_MIN_AHT_SAMPLES", default=30)
 # One reply's measured handle time is capped at this (an agent who left the page open for a day).
 STAFFING_MAX_HANDLE_SECONDS = env.int("STAFFING_MAX_HANDLE_SECONDS", default=3600)
 # Weeks of history the forecast baseline averages over.
-# Asynchronous channels (target of an hour or more) are planned by workload at this occupancy.
-STAFFING_DEFERRED_OCCUPANCY = env.float("STAFFING_DEFERRED_OCCUPANCY", default=0.85)
+# The busiest share of their time agents are planned to spend on contacts (asynchronous work fills the rest).
+STAFFING_TARGET_OCCUPANCY = env.float("STAFFING_TARGET_OCCUPANCY", default=0.85)
 STAFFING_HISTORY_WEEKS = env.int("STAFFING_HISTORY_WEEKS", default=8)

@@ -302,7 +302,7 @@ def test_service_targets_follow_the_settings_and_fall_back_without_a_policy():
 
 
 @pytest.mark.django_db
-def test_all_channels_add_up_the_agents_each_channel_needs():
+def test_all_channels_share_the_agents():
     weekly_tickets(count=10, hour=9, channel=Channel.BOT)
     weekly_tickets(count=10, hour=9, channel=Channel.EMAIL)
 
@@ -310,23 +310,38 @@ def test_all_channels_add_up_the_agents_each_channel_needs():
         return busy_hours(staffing.staffing_plan(today=TODAY, days=7, channel=channel).hours)[0]
 
     # Chat: 1 Erlang, 80 % in 20 s → 3 agents (Erlang C). Email: 1 Erlang of work within 8 hours at
-    # 85 % occupancy → 1.18, rounded up to 2 agents.
+    # 85 % occupancy → 1.18, rounded up to 2 agents. Together: the 3 chat agents also have time for the
+    # email (2 Erlangs / 0.85 → 3).
     assert monday_nine(Channel.BOT).required == 3
     assert monday_nine(Channel.EMAIL).required == 2
-    assert (monday_nine().contacts, monday_nine().required) == (20.0, 5)
+    assert (monday_nine().contacts, monday_nine().required) == (20.0, 3)
 
 
-def test_deferred_work_needs_its_workload_at_the_target_occupancy():
-    # 12 emails × 5 minutes = 1 hour of work; at 85 % occupancy that is 1.18 agents.
-    assert staffing.deferred_workload_agents(
-        contacts=12, period_seconds=3600, aht_seconds=300, occupancy=0.85
-    ) == pytest.approx(1.176, abs=1e-3)
-    assert staffing.deferred_workload_agents(contacts=0, period_seconds=3600, aht_seconds=300, occupancy=0.85) == 0
+def load(contacts, *, aht=300, real_time=True, level=0.8, seconds=20) -> staffing.ChannelLoad:
+    return staffing.ChannelLoad(
+        contacts=contacts, aht_seconds=aht, target_level=level, target_seconds=seconds, real_time=real_time
+    )
+
+
+def test_blended_agents_take_the_larger_of_the_real_time_service_level_and_all_the_work():
+    def agents(*loads):
+        return staffing.blended_agents(list(loads), period_seconds=3600, occupancy=0.85)
+
+    # 10 chats × 6 min = 1 Erlang: Erlang C needs 3 agents for 80 % in 20 s, who are idle half the time;
+    # 10 emails (1 Erlang more) fit in that idle time: 2 Erlangs / 0.85 → 3 agents.
+    assert agents(load(10, aht=360)) == 3
+    assert agents(load(10, aht=360), load(10, aht=360, real_time=False, seconds=28800)) == 3
+    # 30 emails more: 5 Erlangs of work / 0.85 → 6 agents, more than the chats alone need.
+    assert agents(load(10, aht=360), load(40, aht=360, real_time=False, seconds=28800)) == 6
+    # Two quiet real-time channels are one queue, not a whole agent each.
+    assert agents(load(0.5), load(0.5, level=0.9, seconds=30)) == 1
+    # Only email: its work at the target occupancy (12 × 5 min = 1 Erlang / 0.85 → 2).
+    assert agents(load(12, real_time=False, seconds=28800)) == 2
+    assert agents(load(0), load(0, real_time=False)) == 0
 
 
 @pytest.mark.django_db
-def test_asynchronous_channels_share_agents_by_workload_instead_of_one_each():
-    """Three quiet asynchronous channels (0.1 Erlang each) need one agent together, not one per channel."""
+def test_quiet_asynchronous_channels_fill_the_chat_agents_idle_time():
     for channel in (Channel.EMAIL, Channel.PORTAL, Channel.WEB_FORM):
         weekly_tickets(count=1, hour=9, channel=channel)
     weekly_tickets(count=10, hour=9, channel=Channel.BOT)
@@ -340,19 +355,19 @@ def test_asynchronous_channels_share_agents_by_workload_instead_of_one_each():
         Channel.PORTAL: True,
         Channel.WEB_FORM: True,
     }
-    # chat: Erlang C 3 agents; email + portal + web form: 0.3 Erlang / 0.85 → 1 agent.
-    assert (monday_nine.contacts, monday_nine.required) == (13.0, 4)
+    # chat: Erlang C 3 agents; all the work (13 × 6 min = 1.3 Erlangs / 0.85 → 2) fits in them.
+    assert (monday_nine.contacts, monday_nine.required) == (13.0, 3)
 
 
 @pytest.mark.django_db
 @override_settings(STAFFING_SHRINKAGE=0.3)
-def test_shrinkage_is_added_once_to_the_sum_of_the_channels():
+def test_shrinkage_is_added_once_to_the_blended_agents():
     weekly_tickets(count=10, hour=9, channel=Channel.BOT)
     weekly_tickets(count=10, hour=9, channel=Channel.EMAIL)
 
     monday_nine = busy_hours(staffing.staffing_plan(today=TODAY, days=7).hours)[0]
 
-    assert monday_nine.required == staffing.with_shrinkage(5, 0.3) == 8
+    assert monday_nine.required == staffing.with_shrinkage(3, 0.3) == 5
 
 
 # Expected events: validation and who may enter them --------------------------------------

@@ -4,7 +4,9 @@ How the ranking works (also explained on the page): over the surveys sent in the
 month, agents with at least TRAINING_AWARD_MIN_RESPONSES answers that rated the service
 overall are ranked by CSAT (share of 4–5 overall ratings); equal CSAT is decided by the
 number of tickets solved (created in the month, assigned to the agent). Agents equal on
-both share a rank. The first TRAINING_AWARD_PLACES ranks can be confirmed as awards.
+both share a rank. The first TRAINING_AWARD_PLACES ranks can be confirmed as awards, if the
+agent's CSAT is at least FEEDBACK_TOP_PERFORMER_CSAT (a small team's third place may be an agent
+being coached, not rewarded).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class TopAgents:
     too_few_answers: int
     min_responses: int
     places: int
+    min_csat: float
 
     def entry_for(self, agent_id: int) -> TopAgent | None:
         return next((entry for entry in self.ranked if entry.row.agent_id == agent_id), None)
@@ -64,11 +67,13 @@ def top_agents(*, month: date) -> TopAgents:
         # Competition ranking ("1, 2, 2, 4"): equal CSAT and solved volume share the better rank.
         tied = ranked and _ranking_key(ranked[-1].row) == _ranking_key(row)
         rank = ranked[-1].rank if tied else position
-        ranked.append(TopAgent(rank, row, awards.get(row.agent_id), in_award_places=rank <= places))
+        in_places = rank <= places and row.csat >= settings.FEEDBACK_TOP_PERFORMER_CSAT
+        ranked.append(TopAgent(rank, row, awards.get(row.agent_id), in_award_places=in_places))
     return TopAgents(
         month=month,
         ranked=ranked,
         too_few_answers=sum(1 for row in rows if 0 < row.rated < minimum),
         min_responses=minimum,
         places=places,
+        min_csat=settings.FEEDBACK_TOP_PERFORMER_CSAT,
     )

@@ -29,6 +29,7 @@ CHANGELIST = reverse("admin:knowledge_agentaward_changelist")
 def _small_awards(settings):
     settings.TRAINING_AWARD_MIN_RESPONSES = 4
     settings.TRAINING_AWARD_PLACES = 2
+    settings.FEEDBACK_TOP_PERFORMER_CSAT = 75
 
 
 @pytest.fixture
@@ -81,6 +82,17 @@ def test_equal_csat_is_decided_by_solved_volume_and_full_ties_share_a_rank(month
     ranked = [(entry.rank, entry.row.name, entry.in_award_places) for entry in top_agents(month=month).ranked]
 
     assert ranked == [(1, "other_agent", True), (2, "agent", True), (2, "teammate", True), (4, "third", False)]
+
+
+def test_an_award_place_needs_the_top_performer_csat(ranked_month, agent, other_agent, supervisor, settings):
+    """A small team's second place at 80 % may be someone being coached: below the bar, no award."""
+    settings.FEEDBACK_TOP_PERFORMER_CSAT = 90
+
+    top = top_agents(month=ranked_month)
+
+    assert [(entry.rank, entry.in_award_places) for entry in top.ranked] == [(1, True), (2, False)]
+    with pytest.raises(ValidationError):
+        award_confirm(agent=other_agent, month=ranked_month, actor=supervisor)
 
 
 # Confirming awards ------------------------------------------------------------------------------

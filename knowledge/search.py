@@ -81,7 +81,7 @@ def matching_translations(
     return matches.annotate(rank=rank)
 
 
-def _at_least(parts: list, min_terms: int):
+def _at_least(parts: list[Q], min_terms: int) -> Q:
     """OR of the AND of every `min_terms`-combination of `parts` (plain OR / AND at the extremes)."""
     if min_terms == 1:
         return reduce(operator.or_, parts)
@@ -89,13 +89,20 @@ def _at_least(parts: list, min_terms: int):
 
 
 def _postgresql(queryset: QuerySet, terms: list[str], min_terms: int, in_title: bool) -> tuple[QuerySet, SearchQuery]:
-    def term_query(term: str) -> SearchQuery:
-        if is_han(term) and len(term) == 1:
-            # One Han character: a prefix of the indexed bigrams (the term is a single letter, safe as raw).
-            return SearchQuery(f"{term}:*", search_type="raw", config="english")
-        return SearchQuery(term, search_type="plain", config="english")
+    """One to_tsquery over the whole boolean expression: PostgreSQL normalises each operand (stems English words,
+    drops stopwords), and the SQL stays one parameter however many AND-clauses "at least k" takes."""
 
-    query = _at_least([term_query(term) for term in terms], min_terms)
+    def operand(term: str) -> str:
+        # query_terms yields only letters, digits and Han runs: quoted, nothing in them is tsquery syntax.
+        # One Han character matches as a prefix of the indexed bigrams.
+        return f"'{term}':*" if is_han(term) and len(term) == 1 else f"'{term}'"
+
+    operands = [operand(term) for term in terms]
+    if min_terms == 1:
+        expression = " | ".join(operands)
+    else:
+        expression = " | ".join(f"({' & '.join(group)})" for group in combinations(operands, min_terms))
+    query = SearchQuery(expression, search_type="raw", config="english")
     return (queryset.filter(title_vector=query) if in_title else queryset.filter(search_vector=query)), query
 
 

@@ -223,3 +223,24 @@ def test_the_leak_scanner_itself_sees_a_phrase_stored_in_clear(customer, mailout
 
     with pytest.raises(AssertionError, match="in the database"):
         assert_nowhere_in_clear(PHRASE, mailoutbox, caplog)
+
+
+def test_the_warning_mail_goes_through_the_email_channel_whatever_the_preferences(
+    customer, security_team, team, mailoutbox, caplog, django_capture_on_commit_callbacks
+):
+    from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
+
+    customer.notify_on_reply = customer.notify_on_status = False
+    customer.save(update_fields=["notify_on_reply", "notify_on_status"])
+    ticket = services.ticket_create(customer=customer, subject="Hi", body="Hello", channel=Channel.EMAIL, team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_customer_reply(ticket=ticket, body=f"words: {PHRASE}", via=Channel.EMAIL)
+
+    outbound = OutboundEmail.objects.get(kind=OutboundKind.SECURITY_WARNING)
+    assert (outbound.status, outbound.to_address) == (DeliveryStatus.SENT, customer.email)
+    [mail] = warning_mails(mailoutbox)
+    assert mail.extra_headers["Message-ID"] == f"<{outbound.message_id}>"
+    assert mail.extra_headers["X-SupportDesk-Ticket"] == ticket.reference
+    assert mail.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert ticket.events.filter(kind=EventKind.CUSTOMER_WARNED, after=str(outbound.ticket_message_id)).exists()
+    assert_nowhere_in_clear(PHRASE, mailoutbox, caplog)

@@ -114,6 +114,7 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Agent reply")
     PENDING_CUSTOMER = "pending_customer", _("Waiting for the customer")
     SOLVED = "solved", _("Solved")
+    SECURITY_WARNING = "security_warning", _("Security warning")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from tickets.email.models import (
@@ -164,6 +165,12 @@ def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | Non
     return _queue_unless_opted_out(ticket=ticket, kind=kind, wanted=wanted)
 
 
+def notify_security_warning(*, message) -> OutboundEmail:
+    """Mail the customer the security warning stored as system message `message`: threaded with the ticket,
+    retried like every notification, and sent whatever the customer's notification preferences."""
+    return _queue(ticket=message.ticket, kind=OutboundKind.SECURITY_WARNING, ticket_message=message)
+
+
 def suppress_acknowledgement(*, ticket, reason: str) -> int:
     """Cancel the queued acknowledgement of `ticket` (e.g. the ticket came from an auto-responder)."""
     return OutboundEmail.objects.filter(
@@ -206,7 +213,10 @@ def _render(outbound: OutboundEmail) -> tuple[str, str, str]:
         }
         text = render_to_string(f"emails/{outbound.kind}.txt", context)
         html = render_to_string(f"emails/{outbound.kind}.html", context)
-    subject = f"[{ticket.reference}] {ticket.subject}"
+        if outbound.kind == OutboundKind.SECURITY_WARNING:
+            subject = _("[%(reference)s] Important: your wallet may be at risk") % {"reference": ticket.reference}
+        else:
+            subject = f"[{ticket.reference}] {ticket.subject}"
     return subject[:255], text.strip() + "\n", html
 
 

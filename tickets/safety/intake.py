@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
+from tickets.email import outbound
 from tickets.models import (
     AgentProfile,
     AuthorKind,
@@ -148,7 +147,8 @@ def _warn_customer(ticket: Ticket, message: TicketMessage, kinds: list[str], *, 
     warning = TicketMessage.objects.create(
         ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, via=message.via
     )
-    transaction.on_commit(lambda: async_task("tickets.safety.tasks.send_secret_warning", warning.pk))
+    outbound.notify_security_warning(message=warning)
+    _event(ticket, EventKind.CUSTOMER_WARNED, None, after=str(warning.pk), note=_("by email"))
     return warning
 
 

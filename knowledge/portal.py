@@ -192,6 +192,7 @@ def bot_ask(request: HttpRequest) -> HttpResponse:
         return redirect("knowledge:bot")
     return JsonResponse(
         {
+            "question": _message_json(reply.question),
             "message": _message_json(reply.message),
             "answer": _card_json(reply.answer) if reply.answer else None,
             "suggestions": [_card_json(card) for card in reply.suggestions],

@@ -34,7 +34,7 @@ from knowledge.models import (
     MacroVariant,
 )
 from knowledge.search import at_least_query_size, matching_translations
-from knowledge.text import query_terms
+from knowledge.text import is_han, query_terms
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,16 @@ def search_passes(term_count: int) -> list[SearchPass]:
     return [*(SearchPass(min_terms) for min_terms in strict), SearchPass(1, in_title=True), SearchPass(1, capped=True)]
 
 
+CHINESE = "zh-hans"
+
+
+def search_language(terms: list[str], language: str) -> str:
+    """A question typed in Chinese is answered from the Chinese articles, whatever language the page is in."""
+    if language != CHINESE and any(is_han(term) for term in terms):
+        return CHINESE
+    return language
+
+
 def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCard]:
     """Published articles matching `query`, best first, one card per article.
 
@@ -122,6 +132,7 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     terms = query_terms(query)
     if not terms:
         return []
+    language = search_language(terms, language)
     candidates = ArticleTranslation.objects.filter(
         language__in=_languages(language), article__in=Article.objects.published()
     )

@@ -58,6 +58,7 @@ _WANTS_HUMAN = re.compile(
 
 @dataclass(frozen=True)
 class BotReply:
+    question: BotMessage  # as stored: a secret the visitor typed is already removed
     message: BotMessage
     answer: ArticleCard | None = None
     suggestions: list[ArticleCard] = field(default_factory=list)
@@ -101,10 +102,10 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
             conversation.secret_kinds = sorted({*conversation.secret_kinds, *(f.kind for f in scrubber.certain)})
             conversation.save(update_fields=["secret_kinds", "updated_at"])
             reply = _say(conversation, str(SECRET_WARNING))
-            return BotReply(message=reply, offer_handoff=True)
+            return BotReply(question=asked, message=reply, offer_handoff=True)
         if _WANTS_HUMAN.search(question):
             reply = _say(conversation, _("Of course. I can pass this conversation to a person on our support team."))
-            return BotReply(message=reply, offer_handoff=True)
+            return BotReply(question=asked, message=reply, offer_handoff=True)
         cards = article_search(question, conversation.language, limit=3)
         terms = query_terms(question)
         confidence = 0.0
@@ -119,7 +120,7 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
                 article=best.article,
                 confidence=confidence,
             )
-            return BotReply(message=reply, answer=best, suggestions=cards[1:])
+            return BotReply(question=asked, message=reply, answer=best, suggestions=cards[1:])
         asked.answered = False
         asked.save(update_fields=["answered"])
         reply = _say(
@@ -127,7 +128,7 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
             _("I'm not sure I have the answer to that. You can rephrase it, or talk to a person on our team."),
             confidence=confidence,
         )
-        return BotReply(message=reply, suggestions=cards, offer_handoff=True)
+        return BotReply(question=asked, message=reply, suggestions=cards, offer_handoff=True)
 
 
 @transaction.atomic

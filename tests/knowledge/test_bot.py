@@ -50,6 +50,14 @@ def test_below_the_confidence_threshold_it_offers_a_person_and_lists_the_questio
     ]
 
 
+def test_a_chinese_question_in_an_english_conversation_is_answered_from_the_chinese_article(knowledge_base):
+    reply = services.bot_ask(conversation=conversation(language="en"), text="怎么备份助记词")
+
+    assert reply.answer is not None
+    assert reply.answer.translation.language == "zh-hans"
+    assert reply.question.text == "怎么备份助记词"
+
+
 @pytest.mark.parametrize("question", ["I want to talk to a human", "转人工客服"])
 def test_asking_for_a_person_offers_the_hand_off_without_searching(knowledge_base, question):
     reply = services.bot_ask(conversation=conversation(), text=question)

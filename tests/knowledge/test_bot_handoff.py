@@ -293,6 +293,7 @@ def test_the_bot_never_stores_a_seed_phrase_and_warns_at_once(client, knowledge_
     assert "[recovery phrase removed]" in stored
     assert chat.secret_kinds == ["mnemonic"]
     assert "never share your recovery phrase" in reply["message"]["text"]
+    assert reply["question"]["text"] == "is this safe? [recovery phrase removed]"
     assert reply["offer_handoff"] is True
 
 

@@ -196,3 +196,10 @@ def test_the_title_pass_uses_its_own_gin_index(staking_articles):
 
     assert "translation_title_gin" in queryset.explain()
     assert list(queryset.values_list("article__slug", flat=True)) == ["title-word"]
+
+
+def test_a_chinese_question_on_an_english_page_finds_the_chinese_article(articles):
+    cards = selectors.article_search("怎么备份助记词", "en")
+
+    assert slugs(cards)[0] == "backup"
+    assert cards[0].translation.language == "zh-hans"

@@ -71,11 +71,13 @@
     var input = askForm.querySelector("input[name=question]");
     var question = input.value.trim();
     if (!question) { return; }
-    addMessage("user", question);
+    var asked = addMessage("user", question);
     input.value = "";
     post(text.askUrl, askForm, { question: question }).then(function (result) {
       if (!result.ok) { addMessage("bot", result.data.error || text.textError); return; }
       var data = result.data;
+      // Show the question as it was stored: a recovery phrase typed by mistake does not stay on screen.
+      asked.textContent = data.question.text;
       var item = addMessage("bot", data.message.text + " ");
       if (data.answer) {
         if (data.answer.summary) { item.appendChild(document.createElement("br")); item.appendChild(document.createTextNode(data.answer.summary + " ")); }

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from feedback.models import SurveyFollowUp, SurveyInvitation
 from feedback.tokens import survey_token
+from supportdesk.mail import send_rendered_mail
 from supportdesk.roles import MANAGER
 
 
@@ -19,11 +17,14 @@ def survey_url(invitation: SurveyInvitation) -> str:
 
 
 def _send(*, template: str, context: dict, recipients: list[str], language: str | None = None) -> None:
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"feedback/email/{template}_subject.txt", context).split())
-        text = render_to_string(f"feedback/email/{template}.txt", context)
-        html = render_to_string(f"feedback/email/{template}.html", context)
-    send_mail(subject, text, None, recipients, html_message=html)
+    send_rendered_mail(
+        to=recipients,
+        language=language,
+        subject_template=f"feedback/email/{template}_subject.txt",
+        text_template=f"feedback/email/{template}.txt",
+        html_template=f"feedback/email/{template}.html",
+        context=context,
+    )
 
 
 def send_survey_invitation(invitation: SurveyInvitation) -> None:

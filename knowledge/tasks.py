@@ -2,14 +2,12 @@
 
 from dataclasses import asdict
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from knowledge.models import BotConversation
 from knowledge.services.bot import bot_handoff_token
 from knowledge.services.training import training_run_rules
+from supportdesk.mail import send_rendered_mail
 
 
 def run_training_rules() -> dict[str, int]:
@@ -25,7 +23,10 @@ def bot_handoff_send_confirmation(conversation_id: int, site_url: str) -> None:
         return
     path = reverse("knowledge:bot_handoff_confirm", args=[bot_handoff_token(conversation)])
     context = {"conversation": conversation, "confirm_url": site_url.rstrip("/") + path}
-    with translation.override(conversation.language):
-        subject = render_to_string("knowledge/email/handoff_confirm_subject.txt", context)
-        message = render_to_string("knowledge/email/handoff_confirm_message.txt", context)
-    send_mail(" ".join(subject.split()), message, None, [conversation.handoff_email])
+    send_rendered_mail(
+        to=[conversation.handoff_email],
+        language=conversation.language,
+        subject_template="knowledge/email/handoff_confirm_subject.txt",
+        text_template="knowledge/email/handoff_confirm_message.txt",
+        context=context,
+    )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from supportdesk.mail import send_rendered_mail
 from tickets.customer_services import contact_request_token
 from tickets.email import imap, outbound
 from tickets.models import ContactRequest
@@ -34,7 +32,10 @@ def contact_request_send_confirmation(contact_request_id: int, site_url: str) ->
         return
     path = reverse("portal:contact_confirm", args=[contact_request_token(contact_request)])
     context = {"contact_request": contact_request, "confirm_url": site_url.rstrip("/") + path}
-    with translation.override(contact_request.language):
-        subject = render_to_string("portal/email/contact_confirm_subject.txt", context)
-        message = render_to_string("portal/email/contact_confirm_message.txt", context)
-    send_mail(" ".join(subject.split()), message, None, [contact_request.email])
+    send_rendered_mail(
+        to=[contact_request.email],
+        language=contact_request.language,
+        subject_template="portal/email/contact_confirm_subject.txt",
+        text_template="portal/email/contact_confirm_message.txt",
+        context=context,
+    )

@@ -1,11 +1,9 @@
 """Emails to the customer about their complaint, in the customer's language."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from supportdesk.mail import send_rendered_mail
 from tickets.complaints.models import Complaint
 
 
@@ -21,8 +19,11 @@ def send_confirmation_request(*, complaint: Complaint, token: str, reminder: boo
         "detail_url": base + reverse("complaints:detail", args=[complaint.pk]),
         "close_after_days": settings.COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS,
     }
-    with translation.override(customer.language):
-        subject = render_to_string("emails/complaints/confirmation_subject.txt", context).strip()
-        text = render_to_string("emails/complaints/confirmation.txt", context)
-        html = render_to_string("emails/complaints/confirmation.html", context)
-    send_mail(subject, text, None, [customer.email], html_message=html)
+    send_rendered_mail(
+        to=[customer.email],
+        language=customer.language,
+        subject_template="emails/complaints/confirmation_subject.txt",
+        text_template="emails/complaints/confirmation.txt",
+        html_template="emails/complaints/confirmation.html",
+        context=context,
+    )

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from feedback.models import SurveyFollowUp, SurveyInvitation
 from feedback.tokens import survey_token
-from supportdesk.mail import send_rendered_mail
+from supportdesk.mail import render_mail, send_rendered_mail
 from supportdesk.roles import MANAGER
+from tickets.email import outbound
+from tickets.email.models import OutboundKind
 
 
 def survey_url(invitation: SurveyInvitation) -> str:
@@ -28,12 +30,17 @@ def _send(*, template: str, context: dict, recipients: list[str], language: str 
 
 
 def send_survey_invitation(invitation: SurveyInvitation) -> None:
+    """Queued on the ticket's email thread (tickets.email.outbound): a reply to it lands on the ticket."""
     context = {"invitation": invitation, "ticket": invitation.ticket, "url": survey_url(invitation)}
-    _send(
-        template="survey_invitation",
-        context=context,
-        recipients=[invitation.customer.email],
+    content = render_mail(
         language=invitation.language,
+        subject_template="feedback/email/survey_invitation_subject.txt",
+        text_template="feedback/email/survey_invitation.txt",
+        html_template="feedback/email/survey_invitation.html",
+        context=context,
+    )
+    outbound.queue_prepared_mail(
+        ticket=invitation.ticket, kind=OutboundKind.SURVEY, content=content, to_address=invitation.customer.email
     )
 
 

@@ -1,15 +1,38 @@
-"""Transactional mail that is not part of a ticket's thread (confirmation links, surveys, reports).
+"""Mail rendered from templates in the recipient's language.
 
-Ticket notifications go through tickets.email.outbound (threaded, retried, with a delivery
-status); these are rendered from templates in the recipient's language and sent at once.
+`render_mail` gives subject, text and HTML; a mail about a ticket (survey link, complaint
+confirmation) is then queued on the ticket's thread by tickets.email.outbound.queue_prepared_mail
+(threaded, retried, with a delivery status). `send_rendered_mail` sends the ones that belong to no
+ticket (confirmation links of the contact form and the bot hand-off, reports to managers) at once.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_mail(
+    *, language: str | None, subject_template: str, text_template: str, context: dict, html_template: str = ""
+) -> RenderedMail:
+    """Subject (one line), text and optional HTML rendered in `language` (default: the site's)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return RenderedMail(
+            subject=" ".join(render_to_string(subject_template, context).split()),
+            text=render_to_string(text_template, context),
+            html=render_to_string(html_template, context) if html_template else "",
+        )
 
 
 def send_rendered_mail(
@@ -21,9 +44,12 @@ def send_rendered_mail(
     context: dict,
     html_template: str = "",
 ) -> None:
-    """Render subject (one line), text and optional HTML in `language` (default: the site's), then send."""
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(subject_template, context).split())
-        text = render_to_string(text_template, context)
-        html = render_to_string(html_template, context) if html_template else None
-    send_mail(subject, text, None, to, html_message=html)
+    """Render (see render_mail) and send at once."""
+    mail = render_mail(
+        language=language,
+        subject_template=subject_template,
+        text_template=text_template,
+        context=context,
+        html_template=html_template,
+    )
+    send_mail(mail.subject, mail.text, None, to, html_message=mail.html or None)

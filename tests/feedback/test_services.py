@@ -17,6 +17,8 @@ from feedback.models import (
 )
 from tests import factories
 from tickets import services as ticket_services
+from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
+from tickets.email.outbound import reply_to_address
 from tickets.models import Channel
 
 
@@ -39,6 +41,11 @@ def test_it_invites_the_customer_when_a_ticket_is_solved_and_emails_the_link(han
     assert "/portal/survey/" in message.body
     html, _mime = message.alternatives[0]
     assert '<meta charset="utf-8">' in html and "/portal/survey/" in html
+    # On the ticket's email thread: a reply to the survey mail lands on the ticket.
+    outbound = OutboundEmail.objects.get(kind=OutboundKind.SURVEY)
+    assert (outbound.ticket, outbound.status) == (handled_ticket, DeliveryStatus.SENT)
+    assert message.extra_headers["Message-ID"] == f"<{outbound.message_id}>"
+    assert message.reply_to == [reply_to_address(handled_ticket)]
 
 
 def test_it_writes_the_email_in_the_customers_language(handled_ticket, solve, customer):

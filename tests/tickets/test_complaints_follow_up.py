@@ -16,6 +16,7 @@ from django_q.tasks import async_task
 from tests import factories
 from tickets.complaints import services
 from tickets.complaints.models import Complaint, ConfirmationToken, Stage
+from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.models import EventKind, TicketEvent
 from tickets.signals import complaint_closed
 
@@ -51,6 +52,10 @@ def test_communicating_the_resolution_emails_a_link_in_text_and_html(communicate
     assert factories.RESOLUTION_TEXT in message.body
     assert token in html
     assert 'lang="en"' in html
+    # Sent on the ticket's email thread, with a delivery status.
+    outbound = OutboundEmail.objects.get(kind=OutboundKind.COMPLAINT)
+    assert (outbound.ticket_id, outbound.status) == (communicated.ticket_id, DeliveryStatus.SENT)
+    assert message.extra_headers["Message-ID"] == f"<{outbound.message_id}>"
 
 
 def test_the_link_is_stored_only_as_a_hash(communicated, mailoutbox):

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.urls import reverse
 
-from supportdesk.mail import send_rendered_mail
+from supportdesk.mail import render_mail
 from tickets.complaints.models import Complaint
+from tickets.email import outbound
+from tickets.email.models import OutboundKind
 
 
 def send_confirmation_request(*, complaint: Complaint, token: str, reminder: bool) -> None:
@@ -19,11 +21,12 @@ def send_confirmation_request(*, complaint: Complaint, token: str, reminder: boo
         "detail_url": base + reverse("complaints:detail", args=[complaint.pk]),
         "close_after_days": settings.COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS,
     }
-    send_rendered_mail(
-        to=[customer.email],
+    content = render_mail(
         language=customer.language,
         subject_template="emails/complaints/confirmation_subject.txt",
         text_template="emails/complaints/confirmation.txt",
         html_template="emails/complaints/confirmation.html",
         context=context,
     )
+    # On the ticket's email thread: threaded, retried, with a delivery status.
+    outbound.queue_prepared_mail(ticket=complaint.ticket, kind=OutboundKind.COMPLAINT, content=content)

@@ -115,6 +115,8 @@ class OutboundKind(models.TextChoices):
     PENDING_CUSTOMER = "pending_customer", _("Waiting for the customer")
     SOLVED = "solved", _("Solved")
     SECURITY_WARNING = "security_warning", _("Security warning")
+    SURVEY = "survey", _("Satisfaction survey")
+    COMPLAINT = "complaint", _("Complaint confirmation")
 
 
 class DeliveryStatus(models.TextChoices):

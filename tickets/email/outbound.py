@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from supportdesk.mail import RenderedMail
 from tickets.email.models import (
     DeliveryStatus,
     InboundEmail,
@@ -86,12 +87,24 @@ def thread_headers(outbound: OutboundEmail) -> tuple[str, list[str]]:
     return (inbound[-1][1] if inbound else ""), thread
 
 
-def _queue(*, ticket, kind: str, ticket_message=None, status: str = DeliveryStatus.QUEUED, note: str = ""):
+def _queue(
+    *,
+    ticket,
+    kind: str,
+    ticket_message=None,
+    status: str = DeliveryStatus.QUEUED,
+    note: str = "",
+    to_address: str = "",
+    content: RenderedMail | None = None,
+):
     outbound = OutboundEmail.objects.create(
         ticket=ticket,
         ticket_message=ticket_message,
         kind=kind,
-        to_address=ticket.customer.email,
+        to_address=to_address or ticket.customer.email,
+        subject=content.subject[:255] if content else "",
+        body_text=content.text if content else "",
+        body_html=content.html if content else "",
         message_id=_new_message_id(ticket),
         status=status,
         next_attempt_at=timezone.now() if status == DeliveryStatus.QUEUED else None,
@@ -163,6 +176,12 @@ def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | Non
     customer = ticket.customer
     wanted = customer.notify_on_status if kind == OutboundKind.SOLVED else customer.notify_on_reply
     return _queue_unless_opted_out(ticket=ticket, kind=kind, wanted=wanted)
+
+
+def queue_prepared_mail(*, ticket, kind: str, content: RenderedMail, to_address: str = "") -> OutboundEmail:
+    """A mail about `ticket` its feature rendered itself (a survey or complaint link), on the ticket's thread:
+    threading headers, retries and delivery status like every notification."""
+    return _queue(ticket=ticket, kind=kind, to_address=to_address, content=content)
 
 
 def notify_security_warning(*, message) -> OutboundEmail:
@@ -256,11 +275,14 @@ def outbound_email_send(*, outbound_id: int) -> str:
         return OutboundEmail.objects.filter(pk=outbound_id).values_list("status", flat=True).first() or ""
     outbound = OutboundEmail.objects.select_related("ticket__customer", "ticket_message__author").get(pk=outbound_id)
     if not outbound.subject:
-        # Fixed on the first attempt (after commit, when an inbound mail is linked to its ticket).
+        # Rendered on the first attempt (prepared mails come with their content).
         outbound.subject, outbound.body_text, outbound.body_html = _render(outbound)
+        outbound.save(update_fields=["subject", "body_text", "body_html"])
+    if outbound.attempts == 1:
+        # Fixed on the first attempt (after commit, when an inbound mail is linked to its ticket).
         outbound.in_reply_to, references = thread_headers(outbound)
         outbound.references = " ".join(references)
-        outbound.save(update_fields=["subject", "body_text", "body_html", "in_reply_to", "references"])
+        outbound.save(update_fields=["in_reply_to", "references"])
     try:
         build_message(outbound).send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded and retried

@@ -46,7 +46,7 @@ from tickets.sla.admin import SLAStateFilter, TicketSLAAdminMixin
 # The change page shows the newest entries of a conversation; ?timeline=all shows every one.
 TIMELINE_RECENT = 50
 TIMELINE_VAR = "timeline"
-ACTION_TEMPLATE = "admin/tickets/ticket/action_form.html"
+ACTION_TEMPLATE = "admin/sd_action_form.html"
 
 
 def _count_subquery(queryset: QuerySet, field: str) -> Coalesce:

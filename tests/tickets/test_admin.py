@@ -396,7 +396,7 @@ def test_assign_to_shows_an_intermediate_page_then_assigns(agent_client, teammat
     page = run_action(agent_client, "assign_to", queue)
 
     assert page.status_code == 200
-    assert page.templates[0].name == "admin/tickets/ticket/action_form.html"
+    assert page.templates[0].name == "admin/sd_action_form.html"
     assert all(t.reference in page.content.decode() for t in queue)
 
     done = run_action(agent_client, "assign_to", queue, apply="Apply", assignee=teammate.pk)

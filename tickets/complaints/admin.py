@@ -29,7 +29,7 @@ from tickets.admin_links import ticket_admin_link
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus
 
-ACTION_TEMPLATE = "admin/tickets/complaint/action_form.html"
+ACTION_TEMPLATE = "admin/sd_action_form.html"
 
 
 class OpenComplaintFilter(admin.SimpleListFilter):

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.recognition_selectors import first_of_month, top_agents
-from knowledge.services.recognition import award_confirm
+from knowledge.services.recognition import award_confirm, award_revoke
 from knowledge.training_models import COACH_PERMISSION, AgentAward
 from supportdesk.admin_site import app_list_link
-from tickets.admin_actions import HistoryAdminMixin
+from tickets.admin_actions import HistoryAdminMixin, action_page, error_text
 
 
 class MonthField(forms.DateField):
@@ -49,6 +49,10 @@ class MonthForm(forms.Form):
         return month
 
 
+class RevokeAwardForm(forms.Form):
+    reason = forms.CharField(label=_("reason for revoking"), max_length=255)
+
+
 class ConfirmAwardForm(MonthForm):
     agent = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_staff=True, is_active=True))
     citation = forms.CharField(label=_("Citation"), required=False, max_length=1000, widget=forms.Textarea)
@@ -60,13 +64,39 @@ def _last_month() -> date:
 
 @admin.register(AgentAward)
 class AgentAwardAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["agent", "month", "rank", "csat", "responses", "tickets", "confirmed_by", "confirmed_at"]
+    list_display = [
+        "agent", "month", "rank", "csat", "responses", "tickets", "confirmed_by", "confirmed_at", "revoked_at",
+    ]  # fmt: skip
     list_select_related = ["agent", "confirmed_by"]
-    list_filter = ["rank"]
+    list_filter = ["rank", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["agent__username", "agent__first_name", "agent__last_name", "citation"]
     date_hierarchy = "month"
-    fields = ["agent", "month", "rank", "csat", "responses", "tickets", "citation", "confirmed_by", "confirmed_at"]
+    fields = [
+        "agent", "month", "rank", "csat", "responses", "tickets", "citation", "confirmed_by", "confirmed_at",
+        "revoked_at", "revoked_by", "revoke_reason",
+    ]  # fmt: skip
     readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_coach_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(COACH_PERMISSION)
+
+    @admin.action(description=_("Revoke the selected awards…"), permissions=["coach"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = RevokeAwardForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_page(
+                self, request, queryset, form, "revoke", _("Revoke awards"), template="admin/sd_action_form.html"
+            )
+        reason = form.cleaned_data["reason"]
+        for award in queryset.select_related("agent"):
+            try:
+                award_revoke(award=award, actor=request.user, reason=reason)
+                self.message_user(request, _("Award revoked: %(award)s.") % {"award": award}, messages.SUCCESS)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{award}: {error_text(error)}", messages.ERROR)
+        return None
+
     change_list_template = "admin/knowledge/agentaward/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -249,6 +249,9 @@ class AgentAwardQuerySet(models.QuerySet):
             return self
         return self.filter(agent_id=user.pk)
 
+    def standing(self) -> AgentAwardQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
 
 class AgentAward(models.Model):
     """A monthly "top agent" recognition a coach confirmed from the ranking (knowledge.recognition_selectors).
@@ -269,6 +272,17 @@ class AgentAward(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now, editable=False)
+    # A revoked award stays on the record with who revoked it and why (it cannot be confirmed again).
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=255, blank=True)
 
     objects = AgentAwardQuerySet.as_manager()
 

@@ -210,6 +210,6 @@ def agent_training_page(*, agent, today: date) -> AgentTrainingPage:
         ),
         certifications=_current_certifications(history, today),
         scorecard=scorecard[0] if scorecard else None,
-        awards=list(AgentAward.objects.filter(agent=agent).select_related("confirmed_by")),
+        awards=list(AgentAward.objects.filter(agent=agent).standing().select_related("confirmed_by")),
         window_start=window_start,
     )

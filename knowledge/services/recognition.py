@@ -52,3 +52,22 @@ def award_confirm(*, agent, month: date, actor, citation: str = "") -> tuple[Age
             "confirmed_by": actor,
         },
     )
+
+
+@transaction.atomic
+def award_revoke(*, award: AgentAward, actor, reason: str) -> AgentAward:
+    """Revoke a confirmed award (a ranking built on answers later found to be wrong, a conduct issue).
+
+    Kept on the record with who revoked it and why; revoking twice changes nothing. Coaches only,
+    never their own award.
+    """
+    if not actor.has_perm(COACH_PERMISSION) or award.agent_id == actor.pk:
+        raise PermissionDenied(_("Only another coach can revoke this award."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the award is revoked.")}, code="reason_required")
+    award = AgentAward.objects.select_for_update().get(pk=award.pk)
+    if award.revoked_at is None:
+        award.revoked_at, award.revoked_by, award.revoke_reason = timezone.now(), actor, reason[:255]
+        award.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return award

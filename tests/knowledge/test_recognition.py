@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from knowledge.models import AgentAward
 from knowledge.recognition_selectors import top_agents
-from knowledge.services.recognition import award_confirm
+from knowledge.services.recognition import award_confirm, award_revoke
 from tests import factories
 
 pytestmark = [
@@ -236,3 +236,63 @@ def test_the_top_list_costs_the_same_queries_for_few_or_many_agents(month, djang
         rate(factories.agent(), month, happy=4)
     with django_assert_num_queries(len(queries)):
         assert len(top_agents(month=month).ranked) == 11
+
+
+# Revoking awards -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def award(ranked_month, agent, supervisor):
+    confirmed, _created = award_confirm(agent=agent, month=ranked_month, actor=supervisor, citation="Best month")
+    return confirmed
+
+
+def test_a_coach_revokes_an_award_with_a_reason_and_it_stays_on_record(award, manager):
+    revoked = award_revoke(award=award, actor=manager, reason="  Ratings came from a test account ")
+    again = award_revoke(award=award, actor=manager, reason="other reason")
+
+    assert (revoked.revoked_by, revoked.revoke_reason) == (manager, "Ratings came from a test account")
+    assert again.revoked_at == revoked.revoked_at and again.revoke_reason == revoked.revoke_reason
+    assert AgentAward.objects.count() == 1
+    assert not AgentAward.objects.standing().exists()
+
+
+def test_revoking_needs_a_reason_a_coach_and_not_ones_own_award(award, agent, manager, supervisor):
+    with pytest.raises(ValidationError) as blank:
+        award_revoke(award=award, actor=manager, reason="   ")
+    assert blank.value.message_dict == {"reason": ["Say why the award is revoked."]}
+    with pytest.raises(PermissionDenied):
+        award_revoke(award=award, actor=agent, reason="mine")
+    own = AgentAward.objects.create(
+        agent=supervisor, month=award.month, rank=2, csat=95, responses=12, tickets=20, confirmed_by=manager
+    )
+    with pytest.raises(PermissionDenied):
+        award_revoke(award=own, actor=supervisor, reason="my own")
+
+
+def test_a_revoked_award_leaves_the_agents_page_and_shows_as_revoked_in_the_ranking(
+    client, award, agent, manager, supervisor
+):
+    award_revoke(award=award, actor=manager, reason="Ratings came from a test account")
+
+    client.force_login(agent)
+    own_page = client.get(reverse("admin:knowledge_trainingassignment_agent", args=[agent.pk]))
+    assert own_page.context["page"].awards == []
+    client.force_login(supervisor)
+    top = client.get(TOP, {"month": f"{award.month:%Y-%m}"}).content.decode()
+    assert ">revoked</span>" in top
+
+
+def test_coaches_revoke_from_the_award_list_with_a_reason(client, award, agent, manager):
+    client.force_login(manager)
+    ask = client.post(CHANGELIST, {"action": "revoke", "_selected_action": [award.pk]})
+    assert ask.status_code == 200 and "reason" in ask.context["form"].fields
+
+    client.post(CHANGELIST, {"action": "revoke", "_selected_action": [award.pk], "apply": "1", "reason": "Duplicate"})
+
+    award.refresh_from_db()
+    assert (award.revoked_by, award.revoke_reason) == (manager, "Duplicate")
+    client.force_login(agent)
+    client.post(CHANGELIST, {"action": "revoke", "_selected_action": [award.pk], "apply": "1", "reason": "x"})
+    award.refresh_from_db()
+    assert award.revoke_reason == "Duplicate"

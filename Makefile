@@ -70,4 +70,4 @@ bench-db: install
 	$(BENCH) collectstatic --noinput --verbosity 0
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* private_media staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* private_media staticfiles .cache

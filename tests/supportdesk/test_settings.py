@@ -4,9 +4,11 @@ Each check runs in a fresh interpreter with a clean environment, since settings
 are read once per process.
 """
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -48,3 +50,24 @@ def test_production_settings_pass_check_deploy_with_a_secret_key(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+PRINT_CACHE = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.CACHES['default']))"
+)
+
+
+def test_the_local_cache_is_a_file_cache_web_and_worker_share():
+    """`make run` starts web and worker as two processes; /healthz counts clusters through this cache."""
+    result = run("-c", PRINT_CACHE, DJANGO_SETTINGS_MODULE="supportdesk.settings.local")
+
+    cache = json.loads(result.stdout)
+    assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert Path(cache["LOCATION"]) == Path(settings.BASE_DIR) / ".cache"
+
+
+def test_cache_url_replaces_the_local_file_cache():
+    result = run("-c", PRINT_CACHE, DJANGO_SETTINGS_MODULE="supportdesk.settings.local", CACHE_URL="locmemcache://x")
+
+    assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"

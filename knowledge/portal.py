@@ -178,16 +178,21 @@ def bot(request: HttpRequest) -> HttpResponse:
     return _bot_page(request)
 
 
+def _bot_refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
+    """A refused bot request: JSON for the widget, a message on the bot page without JavaScript."""
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status)
+    messages.error(request, message)
+    return redirect("knowledge:bot")
+
+
 @require_POST
 def bot_ask(request: HttpRequest) -> HttpResponse:
     conversation = _conversation(request)
     try:
         reply = services.bot_ask(conversation=conversation, text=request.POST.get("question", ""))
     except ValidationError as error:
-        if _wants_json(request):
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        messages.error(request, " ".join(error.messages))
-        return redirect("knowledge:bot")
+        return _bot_refused(request, " ".join(error.messages))
     if not _wants_json(request):
         return redirect("knowledge:bot")
     return JsonResponse(
@@ -232,21 +237,11 @@ def bot_handoff(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"error": str(error), "login_url": login_url}, status=403)
         return redirect(login_url)
     except ValidationError as error:
-        if _wants_json(request):
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        messages.error(request, " ".join(error.messages))
-        return redirect("knowledge:bot")
+        return _bot_refused(request, " ".join(error.messages))
     if not _wants_json(request):
         return redirect("knowledge:bot")
     last = conversation.messages.order_by("-created_at", "-id").first()
     return JsonResponse({"reference": ticket.reference, "message": _message_json(last)})
-
-
-def _handoff_refused(request: HttpRequest, message: str, *, status: int = 400) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse({"error": message}, status=status)
-    messages.error(request, message)
-    return redirect("knowledge:bot")
 
 
 def _handoff_form_invalid(request: HttpRequest, form: BotHandoffEmailForm) -> HttpResponse:
@@ -262,7 +257,7 @@ def bot_handoff_email(request: HttpRequest) -> HttpResponse:
     """An anonymous visitor asks for a person: their address gets a confirmation link, no ticket yet."""
     conversation = selectors.bot_conversation_in_session(token=request.session.get(BOT_SESSION_KEY), user=request.user)
     if conversation is None:
-        return _handoff_refused(request, _("Ask the bot your question first."))
+        return _bot_refused(request, _("Ask the bot your question first."))
     form = BotHandoffEmailForm(request.POST)
     if not form.is_valid():
         return _handoff_form_invalid(request, form)
@@ -271,7 +266,7 @@ def bot_handoff_email(request: HttpRequest) -> HttpResponse:
         ratelimit.consume(request, action=RATE_LIMIT_SESSION_ACTION, key=_session_key(request))
         and ratelimit.consume(request, action=RATE_LIMIT_ACTION, key=data["email"].lower())
     ):
-        return _handoff_refused(
+        return _bot_refused(
             request, _("Too many requests were sent from here. Please try again in an hour."), status=429
         )
     try:
@@ -286,7 +281,7 @@ def bot_handoff_email(request: HttpRequest) -> HttpResponse:
         if hasattr(error, "error_dict"):
             add_service_errors(form, error)
             return _handoff_form_invalid(request, form)
-        return _handoff_refused(request, " ".join(error.messages))
+        return _bot_refused(request, " ".join(error.messages))
     notice = _(
         "Check your email: we sent a link to %(email)s. Your conversation reaches our team once you open it."
     ) % {"email": conversation.handoff_email}

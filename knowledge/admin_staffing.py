@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from feedback.exports import escape_cell
 from knowledge import staffing
 from knowledge.services import staffing as staffing_services
-from knowledge.services import training as training_services
 from knowledge.staffing_models import ForecastEvent
 from knowledge.training_models import STAFFING_PERMISSION, Shift, Weekday
 from tickets.models import Channel
@@ -74,7 +73,7 @@ class ShiftAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
     autocomplete_fields = ["agent", "team"]
 
     def save_model(self, request, obj, form, change) -> None:
-        training_services.shift_save(shift=obj)
+        staffing_services.shift_save(shift=obj)
 
     def get_urls(self):
         return [

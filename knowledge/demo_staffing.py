@@ -22,8 +22,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from knowledge.services.staffing import forecast_event_save
-from knowledge.services.training import shift_save
+from knowledge.services.staffing import forecast_event_save, shift_save
 from knowledge.staffing_models import ForecastEvent, ForecastEventKind
 from knowledge.training_models import Shift, Weekday
 from supportdesk.roles import AGENT

@@ -1,7 +1,4 @@
-"""Staffing writes: the expected events a manager enters to lift the forecast.
-
-The roster's shift_save stays in knowledge.services.training (where the roster started).
-"""
+"""Staffing writes: the shift roster, and the expected events a manager enters to lift the forecast."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from knowledge.staffing_models import ForecastEvent
-from knowledge.training_models import STAFFING_PERMISSION
+from knowledge.training_models import STAFFING_PERMISSION, Shift
 
 
 @transaction.atomic
@@ -26,3 +23,11 @@ def forecast_event_save(*, event: ForecastEvent, actor) -> ForecastEvent:
     event.full_clean()
     event.save()
     return event
+
+
+@transaction.atomic
+def shift_save(*, shift: Shift) -> Shift:
+    """Create or edit a roster shift; hours are validated by the model (start before end, within the day)."""
+    shift.full_clean()
+    shift.save()
+    return shift

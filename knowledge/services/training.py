@@ -25,7 +25,6 @@ from knowledge.training_models import (
     OPEN_STATUSES,
     AssignmentReason,
     AssignmentStatus,
-    Shift,
     TrainingAssignment,
     TrainingCourse,
     TrainingEvent,
@@ -279,11 +278,3 @@ def training_course_save(*, course: TrainingCourse) -> TrainingCourse:
     course.full_clean()
     course.save()
     return course
-
-
-@transaction.atomic
-def shift_save(*, shift: Shift) -> Shift:
-    """Create or edit a roster shift; hours are validated by the model (start before end, within the day)."""
-    shift.full_clean()
-    shift.save()
-    return shift

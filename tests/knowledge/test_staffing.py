@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from knowledge import staffing, staffing_selectors
 from knowledge.services import staffing as staffing_services
-from knowledge.services import training as services
 from knowledge.staffing_models import ForecastEvent, ForecastEventKind
 from knowledge.training_models import Shift
 from tests import factories
@@ -415,5 +414,5 @@ def test_only_staffing_planners_enter_events(agent, supervisor):
 @pytest.mark.django_db
 def test_a_shift_ends_after_it_starts(agent, team):
     with pytest.raises(ValidationError):
-        services.shift_save(shift=Shift(agent=agent, team=team, weekday=0, start_hour=22, end_hour=6))
+        staffing_services.shift_save(shift=Shift(agent=agent, team=team, weekday=0, start_hour=22, end_hour=6))
     assert not Shift.objects.exists()

@@ -307,6 +307,7 @@ def bot_handoff_confirm(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "conversation": conversation,
         "ticket": ticket,
+        "confirmed": ticket is not None,
         "preview": services.bot_handoff_preview(conversation) if ticket is None else "",
         "reply_promise": first_reply_promise(ticket=ticket),
     }

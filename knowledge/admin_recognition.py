@@ -25,7 +25,7 @@ from knowledge.recognition_selectors import first_of_month, top_agents
 from knowledge.services.recognition import award_confirm, award_revoke
 from knowledge.training_models import COACH_PERMISSION, AgentAward
 from supportdesk.admin_site import app_list_link
-from tickets.admin_actions import HistoryAdminMixin, action_page, error_text
+from tickets.admin_actions import HistoryAdminMixin, action_page, run_for_each
 
 
 class MonthField(forms.DateField):
@@ -89,12 +89,13 @@ class AgentAwardAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 self, request, queryset, form, "revoke", _("Revoke awards"), template="admin/sd_action_form.html"
             )
         reason = form.cleaned_data["reason"]
-        for award in queryset.select_related("agent"):
-            try:
-                award_revoke(award=award, actor=request.user, reason=reason)
-                self.message_user(request, _("Award revoked: %(award)s.") % {"award": award}, messages.SUCCESS)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{award}: {error_text(error)}", messages.ERROR)
+        run_for_each(
+            self,
+            request,
+            queryset.select_related("agent"),
+            lambda award: award_revoke(award=award, actor=request.user, reason=reason),
+            _("%(count)d awards revoked."),
+        )
         return None
 
     change_list_template = "admin/knowledge/agentaward/change_list.html"

@@ -25,7 +25,8 @@ def run_for_each(model_admin, request, objects: Iterable, operation: Callable, d
             operation(obj)
             done += 1
         except (ValidationError, PermissionDenied) as error:
-            failures.append(f"{obj.reference}: {error_text(error)}")
+            # Tickets and complaints are named by their reference; other records by themselves.
+            failures.append(f"{getattr(obj, 'reference', obj)}: {error_text(error)}")
     if done:
         model_admin.message_user(request, done_message % {"count": done, **params}, messages.SUCCESS)
     for failure in failures:

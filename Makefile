@@ -37,6 +37,7 @@ run: demo
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	@if [ -x $(CHROMIUM) ]; then echo "e2e: browser tests run in $(CHROMIUM)"; \

@@ -27,7 +27,7 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
-from tickets.admin_actions import HistoryAdminMixin
+from supportdesk.kit.admin_actions import HistoryAdminMixin
 from tickets.admin_links import ticket_admin_link
 from tickets.models import Channel
 

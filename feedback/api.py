@@ -31,9 +31,8 @@ from feedback.models import (
 )
 from feedback.tokens import ExpiredSurveyLink, InvalidSurveyLink
 from supportdesk.api_auth import IsStaff, TokenScopePermission
-from supportdesk.api_errors import error_response
-from supportdesk.api_schema import ErrorOutput, paginated
-from tickets.api import ERROR_RESPONSES
+from supportdesk.kit.api_errors import error_response
+from supportdesk.kit.api_schema import ERROR_RESPONSES, ErrorOutput, paginated
 from tickets.models import Channel
 
 # Signed tokens are "<hex key>:<timestamp>:<signature>" (django.core.signing, URL-safe base64).

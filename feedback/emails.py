@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from feedback.models import SurveyFollowUp, SurveyInvitation
 from feedback.tokens import survey_token
-from supportdesk.mail import render_mail, send_rendered_mail
+from supportdesk.kit.mail import render_mail, send_rendered_mail
 from supportdesk.roles import MANAGER
 from tickets.email import outbound
 from tickets.email.models import OutboundKind

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import LANGUAGE_CHOICES, Category, Channel, Customer, Team, Ticket, ticket_reference
+from supportdesk.kit.choices import LANGUAGE_CHOICES
+from tickets.models import Category, Channel, Customer, Team, Ticket, ticket_reference
 
 RATING_MIN, RATING_MAX = 1, 5
 

@@ -38,13 +38,13 @@ from feedback.models import (
     SurveyResponse,
     SurveyTemplate,
 )
+from supportdesk.kit.validators import ERROR_INVALID_CHOICE
 from tickets.models import Channel, Customer, Team, Ticket
 
 ERROR_ALREADY_ANSWERED = "survey_already_answered"
 ERROR_EXPIRED = "survey_expired"
 ERROR_ANSWER_REQUIRED = "answer_required"
 ERROR_INVALID_ANSWER = "invalid_answer"
-ERROR_INVALID_CHOICE = "invalid_choice"
 ERROR_EMPTY = "empty"
 ERROR_MERGE_SELF = "suggestion_merge_self"
 

@@ -35,7 +35,7 @@ from knowledge.models import (
 )
 from knowledge.search import matching_translations
 from knowledge.text import query_terms
-from tickets.admin_actions import ReadOnlyAdminMixin, error_text
+from supportdesk.kit.admin_actions import ReadOnlyAdminMixin, error_text
 
 
 @admin.register(HelpCategory)

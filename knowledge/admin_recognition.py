@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from knowledge.recognition_selectors import first_of_month, top_agents
 from knowledge.services.recognition import award_confirm, award_revoke
 from knowledge.training_models import COACH_PERMISSION, AgentAward
-from supportdesk.admin_site import app_list_link
-from tickets.admin_actions import HistoryAdminMixin, action_page, run_for_each
+from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page, run_for_each
+from supportdesk.kit.admin_links import app_list_link
 
 
 class MonthField(forms.DateField):

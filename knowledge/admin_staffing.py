@@ -24,7 +24,8 @@ from feedback.exports import escape_cell
 from knowledge import staffing
 from knowledge.services import staffing as staffing_services
 from knowledge.staffing_models import ForecastEvent
-from knowledge.training_models import STAFFING_PERMISSION, Shift, Weekday
+from knowledge.training_models import STAFFING_PERMISSION, Shift
+from supportdesk.kit.choices import Weekday
 from tickets.models import Channel
 
 CHART_BAR_WIDTH = 4

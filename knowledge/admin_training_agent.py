@@ -22,7 +22,7 @@ from feedback.reports import DIMENSION_LABELS
 from knowledge.services import training as services
 from knowledge.training_models import COACH_PERMISSION, OPEN_STATUSES, TrainingAssignment
 from knowledge.training_selectors import agent_training_page, training_agents_visible_to
-from supportdesk.admin_site import app_list_link
+from supportdesk.kit.admin_links import app_list_link
 
 
 class OwnTrainingForm(forms.Form):

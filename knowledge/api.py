@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from knowledge import selectors
-from knowledge.models import FALLBACK_LANGUAGE, LANGUAGE_CHOICES, ArticleKind
+from knowledge.models import FALLBACK_LANGUAGE, ArticleKind
 from knowledge.selectors import ArticleCard
-from supportdesk.api_schema import paginated
-from tickets.api import ERROR_RESPONSES
+from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
+from supportdesk.kit.choices import LANGUAGE_CHOICES
 
 SEARCH_LIMIT = 25
 

@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from knowledge.services.staffing import forecast_event_save, shift_save
 from knowledge.staffing_models import ForecastEvent, ForecastEventKind
-from knowledge.training_models import Shift, Weekday
+from knowledge.training_models import Shift
+from supportdesk.kit.choices import Weekday
 from supportdesk.roles import AGENT
 from tickets.models import (
     AuthorKind,

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.choices import LANGUAGE_CHOICES
 from tickets.models import Category, Priority, Status, Tag, Team, Ticket, team_ids_of
 
-LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
 FALLBACK_LANGUAGE = "en"
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from knowledge.models import BotConversation
 from knowledge.services.bot import bot_handoff_token
 from knowledge.services.training import training_run_rules
-from supportdesk.mail import send_rendered_mail
+from supportdesk.kit.mail import send_rendered_mail
 
 
 def run_training_rules() -> dict[str, int]:

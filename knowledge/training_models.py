@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.choices import Weekday
 from supportdesk.roles import STAFF_ROLES
 from tickets.models import Channel, Team, Tier
 
@@ -294,16 +295,6 @@ class AgentAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} – {self.month:%Y-%m} #{self.rank}"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class Shift(models.Model):

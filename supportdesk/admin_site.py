@@ -9,11 +9,6 @@ from supportdesk.dashboard import dashboard_context
 ADMIN_LOGIN_FAILED = "admin_login_failed"
 
 
-def app_list_link(*, key: str, name: str, url: str, model) -> dict:
-    """A custom admin page as an entry of an app's list, shaped like Django's model entries."""
-    return {"name": name, "object_name": key, "admin_url": url, "add_url": None, "view_only": True, "model": model}
-
-
 class SupportDeskAdminSite(admin.AdminSite):
     """The agents' workspace: the index page is the agent's dashboard."""
 

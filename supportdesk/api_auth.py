@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -124,3 +125,36 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+# OpenAPI descriptions of the two schemes (drf-spectacular finds them once this module is imported).
+class StaffTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "supportdesk.api_auth.StaffTokenAuthentication"
+    name = "staffToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Staff integration token `sdt_…` (created in admin, read or write scope).",
+        }
+
+
+class AppKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "supportdesk.api_auth.AppKeyAuthentication"
+    name = ["appKey", "customerToken"]
+
+    def get_security_requirement(self, auto_schema):
+        return {"appKey": [], "customerToken": []}
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {"type": "apiKey", "in": "header", "name": "X-App-Key", "description": "The wallet app's key `sdapp_…`."},
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Customer-Token",
+                "description": "HS256 JWT from the wallet backend, signed with the app key's signing secret; "
+                "claims: sub (customer email, required), exp (required), name (optional).",
+            },
+        ]

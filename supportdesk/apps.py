@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 from django.urls import register_converter
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.converters import IdConverter
+from supportdesk.kit.converters import IdConverter
 
 
 class SupportDeskAdminConfig(AdminConfig):
@@ -20,7 +20,7 @@ class SupportdeskConfig(AppConfig):
     def ready(self) -> None:
         register_converter(IdConverter, "id")
         # Registers the OpenAPI descriptions of our authentication classes.
-        from supportdesk import api_schema  # noqa: F401
+        from supportdesk import api_auth  # noqa: F401
 
         # Like Django's own create_permissions, role groups are (re)synced after every migrate:
         # a data migration can only grant the permissions that exist when it runs, and each

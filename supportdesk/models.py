@@ -1,15 +1,9 @@
-import zoneinfo
-
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-def validate_time_zone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+from supportdesk.kit.validators import validate_time_zone
 
 
 class User(AbstractUser):

@@ -150,7 +150,7 @@ def ticket(*, customer=None, team=None, subject: str = "Transfer pending", body:
 
 
 # An unfiltered admin changelist asks PostgreSQL's table statistics for its size first
-# (supportdesk.paginator.EstimatedCountPaginator); SQLite has none, so one query fewer.
+# (supportdesk.kit.paginator.EstimatedCountPaginator); SQLite has none, so one query fewer.
 TABLE_ESTIMATE_QUERIES = 1 if connection.vendor == "postgresql" else 0
 
 

@@ -21,9 +21,9 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from supportdesk.paginator import EstimatedCountPaginator
+from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page, error_text, run_for_each
+from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import admin_forms, escalation, selectors, services
-from tickets.admin_actions import HistoryAdminMixin, action_page, error_text, run_for_each
 from tickets.admin_links import ticket_admin_link
 from tickets.complaints.admin import turn_into_complaint
 from tickets.complaints.selectors import complaint_panel

@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.text import normalise_email
 from tickets import reply_timer, services
 from tickets.attachments import validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
 from tickets.safety.intake import refuse_secret_requests
-from tickets.text import normalise_email
 
 
 def agent_users():

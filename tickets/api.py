@@ -33,33 +33,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportdesk.api_auth import AppKeyAuthentication, IsAppCustomer, IsStaff, TokenScopePermission
-from supportdesk.api_schema import ErrorOutput, filter_parameters, paginated
+from supportdesk.kit.api_errors import validated_data
+from supportdesk.kit.api_schema import ERROR_RESPONSES, filter_parameters, paginated
+from supportdesk.kit.choices import LANGUAGE_CHOICES
 from tickets import services
-from tickets.models import (
-    LANGUAGE_CHOICES,
-    Attachment,
-    Category,
-    Channel,
-    Customer,
-    Priority,
-    Status,
-    Tag,
-    Ticket,
-    TicketMessage,
-    Tier,
-)
+from tickets.models import Attachment, Category, Channel, Customer, Priority, Status, Tag, Ticket, TicketMessage, Tier
 from tickets.selectors import attachment_for_user, ticket_for_user
 from tickets.views import attachment_response
-
-ERROR_RESPONSES = {
-    400: OpenApiResponse(ErrorOutput, description=_("Invalid input: field and non-field errors with codes.")),
-    401: OpenApiResponse(ErrorOutput, description=_("Not authenticated.")),
-    403: OpenApiResponse(ErrorOutput, description=_("Not allowed for this user or token scope.")),
-    404: OpenApiResponse(ErrorOutput, description=_("Not found, or not visible to you.")),
-    405: OpenApiResponse(ErrorOutput, description=_("Method not allowed.")),
-    429: OpenApiResponse(ErrorOutput, description=_("Too many requests.")),
-}
-
 
 MAX_ID = 999_999_999_999_999_999
 
@@ -339,7 +319,7 @@ class TicketListCreateApi(APIView):
         description=_("A customer opens a request for themselves; staff record one for a customer (by email)."),
     )
     def post(self, request):
-        data = _valid(TicketCreateInput, request)
+        data = validated_data(TicketCreateInput, request)
         if request.user.is_staff:
             if not request.user.has_perm("tickets.add_ticket"):
                 raise exceptions.PermissionDenied(_("You may not create tickets."))
@@ -363,12 +343,6 @@ class TicketListCreateApi(APIView):
             **_ticket_details(data),
         )
         return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)), status=201)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _customer_of(user) -> Customer:
@@ -418,7 +392,7 @@ class TicketMessagesApi(APIView):
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
-        data = _valid(ReplyInput, request)
+        data = validated_data(ReplyInput, request)
         files = data.get("attachments", [])
         if request.user.is_staff:
             message = services.ticket_reply(
@@ -447,7 +421,7 @@ class TicketStatusApi(APIView):
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
-        data = _valid(StatusInput, request)
+        data = validated_data(StatusInput, request)
         services.ticket_change_status(
             ticket=ticket, status=data["status"], actor=request.user, note=data.get("note", "")
         )
@@ -462,7 +436,7 @@ class TicketAssignApi(APIView):
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
-        data = _valid(AssignInput, request)
+        data = validated_data(AssignInput, request)
         assignee = None
         if data["assignee"] is not None:
             assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
@@ -538,7 +512,7 @@ class InAppFeedbackApi(APIView):
         },
     )
     def post(self, request):
-        data = _valid(InAppFeedbackInput, request)
+        data = validated_data(InAppFeedbackInput, request)
         customer, _created = services.customer_get_or_create(email=request.auth.email, name=request.auth.name)
         ticket = services.ticket_create(
             customer=customer,

@@ -7,7 +7,6 @@ for every ticket change); kept apart so tickets.services stays one concern.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -19,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from supportdesk.kit.text import clean_body, normalise_email
+from supportdesk.kit.validators import is_time_zone
 from tickets import services
 from tickets.models import Category, Channel, ContactRequest, Customer, Status, Ticket, TicketMessage
 from tickets.selectors import customer_can_reopen
-from tickets.text import clean_body, normalise_email
 
 ERROR_REOPEN_WINDOW = "reopen_window_passed"
 ERROR_ALREADY_SOLVED = "already_solved"
@@ -55,7 +55,7 @@ def customer_update_profile(
     """Save what the customer may change about themselves; the time zone lives on their login."""
     if language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": ValidationError(_("Unknown language."), code=ERROR_UNKNOWN_LANGUAGE)})
-    if time_zone and time_zone not in zoneinfo.available_timezones():
+    if time_zone and not is_time_zone(time_zone):
         raise ValidationError({"time_zone": ValidationError(_("Unknown time zone."), code=ERROR_UNKNOWN_TIME_ZONE)})
     customer.name = " ".join(name.split())[:200]
     customer.language = language

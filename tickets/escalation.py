@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from supportdesk.kit.validators import check_choice, field_error
 from tickets import routing, services
 from tickets.models import Ticket, Tier
 
@@ -26,10 +27,10 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     """
     if actor is not None:
         services._require_staff_access(actor, ticket)
-    services._check_choice(to_tier, Tier, "tier")
+    check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
-        raise services._field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
+        raise field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
     ticket = services._lock(ticket)
     if ticket.tier == to_tier:
         return ticket

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ua_parser import parse as parse_user_agent
 
+from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets.admin_forms import MultipleFileField
 from tickets.attachments import validate_uploads
 from tickets.chains import TransactionFields, transaction_field_errors
 from tickets.models import Category
-from tickets.text import MAX_BODY_LENGTH
 
 CHAIN_CHOICES = [
     ("", _("Choose a network")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from supportdesk.mail import send_rendered_mail
+from supportdesk.kit.mail import send_rendered_mail
 from tickets.customer_services import contact_request_token
 from tickets.email import imap, outbound
 from tickets.models import ContactRequest

@@ -26,11 +26,11 @@ from django_q.tasks import async_task
 from knowledge.models import BotConversation, BotMessage, BotRole
 from knowledge.selectors import ArticleCard, article_search
 from knowledge.text import coverage, query_terms
+from supportdesk.kit.text import ERROR_INVALID_EMAIL, normalise_email
 from tickets import services as ticket_services
 from tickets.models import Channel, Customer, Ticket
 from tickets.safety import intake as safety_intake
 from tickets.safety.detect import redact_secrets
-from tickets.text import ERROR_INVALID_EMAIL, normalise_email
 
 ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"

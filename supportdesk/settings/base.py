@@ -211,7 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["supportdesk.api_auth.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env("API_THROTTLE_RATE", default="600/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "supportdesk.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "supportdesk.kit.api_errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -230,7 +230,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # supportdesk.converters.IdConverter ("<id:pk>"): a bounded integer
+    # supportdesk.kit.converters.IdConverter ("<id:pk>"): a bounded integer
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
     # Several apps have a "kind" or "status" choice set; name each enum after its model's choices.
     "ENUM_NAME_OVERRIDES": {

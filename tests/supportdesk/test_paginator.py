@@ -2,7 +2,7 @@ import pytest
 from django.core.paginator import EmptyPage
 from django.db import connection
 
-from supportdesk.paginator import EstimatedCountPaginator
+from supportdesk.kit.paginator import EstimatedCountPaginator
 from tests import factories
 from tickets.models import Ticket
 

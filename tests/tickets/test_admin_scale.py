@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from supportdesk.paginator import EstimatedCountPaginator
+from supportdesk.kit.paginator import EstimatedCountPaginator
 from tests import factories
 from tickets.admin import TIMELINE_RECENT
 from tickets.models import AuthorKind

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
+from supportdesk.kit.text import ERROR_BODY_TOO_LONG, ERROR_EMPTY_BODY, MAX_BODY_LENGTH
 from tests import factories
 from tickets import services
 from tickets.attachments import ERROR_FORBIDDEN_TYPE
@@ -23,7 +24,6 @@ from tickets.models import (
     TicketEvent,
     TicketMessage,
 )
-from tickets.text import ERROR_BODY_TOO_LONG, ERROR_EMPTY_BODY, MAX_BODY_LENGTH
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from supportdesk.kit.text import ERROR_INVALID_EMAIL
 from tests import factories
 from tickets import services
 from tickets.models import Customer, CustomerEmail, EventKind, Ticket, TicketEvent, WalletAddress
-from tickets.text import ERROR_INVALID_EMAIL
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tickets.admin_actions import action_page, error_text, run_for_each
+from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
 from tickets.admin_links import ticket_admin_link
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus

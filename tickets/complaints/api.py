@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportdesk.api_auth import IsStaff, TokenScopePermission
-from supportdesk.api_schema import paginated
-from tickets.api import ERROR_RESPONSES
+from supportdesk.kit.api_errors import validated_data
+from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.complaints import selectors, services
 from tickets.complaints.models import (
     Complaint,
@@ -154,12 +154,6 @@ def _require_view(request) -> None:
         raise exceptions.PermissionDenied(_("You may not see complaints."))
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _detail(request, pk: int) -> dict:
     detail = selectors.complaint_portal_detail(user=request.user, pk=pk)
     if request.user.is_staff:
@@ -223,7 +217,7 @@ class TicketComplaintApi(APIView):
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
-        data = _valid(ComplaintFileInput, request)
+        data = validated_data(ComplaintFileInput, request)
         complaint = services.complaint_file(
             user=request.user,
             subject=data["subject"],
@@ -250,7 +244,7 @@ class ComplaintStageApi(APIView):
     )
     def post(self, request, pk: int):
         complaint = selectors.complaint_for_user(user=request.user, pk=pk)
-        data = _valid(StageInput, request)
+        data = validated_data(StageInput, request)
         services.complaint_change_stage(
             complaint=complaint, stage=data["stage"], actor=request.user, reason=data.get("reason", "")
         )
@@ -271,7 +265,7 @@ class ComplaintRespondApi(APIView):
     )
     def post(self, request, pk: int):
         complaint = selectors.complaint_for_user(user=request.user, pk=pk)
-        data = _valid(RespondInput, request)
+        data = validated_data(RespondInput, request)
         services.complaint_respond(
             complaint=complaint, resolved=data["resolved"], user=request.user, comment=data.get("comment", "")
         )

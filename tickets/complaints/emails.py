@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from supportdesk.mail import render_mail
+from supportdesk.kit.mail import render_mail
 from tickets.complaints.models import Complaint
 from tickets.email import outbound
 from tickets.email.models import OutboundKind

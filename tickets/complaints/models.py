@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Attachment, Team, Ticket, TicketMessage, TimeStampedModel
+from tickets.models.base import TimeStampedModel
+from tickets.models.organisation import Team
+from tickets.models.tickets import Attachment, Ticket, TicketMessage
 
 
 class ComplaintSubject(models.TextChoices):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from supportdesk.kit.validators import check_choice
 from tickets import services as ticket_services
 from tickets.complaints.models import (
     FINAL_STAGES,
@@ -61,7 +62,6 @@ ERROR_LINK_USED = "link_used"
 ERROR_LINK_EXPIRED = "link_expired"
 ERROR_EVIDENCE_OTHER_TICKET = "evidence_other_ticket"
 ERROR_OWNER_NOT_STAFF = "owner_not_staff"
-ERROR_INVALID_CHOICE = ticket_services.ERROR_INVALID_CHOICE
 
 COMPLAINT_CATEGORY_SLUG = "complaint"
 _SIGNING_SALT = "tickets.complaints.confirmation"  # namespaces the signature, not a secret
@@ -77,12 +77,6 @@ _FORWARD_MOVES = {
 def _error(message: str, code: str, field: str | None = None) -> ValidationError:
     error = ValidationError(message, code=code)
     return ValidationError({field: error}) if field else error
-
-
-def _check_choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise _error(_("Unknown value: %(value)s.") % {"value": value}, ERROR_INVALID_CHOICE, field)
-    return value
 
 
 def _record(ticket_id: int, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> None:
@@ -168,8 +162,8 @@ def complaint_open(
     reason: str = "",
 ) -> Complaint:
     """Turn a ticket into a complaint (an agent in the admin, or the customer in the portal)."""
-    _check_choice(subject, ComplaintSubject, "subject")
-    _check_choice(severity, Severity, "severity")
+    check_choice(subject, ComplaintSubject, "subject")
+    check_choice(severity, Severity, "severity")
     if actor is not None and actor.is_staff:
         _require_staff(actor, ticket.pk, "tickets.add_complaint")
     else:
@@ -241,11 +235,11 @@ _UNSET = object()
 
 def _validate_changes(complaint: Complaint, changes: dict) -> dict:
     if "subject" in changes:
-        _check_choice(changes["subject"], ComplaintSubject, "subject")
+        check_choice(changes["subject"], ComplaintSubject, "subject")
     if "severity" in changes:
-        _check_choice(changes["severity"], Severity, "severity")
+        check_choice(changes["severity"], Severity, "severity")
     if changes.get("root_cause"):
-        _check_choice(changes["root_cause"], RootCause, "root_cause")
+        check_choice(changes["root_cause"], RootCause, "root_cause")
     for field in (*_TEXT_FIELDS, "evidence_tx_hash", "root_cause"):
         if field in changes:
             changes[field] = (changes[field] or "").strip()
@@ -373,7 +367,7 @@ def complaint_change_stage(*, complaint: Complaint, stage: str, actor, reason: s
     Communicating the resolution (→ awaiting confirmation) emails the customer a
     confirmation link after commit.
     """
-    _check_choice(stage, Stage, "stage")
+    check_choice(stage, Stage, "stage")
     _require_staff(actor, complaint.ticket_id)
     complaint = _lock(complaint)
     _check_move(complaint, stage)
@@ -433,7 +427,7 @@ def remedy_propose(
     *, complaint: Complaint, kind: str, actor, amount: Decimal | None = None, asset: str = "", description: str = ""
 ) -> Remedy:
     """Add a remedy line. Money above the asset's threshold waits for four-eyes approval; the rest is approved."""
-    _check_choice(kind, RemedyKind, "kind")
+    check_choice(kind, RemedyKind, "kind")
     _require_staff(actor, complaint.ticket_id, "tickets.add_remedy")
     complaint = _lock(complaint)
     if complaint.stage not in (Stage.INVESTIGATION, Stage.REOPENED, Stage.RESOLUTION_PROPOSED):

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
 from tickets.attachments import safe_filename, validate_upload
 from tickets.email import loops, outbound
@@ -45,7 +46,6 @@ from tickets.email.parsing import (
 from tickets.models import Channel, Status, Ticket, TicketMessage
 from tickets.safety import raw_mail
 from tickets.safety.intake import kind_labels
-from tickets.text import MAX_BODY_LENGTH
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from supportdesk.mail import RenderedMail
+from supportdesk.kit.mail import RenderedMail
 from tickets.email.models import (
     DeliveryStatus,
     InboundEmail,

@@ -21,9 +21,9 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parseaddr
 
+from supportdesk.kit.text import html_to_text, sanitise_html
 from tickets.email import loops
 from tickets.email.models import InboundKind
-from tickets.text import html_to_text, sanitise_html
 
 # Labels whose real encoding is a superset (what the sending software actually produced).
 _CHARSET_SUPERSETS = {

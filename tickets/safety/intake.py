@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.text import html_to_text
 from tickets.email import outbound
 from tickets.models import (
     AgentProfile,
@@ -35,7 +36,6 @@ from tickets.models import (
 from tickets.safety.detect import MNEMONIC, SecretFinding, find_secrets, redact_findings
 from tickets.safety.guard import find_secret_requests
 from tickets.sla import clocks as sla_clocks
-from tickets.text import html_to_text
 
 logger = logging.getLogger("tickets.safety")
 

@@ -4,15 +4,15 @@ Keyword-only, atomic, and each state change locks the ticket row and leaves a
 TicketEvent in the same transaction. The admin, the portal, the API, email
 ingestion and tasks all call these functions; nothing else writes tickets.
 Domain errors are django.core.exceptions.ValidationError with a code from
-this package (or tickets.text / tickets.attachments), so callers can show them
+this package (or supportdesk.kit.text / tickets.attachments), so callers can show them
 as field errors. One module per concern; everything is importable from here.
 """
 
+from supportdesk.kit.validators import ERROR_INVALID_CHOICE
 from tickets.services.base import (
     ERROR_ASSIGNEE_NOT_AGENT,
     ERROR_ASSIGNEE_NOT_IN_TEAM,
     ERROR_EMPTY_SUBJECT,
-    ERROR_INVALID_CHOICE,
     ERROR_INVALID_TRANSITION,
     ERROR_MERGE_CLOSED,
     ERROR_MERGE_OTHER_CUSTOMER,
@@ -22,9 +22,7 @@ from tickets.services.base import (
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
     _apply_status,
-    _check_choice,
     _clean_subject,
-    _field_error,
     _lock,
     _require_staff_access,
 )
@@ -69,9 +67,7 @@ __all__ = [
     "ERROR_TICKET_CLOSED",
     "SUBJECT_MAX_LENGTH",
     "_apply_status",
-    "_check_choice",
     "_clean_subject",
-    "_field_error",
     "_lock",
     "_require_staff_access",
     "apply_team",

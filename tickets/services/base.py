@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.validators import check_choice, field_error
 from tickets.models import (
     AgentProfile,
     EventKind,
@@ -27,33 +28,21 @@ ERROR_MERGE_SAME_TICKET = "merge_same_ticket"
 ERROR_MERGE_OTHER_CUSTOMER = "merge_other_customer"
 ERROR_MERGE_CLOSED = "merge_closed"
 ERROR_MERGE_SAME_CUSTOMER = "merge_same_customer"
-ERROR_INVALID_CHOICE = "invalid_choice"
 
 SUBJECT_MAX_LENGTH = Ticket._meta.get_field("subject").max_length
-
-
-def _field_error(field: str, message: str, code: str) -> ValidationError:
-    # ValidationError({field: message}, code=...) silently drops the code: it must sit on the inner error.
-    return ValidationError({field: ValidationError(message, code=code)})
 
 
 def _clean_subject(subject: str) -> str:
     cleaned = " ".join((subject or "").split())
     if not cleaned:
-        raise _field_error("subject", _("Please give the request a subject."), ERROR_EMPTY_SUBJECT)
+        raise field_error("subject", _("Please give the request a subject."), ERROR_EMPTY_SUBJECT)
     if len(cleaned) > SUBJECT_MAX_LENGTH:
-        raise _field_error(
+        raise field_error(
             "subject",
             _("The subject is too long (at most %(limit)d characters).") % {"limit": SUBJECT_MAX_LENGTH},
             ERROR_SUBJECT_TOO_LONG,
         )
     return cleaned
-
-
-def _check_choice(value: str, choices, field: str) -> str:
-    if value not in choices.values:
-        raise _field_error(field, _("Unknown value: %(value)s.") % {"value": value}, ERROR_INVALID_CHOICE)
-    return value
 
 
 def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> TicketEvent:
@@ -74,11 +63,11 @@ def _require_staff_access(actor, ticket: Ticket) -> None:
 
 def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:
     """Move `ticket` (already locked) to `new_status`; return whether it changed."""
-    _check_choice(new_status, Status, "status")
+    check_choice(new_status, Status, "status")
     if new_status == ticket.status:
         return False
     if new_status not in ticket.allowed_next_statuses():
-        raise _field_error(
+        raise field_error(
             "status",
             _("A ticket cannot go from %(old)s to %(new)s.")
             % {"old": Status(ticket.status).label, "new": Status(new_status).label},

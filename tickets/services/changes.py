@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.validators import check_choice, field_error
 from tickets.email import outbound as email_outbound
 from tickets.models import (
     AgentProfile,
@@ -28,9 +29,7 @@ from tickets.services.base import (
     ERROR_MERGE_OTHER_CUSTOMER,
     ERROR_MERGE_SAME_TICKET,
     _apply_status,
-    _check_choice,
     _event,
-    _field_error,
     _is_team_member,
     _lock,
     _require_staff_access,
@@ -51,7 +50,7 @@ def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") 
 @transaction.atomic
 def ticket_change_priority(*, ticket: Ticket, priority: str, actor) -> Ticket:
     _require_staff_access(actor, ticket)
-    _check_choice(priority, Priority, "priority")
+    check_choice(priority, Priority, "priority")
     ticket = _lock(ticket)
     if ticket.priority != priority:
         before = ticket.priority
@@ -86,7 +85,7 @@ def _sla_note(ticket: Ticket) -> str:
 def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") -> Ticket:
     """Escalate (or de-escalate) between L1, L2 and L3, with the reason on the timeline."""
     _require_staff_access(actor, ticket)
-    _check_choice(tier, Tier, "tier")
+    check_choice(tier, Tier, "tier")
     ticket = _lock(ticket)
     apply_tier(ticket, tier, actor, reason)
     return ticket
@@ -137,11 +136,11 @@ def validate_assignee(*, ticket: Ticket, assignee) -> None:
     if assignee is None:
         return
     if not assignee.is_active or not assignee.is_staff or not AgentProfile.objects.filter(user=assignee).exists():
-        raise _field_error(
+        raise field_error(
             "assignee", _("%(user)s is not an agent.") % {"user": assignee.get_username()}, ERROR_ASSIGNEE_NOT_AGENT
         )
     if ticket.team_id and not _is_team_member(assignee, ticket.team):
-        raise _field_error(
+        raise field_error(
             "assignee",
             _("%(user)s is not a member of the team %(team)s.")
             % {"user": assignee.get_username(), "team": ticket.team.name},

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.text import normalise_email
 from tickets.models import (
     Customer,
     CustomerEmail,
@@ -19,7 +20,6 @@ from tickets.models import (
 from tickets.services.base import (
     ERROR_MERGE_SAME_CUSTOMER,
 )
-from tickets.text import normalise_email
 
 
 def customer_find_by_email(email: str) -> Customer | None:

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
+from supportdesk.kit.validators import check_choice
 from tickets import reply_timer, routing
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email import outbound as email_outbound
@@ -33,14 +35,12 @@ from tickets.services.base import (
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
     _apply_status,
-    _check_choice,
     _clean_subject,
     _event,
     _lock,
     _require_staff_access,
 )
 from tickets.sla import clocks as sla_clocks
-from tickets.text import clean_body, html_to_text, sanitise_html
 
 
 def _store_attachments(
@@ -137,10 +137,10 @@ def ticket_create(
     """
     scrubber = intake.Scrubber(from_customer=True)
     clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
-    _check_choice(channel, Channel, "channel")
+    check_choice(channel, Channel, "channel")
     language = language or customer.language
     if priority:
-        _check_choice(priority, Priority, "priority")
+        check_choice(priority, Priority, "priority")
     text = f"{clean_subject}\n{body or html_to_text(body_html)}"
     route = routing.plan_route(
         text=text, channel=channel, category=category, priority=priority, language=language, team=team
@@ -290,7 +290,7 @@ def ticket_customer_reply(
         author=user,
         body=body,
         body_html=body_html,
-        via=_check_choice(via, Channel, "via"),
+        via=check_choice(via, Channel, "via"),
         attachments=attachments,
     )
     _event(ticket, EventKind.CUSTOMER_MESSAGE, user)

@@ -19,9 +19,10 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.choices import Weekday
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
 from tickets.sla import selectors
-from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy, Weekday
+from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
 CLOCK_ABBREVIATIONS = {
     SLAClock.FIRST_RESPONSE: _("1st"),

@@ -8,35 +8,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import time, timedelta
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Category, Channel, Priority, Tier
+from supportdesk.kit.choices import Weekday
+from supportdesk.kit.validators import validate_time_zone
+from tickets.choices import Channel, Priority, Tier
+from tickets.models.organisation import Category
 from tickets.sla.calendar import Calendar, weekly_hours
-
-
-@cache
-def _known_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in _known_time_zones():
-        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value}, code="unknown_time_zone")
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class BusinessCalendar(models.Model):

@@ -1,9 +1,9 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from supportdesk.kit.text import sanitise_html
 from tickets.complaints.models import ComplaintSubject, RemedyStatus, Stage
 from tickets.models import Channel, ClockState, EventKind, Priority, SLAClock, Status, Tier
-from tickets.text import sanitise_html
 
 register = template.Library()
 

@@ -1,5 +1,5 @@
 """Intake models: contact-form requests held until their sender confirms, and the keyword
-rules that classify new tickets (tickets.routing). Registered through tickets.models."""
+rules that classify new tickets (tickets.routing). Registered through the tickets.models package."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import LANGUAGE_CHOICES, Category, Priority, Ticket, Tier
+from supportdesk.kit.choices import LANGUAGE_CHOICES
+from tickets.choices import Priority, Tier
+from tickets.models.organisation import Category
+from tickets.models.tickets import Ticket
 
 
 class ContactRequest(models.Model):

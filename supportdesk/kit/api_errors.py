@@ -71,3 +71,10 @@ def _flatten(details, prefix: str, into: dict[str, list[dict]]) -> None:
 
 def error_response(message: str, code: str, status_code: int = status.HTTP_400_BAD_REQUEST) -> Response:
     return Response({"error": {"status": status_code, "code": code, "message": message}}, status=status_code)
+
+
+def validated_data(serializer_class, request) -> dict:
+    """The request body checked by an input serializer; invalid input raises (answered in the one error format)."""
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

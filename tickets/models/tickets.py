@@ -1,8 +1,8 @@
-"""The ticket core: customers, teams, agents, categories, tickets and their history.
+"""Tickets and their history: visibility, messages, attachments and the timeline's events.
 
-Models hold data, constraints and QuerySet methods only. Every write goes
-through tickets.services; every visibility decision through
-TicketQuerySet.visible_to and the selectors built on it.
+Models hold data, constraints and QuerySet methods only. Every write goes through tickets.services
+(timeline rows through tickets.events); every visibility decision through TicketQuerySet.visible_to
+and the selectors built on it.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.choices import LANGUAGE_CHOICES
 from tickets.choices import (
     OPEN_STATUSES,
     STATUS_TRANSITIONS,
@@ -30,206 +29,9 @@ from tickets.choices import (
     Status,
     Tier,
 )
-
-LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
-
-
-def ticket_reference(pk: int) -> str:
-    """Human reference shown everywhere (SD-000123). Derived from the key: never stored twice."""
-    return f"SD-{pk:06d}"
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Category(models.Model):
-    """Configurable classification tree (account & security, transaction, ...)."""
-
-    name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
-    translations = models.JSONField(
-        _("translated names"),
-        default=dict,
-        blank=True,
-        help_text=_('Name per language code, e.g. {"zh-hans": "账户与安全"}.'),
-    )
-    default_priority = models.CharField(
-        _("default priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    requires_verification = models.BooleanField(
-        _("requires identity verification"),
-        default=False,
-        help_text=_("Account-sensitive help: agents verify the customer's identity (email/SMS code) first."),
-    )
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.label()
-
-    def label(self, language: str | None = None) -> str:
-        return self.translations.get(language or get_language() or "en") or self.name
-
-
-class Tag(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Team(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    languages = models.JSONField(
-        _("languages"), default=list, blank=True, help_text=_("Language codes the team answers in.")
-    )
-    categories = models.ManyToManyField(Category, verbose_name=_("categories served"), blank=True, related_name="teams")
-    time_zone = models.CharField(
-        _("time zone"),
-        max_length=64,
-        default="UTC",
-        help_text=_("Business hours and SLA calendars are attached to teams in the SLA settings."),
-    )
-    auto_assign = models.BooleanField(_("auto-assign new tickets"), default=False)
-    tier = models.CharField(
-        _("tier"),
-        max_length=2,
-        choices=Tier.choices,
-        default=Tier.L1,
-        help_text=_("Escalating a ticket to a tier moves it to a team of that tier."),
-    )
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("supervisor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="supervised_teams",
-        help_text=_("Receives SLA warnings, breaches and escalations of the team's tickets."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    handles_security = models.BooleanField(
-        _("security team"),
-        default=False,
-        help_text=_("Tickets where a customer exposed a recovery phrase or key, and impersonator reports, go here."),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AgentProfile(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="agent_profile"
-    )
-    teams = models.ManyToManyField(Team, verbose_name=_("teams"), blank=True, related_name="agents")
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    skills = models.ManyToManyField(
-        Category, verbose_name=_("skills (categories)"), blank=True, related_name="skilled_agents"
-    )
-    tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
-    max_open_tickets = models.PositiveIntegerField(_("maximum open tickets"), default=25)
-    is_available = models.BooleanField(_("available"), default=True)
-    last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["user__username"]
-        verbose_name = _("agent profile")
-        verbose_name_plural = _("agent profiles")
-
-    def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
-
-
-class Customer(TimeStampedModel):
-    """A wallet user. May exist without a portal login (first contact by email)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("portal user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="customer",
-    )
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    email = models.EmailField(_("primary email"), max_length=254, unique=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    language = models.CharField(_("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
-    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. CN."))
-    notes = models.TextField(_("notes"), blank=True)
-    is_vip = models.BooleanField(_("VIP"), default=False)
-    notify_on_reply = models.BooleanField(_("email me when support replies"), default=True)
-    notify_on_status = models.BooleanField(_("email me when a request is solved or closed"), default=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("customer")
-        verbose_name_plural = _("customers")
-        indexes = [
-            # admin search and customer_get_or_create by name
-            models.Index(Lower("name"), name="customer_name_lower"),
-            # the changelist's default ordering, and the distinct values its country filter lists
-            models.Index(fields=["-created_at"], name="customer_created_desc"),
-            models.Index(fields=["country"], name="customer_country"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>" if self.name else self.email
-
-
-class CustomerEmail(models.Model):
-    """Additional addresses of a customer (kept when two customers are merged)."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="other_emails")
-    email = models.EmailField(_("email"), max_length=254, unique=True)
-
-    class Meta:
-        verbose_name = _("other email")
-        verbose_name_plural = _("other emails")
-
-    def __str__(self) -> str:
-        return self.email
-
-
-class WalletAddress(models.Model):
-    """An address the customer declared as theirs."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="wallet_addresses")
-    chain = models.CharField(_("chain"), max_length=32)
-    address = models.CharField(_("address"), max_length=128, db_index=True)
-    label = models.CharField(_("label"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("wallet address")
-        verbose_name_plural = _("wallet addresses")
-        constraints = [models.UniqueConstraint(fields=["customer", "chain", "address"], name="unique_customer_wallet")]
-
-    def __str__(self) -> str:
-        return f"{self.chain}: {self.address}"
+from tickets.models.base import TimeStampedModel, ticket_reference
+from tickets.models.customers import Customer
+from tickets.models.organisation import AgentProfile, Category, Tag, Team
 
 
 def team_ids_of(user) -> models.QuerySet:
@@ -532,12 +334,3 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.before} → {self.after}"
-
-
-# Feature models live in their own modules (intake, email channel, wallet safety, complaints, SLA);
-# importing them here registers them with the tickets app.
-from tickets.complaints.models import Complaint, ConfirmationToken, Remedy  # noqa: E402, F401
-from tickets.email import models as email_models  # noqa: E402, F401
-from tickets.intake_models import ContactRequest, KeywordRule  # noqa: E402, F401
-from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact  # noqa: E402, F401
-from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy  # noqa: E402, F401

@@ -1,12 +1,12 @@
-"""OpenAPI descriptions of our authentication schemes and filter sets (drf-spectacular)."""
+"""OpenAPI building blocks shared by every app's API: the error format, pagination envelope, filter sets."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 
@@ -23,9 +23,20 @@ class ErrorBodyOutput(serializers.Serializer):
 
 
 class ErrorOutput(serializers.Serializer):
-    """The one error format of the API (supportdesk.api_errors)."""
+    """The one error format of the API (supportdesk.kit.api_errors)."""
 
     error = ErrorBodyOutput()
+
+
+# The error responses every endpoint documents (each view adds its success responses).
+ERROR_RESPONSES = {
+    400: OpenApiResponse(ErrorOutput, description=_("Invalid input: field and non-field errors with codes.")),
+    401: OpenApiResponse(ErrorOutput, description=_("Not authenticated.")),
+    403: OpenApiResponse(ErrorOutput, description=_("Not allowed for this user or token scope.")),
+    404: OpenApiResponse(ErrorOutput, description=_("Not found, or not visible to you.")),
+    405: OpenApiResponse(ErrorOutput, description=_("Method not allowed.")),
+    429: OpenApiResponse(ErrorOutput, description=_("Too many requests.")),
+}
 
 
 def paginated(serializer_class) -> serializers.Serializer:
@@ -38,38 +49,6 @@ def paginated(serializer_class) -> serializers.Serializer:
             "results": serializer_class(many=True),
         },
     )
-
-
-class StaffTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "supportdesk.api_auth.StaffTokenAuthentication"
-    name = "staffToken"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "Staff integration token `sdt_…` (created in admin, read or write scope).",
-        }
-
-
-class AppKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "supportdesk.api_auth.AppKeyAuthentication"
-    name = ["appKey", "customerToken"]
-
-    def get_security_requirement(self, auto_schema):
-        return {"appKey": [], "customerToken": []}
-
-    def get_security_definition(self, auto_schema):
-        return [
-            {"type": "apiKey", "in": "header", "name": "X-App-Key", "description": "The wallet app's key `sdapp_…`."},
-            {
-                "type": "apiKey",
-                "in": "header",
-                "name": "X-Customer-Token",
-                "description": "HS256 JWT from the wallet backend, signed with the app key's signing secret; "
-                "claims: sub (customer email, required), exp (required), name (optional).",
-            },
-        ]
 
 
 _FILTER_TYPES = {

@@ -1,0 +1,83 @@
+"""The tickets app's models, one module per noun.
+
+The core (base, organisation, customers, tickets, intake) lives in this package; the models of the
+tickets app's areas live beside their code (complaints, email channel, wallet safety, SLA) and import
+the core from its modules, never from this package, so there is no import circle. Importing them here
+registers them with the app; `from tickets.models import Ticket` is how the rest of the code reads them.
+"""
+
+from tickets.choices import (
+    OPEN_STATUSES,
+    STATUS_TRANSITIONS,
+    AuthorKind,
+    Channel,
+    ClockState,
+    EventKind,
+    Priority,
+    SLAClock,
+    Status,
+    Tier,
+)
+from tickets.complaints.models import Complaint, ConfirmationToken, Remedy
+from tickets.models.base import TimeStampedModel, ticket_reference
+from tickets.models.customers import Customer, CustomerEmail, WalletAddress
+from tickets.models.intake import ContactRequest, KeywordRule
+from tickets.models.organisation import AgentProfile, Category, Tag, Team
+from tickets.models.tickets import (
+    Attachment,
+    Ticket,
+    TicketEvent,
+    TicketEventQuerySet,
+    TicketMessage,
+    TicketMessageQuerySet,
+    TicketQuerySet,
+    attachment_upload_to,
+    team_ids_of,
+)
+from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
+from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
+
+__all__ = [
+    "OPEN_STATUSES",
+    "STATUS_TRANSITIONS",
+    "AgentProfile",
+    "Attachment",
+    "AuthorKind",
+    "BusinessCalendar",
+    "BusinessHours",
+    "Category",
+    "Channel",
+    "ClockState",
+    "Complaint",
+    "ConfirmationToken",
+    "ContactRequest",
+    "Customer",
+    "CustomerEmail",
+    "EventKind",
+    "ExplorerLink",
+    "Holiday",
+    "IdentityVerification",
+    "InboundEmail",
+    "KeywordRule",
+    "OfficialContact",
+    "OutboundEmail",
+    "Priority",
+    "Remedy",
+    "SLAClock",
+    "SLAPolicy",
+    "Status",
+    "Tag",
+    "Team",
+    "Ticket",
+    "TicketEvent",
+    "TicketEventQuerySet",
+    "TicketMessage",
+    "TicketMessageQuerySet",
+    "TicketQuerySet",
+    "Tier",
+    "TimeStampedModel",
+    "WalletAddress",
+    "attachment_upload_to",
+    "team_ids_of",
+    "ticket_reference",
+]

@@ -1,0 +1,79 @@
+"""The wallet's users as the desk knows them: customers, their addresses and wallets."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.kit.choices import LANGUAGE_CHOICES
+from tickets.models.base import TimeStampedModel
+
+
+class Customer(TimeStampedModel):
+    """A wallet user. May exist without a portal login (first contact by email)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("primary email"), max_length=254, unique=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. CN."))
+    notes = models.TextField(_("notes"), blank=True)
+    is_vip = models.BooleanField(_("VIP"), default=False)
+    notify_on_reply = models.BooleanField(_("email me when support replies"), default=True)
+    notify_on_status = models.BooleanField(_("email me when a request is solved or closed"), default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            # admin search and customer_get_or_create by name
+            models.Index(Lower("name"), name="customer_name_lower"),
+            # the changelist's default ordering, and the distinct values its country filter lists
+            models.Index(fields=["-created_at"], name="customer_created_desc"),
+            models.Index(fields=["country"], name="customer_country"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class CustomerEmail(models.Model):
+    """Additional addresses of a customer (kept when two customers are merged)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="other_emails")
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+
+    class Meta:
+        verbose_name = _("other email")
+        verbose_name_plural = _("other emails")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class WalletAddress(models.Model):
+    """An address the customer declared as theirs."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="wallet_addresses")
+    chain = models.CharField(_("chain"), max_length=32)
+    address = models.CharField(_("address"), max_length=128, db_index=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("wallet address")
+        verbose_name_plural = _("wallet addresses")
+        constraints = [models.UniqueConstraint(fields=["customer", "chain", "address"], name="unique_customer_wallet")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.address}"

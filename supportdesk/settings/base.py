@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tickets",
     "feedback",
     "knowledge",
+    "devdata",
 ]
 
 # AUTHENTICATION

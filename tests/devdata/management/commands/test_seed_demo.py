@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from supportdesk.demo import DEMO_PASSWORD
+from devdata.demo.tickets import DEMO_PASSWORD
 from tickets.models import Customer, Status, Team, Ticket
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Demo help centre for `make run`: categories, articles in English and Simplified Chinese, macros.
 
 Idempotent: everything is looked up by slug or title and only created when missing.
-Called from supportdesk.demo.seed_demo.
+Called from devdata.demo.seed_demo.
 """
 
 from __future__ import annotations

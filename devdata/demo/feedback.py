@@ -10,7 +10,7 @@ the services stamp them "now", so the demo then moves those stamps to a few minu
 after each ticket was solved, spreading the answers over the weeks like real ones.
 
 Idempotent: an agent who already has answers gets no more rolling ones, and the previous month
-is only topped up to its list's length. Called from supportdesk.demo.seed_demo.
+is only topped up to its list's length. Called from devdata.demo.seed_demo.
 """
 
 from __future__ import annotations

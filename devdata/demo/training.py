@@ -6,14 +6,14 @@ The courses are mandatory security basics (everyone, valid 12 months), communica
 them today, so the demo then dates them back to when they happened. Then the real
 training_run_rules() assigns what the schedule would: onboarding courses to the new agent, a
 refresher to the agent whose certification expires soon, overdue marking, and — from the
-survey answers feedback.demo seeds — the communication course to the agent rated poorly on
+survey answers devdata.demo.feedback seeds — the communication course to the agent rated poorly on
 attitude (reason low_rating). Last, the supervisor confirms last month's award for the agent
 ranked first on the "top agents" page (knowledge.services.recognition), leaving the other
 ranked agents for the demo's supervisor to confirm.
 
 Idempotent: courses are looked up by title, a past record is only added for an agent who never
 had that course, the rules assign nothing twice and an award is confirmed only once. Called from
-supportdesk.demo.seed_demo.
+devdata.demo.seed_demo.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Demo staffing data for `make run`: weeks of solved tickets with a clear weekday × hour pattern, a roster
 and next week's expected events.
 
-The history is a bulk load, like supportdesk.bench.seed: a few thousand tickets through
+The history is a bulk load, like devdata.bench.seed: a few thousand tickets through
 tickets.services would take minutes, so the rows go in with bulk_create and carry what the
 services write (the customer's message, the agent's reply with the handle time the reply box
 measured, events, first response, resolution and closing times). The pattern — busy weekday
@@ -11,7 +11,7 @@ events (through knowledge.services.staffing, as a manager enters them) flag next
 
 Idempotent: the history is loaded once (its customers' address domain marks it), shifts are
 only added for agents who have none, and an event is only entered when no upcoming event has
-its name. Called from supportdesk.demo.seed_demo.
+its name. Called from devdata.demo.seed_demo.
 """
 
 from __future__ import annotations

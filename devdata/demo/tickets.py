@@ -1,13 +1,7 @@
-"""Demo data for `make run`: teams, one account per role, two customers with conversations.
-
-Also weeks of ticket history with measured handle times and survey answers, a shift roster,
-next week's expected events, training records and last month's top-agent award
-(knowledge.demo_staffing, feedback.demo, knowledge.demo_training): the agent `agent` is rated
-poorly on attitude, so the daily training rules assign them the communication course.
+"""The demo desk: teams, one account per role, two customers with conversations, official contacts.
 
 Idempotent: accounts and teams are looked up by their unique names, and the
 demo conversations are only created for a customer who has no tickets yet.
-Never runs in production (settings.SEED_DEMO_ALLOWED).
 """
 
 from __future__ import annotations
@@ -20,13 +14,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.utils import timezone
 
-from feedback.demo import seed_survey_answers
-from knowledge.demo import seed_knowledge
-from knowledge.demo_staffing import seed_staffing
-from knowledge.demo_training import seed_training
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR, sync_role_groups
 from tickets import services
 from tickets.models import AgentProfile, Category, Channel, Customer, OfficialContact, Status, Team, Tier
@@ -130,22 +119,22 @@ CONVERSATIONS = {
 }
 
 
-def seed_demo() -> list[DemoLogin]:
-    with transaction.atomic():
-        sync_role_groups(Group, Permission)
-        teams = {name: _team(name, languages, slugs) for name, languages, slugs in TEAMS}
-        _wallet_safety()
-        staff = {username: _staff_user(username, names, role, tier, [teams[t] for t in team_names])
-                 for username, names, role, tier, team_names in STAFF}  # fmt: skip
-        Team.objects.filter(name__in=teams, supervisor__isnull=True).update(supervisor=staff["supervisor"])
-        for email, name, language in CUSTOMERS:
-            customer = _customer(email, name, language)
-            if not customer.tickets.exists():
-                _conversations(customer, CONVERSATIONS[email], staff)
-        seed_knowledge(author=staff["supervisor"], reviewer=staff["admin"])
-        seed_staffing(staff=staff, teams=teams)
-        seed_survey_answers(staff=staff)
-        seed_training(staff=staff, teams=teams)
+def seed_desk() -> tuple[dict, dict[str, Team]]:
+    """Teams, staff and customers with their conversations; returns the staff by username and the teams by name."""
+    sync_role_groups(Group, Permission)
+    teams = {name: _team(name, languages, slugs) for name, languages, slugs in TEAMS}
+    _wallet_safety()
+    staff = {username: _staff_user(username, names, role, tier, [teams[t] for t in team_names])
+             for username, names, role, tier, team_names in STAFF}  # fmt: skip
+    Team.objects.filter(name__in=teams, supervisor__isnull=True).update(supervisor=staff["supervisor"])
+    for email, name, language in CUSTOMERS:
+        customer = _customer(email, name, language)
+        if not customer.tickets.exists():
+            _conversations(customer, CONVERSATIONS[email], staff)
+    return staff, teams
+
+
+def demo_logins() -> list[DemoLogin]:
     logins = [DemoLogin(username, DEMO_PASSWORD, role, "/admin/") for username, _n, role, _t, _teams in STAFF]
     logins += [DemoLogin(email, DEMO_PASSWORD, "Customer", "/portal/") for email, _n, _l in CUSTOMERS]
     return logins

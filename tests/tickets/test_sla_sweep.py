@@ -13,7 +13,6 @@ from tickets.models import (
     BusinessCalendar,
     Channel,
     ClockState,
-    Customer,
     EventKind,
     Priority,
     SLAClock,
@@ -25,7 +24,6 @@ from tickets.models import (
     Tier,
 )
 from tickets.sla import tasks
-from tickets.sla.bench import BENCH_EMAIL, run_sweep_bench
 from tickets.sla.sweep import sla_sweep
 
 
@@ -187,12 +185,3 @@ def test_two_sweeps_at_once_record_each_breach_once(clock):
     assert swept == sorted(t.pk for t in tickets)
     assert TicketEvent.objects.filter(kind=EventKind.SLA_BREACH, before=SLAClock.FIRST_RESPONSE).count() == 60
     assert not Ticket.objects.filter(first_response_state=ClockState.ON_TRACK).exists()
-
-
-def test_the_benchmark_times_the_sweep_and_cleans_up(db):
-    result = run_sweep_bench(open_tickets=40, crossings=(0.0, 0.25))
-
-    assert [(timing.crossing, timing.breached) for timing in result.timings] == [(0.0, 0), (0.25, 10)]
-    assert all(timing.seconds >= 0 and timing.repeat_seconds >= 0 for timing in result.timings)
-    assert not Ticket.objects.filter(customer__email=BENCH_EMAIL).exists()
-    assert not Customer.objects.filter(email=BENCH_EMAIL).exists()

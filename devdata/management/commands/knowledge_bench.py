@@ -16,8 +16,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from devdata.bench.articles import QUERIES, build_articles
 from knowledge import selectors, services
-from knowledge.bench import QUERIES, build_articles
 from knowledge.models import Article, ArticleTranslation, BotConversation, HelpCategory
 from knowledge.search import matching_translations
 from knowledge.text import query_terms

@@ -12,7 +12,7 @@ import django
 from django.db import connection
 from django.utils import timezone
 
-from supportdesk.bench.runner import Result
+from devdata.bench.runner import Result
 
 
 def database_version() -> str:

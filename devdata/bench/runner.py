@@ -27,7 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from supportdesk.bench.measurements import BenchContext, Measurement
+from devdata.bench.measurements import BenchContext, Measurement
 
 _READ = re.compile(r"^[\s(]*SELECT\b", re.IGNORECASE)
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}

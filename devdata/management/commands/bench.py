@@ -9,13 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devdata.bench import report
+from devdata.bench.measurements import MEASUREMENTS, BenchContext
+from devdata.bench.plan import SeedPlan
+from devdata.bench.runner import BenchServer, Runner
+from devdata.bench.seed_features import seed_all
 from feedback.models import SurveyResponse
 from knowledge.models import Article
-from supportdesk.bench import report
-from supportdesk.bench.measurements import MEASUREMENTS, BenchContext
-from supportdesk.bench.runner import BenchServer, Runner
-from supportdesk.bench.seed import SeedPlan
-from supportdesk.bench.seed_features import seed_all
 from tickets.models import Customer, Ticket, TicketEvent, TicketMessage
 
 

@@ -1,9 +1,9 @@
 """Benchmark data of the features built on the ticket core: SLA clocks, surveys, help-centre articles.
 
-Loaded after the tickets by supportdesk.bench.seed, in bulk like them (a data
+Loaded after the tickets by devdata.bench.seed, in bulk like them (a data
 loader, not application behaviour): survey invitations and responses go
 through RowWriter (COPY on PostgreSQL), SLA columns are one set-based UPDATE
-per clock, articles come from knowledge.bench. Then the SLA sweep itself runs
+per clock, articles come from devdata.bench.articles. Then the SLA sweep itself runs
 once, so the clocks of the seeded open queue are in the state production would
 have them in (overdue ones breached, with their events).
 """
@@ -19,10 +19,12 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from devdata.bench.articles import build_articles
+from devdata.bench.plan import SeedPlan
+from devdata.bench.rows import CHUNK, Progress, RowWriter
+from devdata.bench.seed import seed
 from feedback.models import InvitationReason, SurveyFollowUp, SurveyInvitation, SurveyResponse, SurveyTemplate
-from knowledge.bench import build_articles
 from knowledge.models import Article, ArticleTranslation, HelpCategory
-from supportdesk.bench.seed import CHUNK, Progress, RowWriter, SeedPlan, seed
 from tickets.models import ClockState, Status, Ticket
 from tickets.sla.models import SLAPolicy
 from tickets.sla.sweep import sla_sweep

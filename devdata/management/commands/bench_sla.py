@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tickets.sla.bench import run_sweep_bench
+from devdata.bench.sla import run_sweep_bench
 
 
 class Command(BaseCommand):

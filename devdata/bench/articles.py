@@ -1,7 +1,7 @@
 """Synthetic help-centre articles for the benchmarks (`knowledge_bench`, `make bench`).
 
 Articles are bulk-created with the same derived search columns as
-services.article_translation_save, so search sees what it sees in production.
+knowledge.services.article_translation_save, so search sees what it sees in production.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ QUERIES = [
 
 def build_articles(count: int, *, slug_prefix: str = "bench") -> None:
     """Published articles (English, every other one also in Chinese), in bulk; slugs are `<slug_prefix>-<n>`."""
-    rng = random.Random(9)  # noqa: S311 - reproducible sample text, not security
+    rng = random.Random(9)
     author = get_user_model().objects.filter(is_staff=True).order_by("id").first() or get_user_model().objects.create(
         username="bench-author", is_staff=True
     )
@@ -84,7 +84,7 @@ def build_articles(count: int, *, slug_prefix: str = "bench") -> None:
 
 
 def _translation(article: Article, language: str, title: str, body: str) -> ArticleTranslation:
-    # Same derived columns as services.article_translation_save, built in bulk.
+    # Same derived columns as knowledge.services.article_translation_save, built in bulk.
     search_title, search_body = searchable_text(title), searchable_text(body)
     return ArticleTranslation(
         article=article,

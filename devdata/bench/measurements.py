@@ -17,18 +17,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from devdata.bench.plan import CUSTOMER_USERNAME, FREE_TEXT_TERM, SUPERVISOR_USERNAME, SeedPlan, agent_username
+from devdata.bench.seed_features import reset_crossing_clocks, sweep_crossing_ids
+from devdata.bench.staff import TEAMS
 from feedback.exports import export_responses_csv, response_rows
 from feedback.models import SurveyResponse
 from knowledge.selectors import article_search
-from supportdesk.bench.seed import (
-    CUSTOMER_USERNAME,
-    FREE_TEXT_TERM,
-    SUPERVISOR_USERNAME,
-    TEAMS,
-    SeedPlan,
-    agent_username,
-)
-from supportdesk.bench.seed_features import reset_crossing_clocks, sweep_crossing_ids
 from supportdesk.services import api_token_create
 from tickets.models import Status, Team, ticket_reference
 from tickets.sla.sweep import sla_sweep

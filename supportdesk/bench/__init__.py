@@ -1,2 +1,0 @@
-"""The `make bench` harness: seeding (seed), the registry of measurements
-(measurements), timing (runner) and output (report)."""

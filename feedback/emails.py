@@ -10,8 +10,8 @@ from feedback.models import SurveyFollowUp, SurveyInvitation
 from feedback.tokens import survey_token
 from supportdesk.kit.mail import render_mail, send_rendered_mail
 from supportdesk.roles import MANAGER
-from tickets.email import outbound
 from tickets.email.models import OutboundKind
+from tickets.email.services import outbound
 
 
 def survey_url(invitation: SurveyInvitation) -> str:
@@ -30,7 +30,7 @@ def _send(*, template: str, context: dict, recipients: list[str], language: str 
 
 
 def send_survey_invitation(invitation: SurveyInvitation) -> None:
-    """Queued on the ticket's email thread (tickets.email.outbound): a reply to it lands on the ticket."""
+    """Queued on the ticket's email thread (tickets.email.services.outbound): a reply to it lands on the ticket."""
     context = {"invitation": invitation, "ticket": invitation.ticket, "url": survey_url(invitation)}
     content = render_mail(
         language=invitation.language,

@@ -12,7 +12,7 @@ from tickets import reply_timer, services
 from tickets.attachments import validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
-from tickets.safety.intake import refuse_secret_requests
+from tickets.safety.services import refuse_secret_requests
 
 
 def agent_users():

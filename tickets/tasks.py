@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from supportdesk.kit.mail import send_rendered_mail
 from tickets.customer_services import contact_request_token
-from tickets.email import imap, outbound
+from tickets.email import imap
+from tickets.email.services import outbound
 from tickets.models import ContactRequest
 
 

@@ -29,8 +29,9 @@ from knowledge.text import coverage, query_terms
 from supportdesk.kit.text import ERROR_INVALID_EMAIL, normalise_email
 from tickets import services as ticket_services
 from tickets.models import Channel, Customer, Ticket
-from tickets.safety import intake as safety_intake
 from tickets.safety.detect import redact_secrets
+from tickets.safety.scrubbing import Scrubber
+from tickets.safety.services import intake as safety_intake
 
 ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"
@@ -94,7 +95,7 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
     if not question:
         raise ValidationError(_("Please type a question."), code=ERROR_EMPTY_QUESTION)
     # Like every intake, the bot never stores a recovery phrase or private key (tickets.safety).
-    scrubber = safety_intake.Scrubber(from_customer=True)
+    scrubber = Scrubber(from_customer=True)
     question = scrubber.text(question, "bot")
     asked = BotMessage.objects.create(conversation=conversation, role=BotRole.USER, text=question)
     with override(conversation.language):

@@ -18,7 +18,7 @@ from feedback.models import (
 from tests import factories
 from tickets import services as ticket_services
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
-from tickets.email.outbound import reply_to_address
+from tickets.email.services.outbound import reply_to_address
 from tickets.models import Channel
 
 

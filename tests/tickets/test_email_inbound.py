@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 
 from tests import factories
 from tickets import services
-from tickets.email import inbound
-from tickets.email.inbound import inbound_email_receive
 from tickets.email.models import (
     DeliveryStatus,
     InboundEmail,
@@ -18,6 +16,8 @@ from tickets.email.models import (
     OutboundEmail,
     OutboundKind,
 )
+from tickets.email.services import inbound
+from tickets.email.services.inbound import inbound_email_receive
 from tickets.models import AuthorKind, Channel, Customer, Status, Ticket, TicketMessage
 
 

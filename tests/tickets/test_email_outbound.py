@@ -12,8 +12,6 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from tickets import services, tasks
-from tickets.email import outbound
-from tickets.email.inbound import inbound_email_receive
 from tickets.email.models import (
     DeliveryStatus,
     InboundResult,
@@ -21,6 +19,8 @@ from tickets.email.models import (
     OutboundEmail,
     OutboundKind,
 )
+from tickets.email.services import outbound
+from tickets.email.services.inbound import inbound_email_receive
 from tickets.models import Channel, Status
 
 

@@ -7,8 +7,8 @@ from email.parser import BytesParser
 import pytest
 from mnemonic import Mnemonic
 
-from tickets.email.inbound import inbound_email_receive
 from tickets.email.models import InboundSource, InboundStatus
+from tickets.email.services.inbound import inbound_email_receive
 
 pytestmark = pytest.mark.django_db
 

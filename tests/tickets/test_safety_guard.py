@@ -7,7 +7,7 @@ from django.urls import reverse
 from tickets import services
 from tickets.models import Channel, EventKind
 from tickets.safety.guard import find_secret_requests, validate_no_secret_request
-from tickets.safety.intake import ERROR_SECRET_REQUEST
+from tickets.safety.services import ERROR_SECRET_REQUEST
 
 REQUESTS = [
     "Please send us your recovery phrase so we can check.",

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from tickets import services
 from tickets.models import AuthorKind, Channel, EventKind
-from tickets.safety import verification
+from tickets.safety import selectors
 from tickets.safety.models import IdentityVerification, VerificationStatus
+from tickets.safety.services import verification
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_correct_code_verifies_once_and_shows_on_the_ticket(
 
     assert verification.verification_check(ticket=ticket, code=code, through="portal") == verification.VERIFIED
     assert verification.verification_check(ticket=ticket, code=code, through="portal") == verification.NOTHING_PENDING
-    label = verification.verification_label(IdentityVerification.objects.latest_for(ticket))
+    label = selectors.verification_label(IdentityVerification.objects.latest_for(ticket))
     assert label.startswith("identity verified (email+sms, at ")
     assert ticket.events.filter(kind=EventKind.VERIFICATION, after=VerificationStatus.VERIFIED).exists()
 

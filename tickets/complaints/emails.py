@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from supportdesk.kit.mail import render_mail
 from tickets.complaints.models import Complaint
-from tickets.email import outbound
 from tickets.email.models import OutboundKind
+from tickets.email.services import outbound
 
 
 def send_confirmation_request(*, complaint: Complaint, token: str, reminder: bool) -> None:

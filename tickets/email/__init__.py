@@ -1,7 +1,9 @@
 """The email channel: inbound mail becomes tickets and replies, notifications go out threaded.
 
 parsing.py turns raw bytes into a ParsedEmail, loops.py recognises automatic
-mail, inbound.py stores, threads and quarantines, outbound.py queues and sends,
-imap.py polls a mailbox. Tickets and messages are only ever written through
+mail, selectors.py finds the ticket a mail answers and a mail's thread,
+services/inbound.py stores, threads and quarantines, services/outbound.py queues
+and sends, imap.py polls a mailbox (transport: it hands each mail to the inbound
+service). Tickets and messages are only ever written through
 tickets.services.
 """

@@ -22,8 +22,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from tickets.admin_links import ticket_admin_link
-from tickets.email import inbound, outbound
 from tickets.email.models import InboundEmail, InboundStatus, OutboundEmail
+from tickets.email.services import inbound, outbound
 from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)

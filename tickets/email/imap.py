@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from tickets.email.inbound import inbound_email_receive
 from tickets.email.models import InboundSource
+from tickets.email.services import inbound_email_receive
 
 logger = logging.getLogger(__name__)
 

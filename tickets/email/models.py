@@ -1,7 +1,7 @@
 """Email channel records: every inbound mail with its raw source, every outbound mail with its delivery state.
 
 Imported at the end of tickets.models, so these are models of the `tickets` app.
-Rows are written by tickets.email.inbound and tickets.email.outbound only.
+Rows are written by the tickets.email.services package only.
 """
 
 from __future__ import annotations

@@ -55,6 +55,8 @@ _CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _FATAL_DEFECTS = (errors.StartBoundaryNotFoundDefect, errors.MultipartInvariantViolationDefect)
 
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+# A ticket reference in a subject, "[SD-000123]" (our notifications put it there).
+SUBJECT_REFERENCE = re.compile(r"\[\s*SD-0*(\d{1,12})\s*\]", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 

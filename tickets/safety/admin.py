@@ -13,8 +13,9 @@ from supportdesk.kit.admin_actions import ReadOnlyAdminMixin
 from tickets.admin_links import ticket_admin_link
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
 from tickets.models import Ticket
-from tickets.safety import verification
+from tickets.safety import selectors
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
+from tickets.safety.services import verification_request
 
 
 def _explorer(ticket: Ticket) -> ExplorerLink | None:
@@ -68,7 +69,7 @@ class TicketSafetyAdminMixin:
 
     @admin.display(description=_("identity"))
     def identity_status(self, obj: Ticket) -> str:
-        label = verification.verification_label(IdentityVerification.objects.latest_for(obj))
+        label = selectors.verification_label(IdentityVerification.objects.latest_for(obj))
         if obj.category is not None and obj.category.requires_verification:
             return format_html("{} <em>({})</em>", label, _("this category requires verification"))
         return label
@@ -78,7 +79,7 @@ class TicketSafetyAdminMixin:
         sent = 0
         for ticket in queryset:
             try:
-                verification.verification_request(ticket=ticket, actor=request.user)
+                verification_request(ticket=ticket, actor=request.user)
                 sent += 1
             except (ValidationError, PermissionDenied) as error:
                 text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

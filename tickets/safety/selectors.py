@@ -1,27 +1,16 @@
-"""Reads of the wallet-safety pages."""
+"""Reads of wallet safety: the security team, official contacts, identity-verification state."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib import messages
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Ticket
-from tickets.safety import lookalike, verification
+from tickets.models import Team, Ticket
+from tickets.safety import lookalike
 from tickets.safety.models import IdentityVerification, OfficialContact, VerificationStatus
-
-VERIFICATION_MESSAGES = {
-    verification.VERIFIED: (messages.SUCCESS, _("Thank you, your identity is confirmed.")),
-    verification.WRONG: (messages.ERROR, _("That code is not correct. Check the latest email or SMS and try again.")),
-    verification.LOCKED: (
-        messages.ERROR,
-        _("Too many wrong codes. This code no longer works; your agent can send you a new one."),
-    ),
-    verification.EXPIRED: (messages.ERROR, _("This code has expired. Your agent can send you a new one.")),
-    verification.NOTHING_PENDING: (messages.INFO, _("There is no code waiting to be entered for this request.")),
-}
-
 
 REASON_LABELS = {
     lookalike.HOMOGLYPH: _("It uses look-alike characters (such as 0 for o, or letters from another alphabet)."),
@@ -34,6 +23,11 @@ REASON_LABELS = {
 
 def reason_labels(verdict: lookalike.Verdict) -> list[str]:
     return [str(REASON_LABELS[reason]) for reason in verdict.reasons]
+
+
+def security_team() -> Team | None:
+    """The team exposed-secret and impersonator tickets go to (None: they stay where they are)."""
+    return Team.objects.filter(handles_security=True, is_active=True).order_by("id").first()
 
 
 def official_contacts() -> list[OfficialContact]:
@@ -59,4 +53,16 @@ class VerificationState:
 def verification_state(ticket: Ticket) -> VerificationState:
     latest = IdentityVerification.objects.latest_for(ticket)
     pending = latest is not None and latest.status == VerificationStatus.PENDING and not latest.is_expired
-    return VerificationState(pending=pending, label=verification.verification_label(latest))
+    return VerificationState(pending=pending, label=verification_label(latest))
+
+
+def verification_label(verification: IdentityVerification | None) -> str:
+    """What the ticket page shows, e.g. "identity verified (email, at 2026-11-23 15:40)"."""
+    if verification is None:
+        return gettext("not requested")
+    if verification.status == VerificationStatus.VERIFIED:
+        at = timezone.localtime(verification.verified_at).strftime("%Y-%m-%d %H:%M")
+        return gettext("identity verified (%(channels)s, at %(at)s)") % {"channels": verification.channels, "at": at}
+    if verification.is_expired:
+        return gettext("code expired, not verified")
+    return str(verification.get_status_display())

@@ -3,7 +3,14 @@ a provider backend only needs a `send(phone, text)` method."""
 
 import logging
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 logger = logging.getLogger("tickets.safety.sms")
+
+
+def sms_backend():
+    return import_string(settings.SAFETY_SMS_BACKEND)()
 
 
 class LogSmsBackend:

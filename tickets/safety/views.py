@@ -9,16 +9,33 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tickets.safety import selectors, verification
+from tickets.safety import selectors
 from tickets.safety.forms import ContactCheckForm, ImpersonatorReportForm, VerificationCodeForm
-from tickets.safety.services import impersonator_report
+from tickets.safety.services import impersonator_report, verification
 from tickets.selectors import ticket_for_user
 
 _REPORT_WINDOW_SECONDS = 3600
+
+VERIFICATION_MESSAGES = {
+    verification.VERIFIED: (messages.SUCCESS, gettext_lazy("Thank you, your identity is confirmed.")),
+    verification.WRONG: (
+        messages.ERROR,
+        gettext_lazy("That code is not correct. Check the latest email or SMS and try again."),
+    ),
+    verification.LOCKED: (
+        messages.ERROR,
+        gettext_lazy("Too many wrong codes. This code no longer works; your agent can send you a new one."),
+    ),
+    verification.EXPIRED: (messages.ERROR, gettext_lazy("This code has expired. Your agent can send you a new one.")),
+    verification.NOTHING_PENDING: (
+        messages.INFO,
+        gettext_lazy("There is no code waiting to be entered for this request."),
+    ),
+}
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -101,7 +118,7 @@ def verify_identity(request: HttpRequest, ticket_id: int) -> HttpResponse:
         result = verification.verification_check(
             ticket=ticket, code=form.cleaned_data["code"].strip(), through="portal", actor=request.user
         )
-        level, text = selectors.VERIFICATION_MESSAGES[result]
+        level, text = VERIFICATION_MESSAGES[result]
         messages.add_message(request, level, text)
         return redirect("safety:verify_identity", ticket_id=ticket.pk)
     context = {"ticket": ticket, "form": form, "state": selectors.verification_state(ticket)}

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice, field_error
-from tickets.email import outbound as email_outbound
+from tickets.email.services import outbound as email_outbound
 from tickets.models import (
     AgentProfile,
     Category,

@@ -16,7 +16,7 @@ from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
 from supportdesk.kit.validators import check_choice
 from tickets import reply_timer, routing
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
-from tickets.email import outbound as email_outbound
+from tickets.email.services import outbound as email_outbound
 from tickets.models import (
     Attachment,
     AuthorKind,
@@ -30,7 +30,8 @@ from tickets.models import (
     Ticket,
     TicketMessage,
 )
-from tickets.safety import intake, verification
+from tickets.safety.scrubbing import Scrubber
+from tickets.safety.services import intake, verification
 from tickets.services.base import (
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
@@ -43,9 +44,7 @@ from tickets.services.base import (
 from tickets.sla import clocks as sla_clocks
 
 
-def _store_attachments(
-    message: TicketMessage, files: Sequence[UploadedFile], scrubber: intake.Scrubber
-) -> list[Attachment]:
+def _store_attachments(message: TicketMessage, files: Sequence[UploadedFile], scrubber: Scrubber) -> list[Attachment]:
     stored = []
     for upload in files:
         content_type = validate_upload(upload)
@@ -81,11 +80,11 @@ def _add_message(
     internal: bool = False,
     via: str,
     attachments: Sequence[UploadedFile] = (),
-    scrubber: intake.Scrubber | None = None,
+    scrubber: Scrubber | None = None,
     handle_seconds: int | None = None,
 ) -> TicketMessage:
     # Wallet secrets are removed before anything is stored (tickets.safety).
-    scrubber = scrubber or intake.Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
+    scrubber = scrubber or Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
     text, safe_html = _message_body(body, body_html)
     validate_uploads(attachments)
     message = TicketMessage.objects.create(
@@ -135,7 +134,7 @@ def ticket_create(
     `actor` is the staff member recording it (phone notes, agent-created) or
     the customer's own portal user; None for channels without a login (email).
     """
-    scrubber = intake.Scrubber(from_customer=True)
+    scrubber = Scrubber(from_customer=True)
     clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
     check_choice(channel, Channel, "channel")
     language = language or customer.language

@@ -10,11 +10,9 @@ Order of work for every mail, whatever its source (file, stdin, IMAP):
    as every other channel. Any failure rolls that back and puts the mail in
    quarantine with the reason; an admin action processes it again.
 
-Threading: our Message-IDs in In-Reply-To/References first, then the
-plus-address (support+SD-000123@…), then the [SD-000123] subject reference —
-and only onto a ticket of the sender's own customer record, so knowing a
-reference is not enough to write into someone else's ticket. A closed ticket
-gets a new ticket instead.
+Threading (tickets.email.selectors.ticket_for_inbound_email): only onto a
+ticket of the sender's own customer record, so knowing a reference is not enough
+to write into someone else's ticket. A closed ticket gets a new ticket instead.
 """
 
 from __future__ import annotations
@@ -33,9 +31,10 @@ from django.utils.translation import gettext as _
 from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
 from tickets.attachments import safe_filename, validate_upload
-from tickets.email import loops, outbound
+from tickets.email import loops
 from tickets.email.models import InboundEmail, InboundKind, InboundResult, InboundStatus, OutboundEmail
 from tickets.email.parsing import (
+    SUBJECT_REFERENCE,
     ParsedAttachment,
     ParsedEmail,
     dedup_key,
@@ -43,22 +42,21 @@ from tickets.email.parsing import (
     peek_headers,
     strip_quoted_reply,
 )
+from tickets.email.selectors import ticket_for_inbound_email
+from tickets.email.services import outbound
 from tickets.models import Channel, Status, Ticket, TicketMessage
 from tickets.safety import raw_mail
-from tickets.safety.intake import kind_labels
+from tickets.safety.scrubbing import kind_labels
 
 logger = logging.getLogger(__name__)
 
 ERROR_NOT_REPROCESSABLE = "inbound_not_reprocessable"
 
 _REPROCESSABLE = (InboundStatus.RECEIVED, InboundStatus.QUARANTINED)
-_SUBJECT_REFERENCE = re.compile(r"\[\s*SD-0*(\d{1,12})\s*\]", re.IGNORECASE)
-_PLUS_REFERENCE = re.compile(r"^sd-0*(\d{1,12})$", re.IGNORECASE)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Machine-written text copied into a note (bounce reports, out-of-office bodies) is cut here.
 _NOTE_EXCERPT = 4000
 _SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
-_MAX_MERGE_HOPS = 10
 
 
 @dataclass
@@ -189,7 +187,7 @@ def _route(parsed: ParsedEmail) -> _Outcome:
     customer, _created = services.customer_get_or_create(
         email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
     )
-    ticket = find_ticket(parsed, customer_id=customer.pk)
+    ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk)
     if ticket is not None and ticket.status == Status.CLOSED:
         ticket = None
     if parsed.kind == InboundKind.AUTO_REPLY and ticket is not None:
@@ -237,56 +235,6 @@ def _file_bounce(parsed: ParsedEmail) -> _Outcome:
     return _Outcome(status=InboundStatus.PROCESSED, result=InboundResult.NOTE, ticket=bounced.ticket, message=note)
 
 
-# Threading ----------------------------------------------------------------------
-
-
-def _ticket_by_message_ids(ids: list[str]) -> int | None:
-    if not ids:
-        return None
-    by_outbound = (
-        OutboundEmail.objects.filter(message_id__in=ids).order_by("-created_at").values_list("ticket_id", flat=True)
-    )
-    by_inbound = (
-        InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
-        .order_by("-received_at")
-        .values_list("ticket_id", flat=True)
-    )
-    return by_outbound.first() or by_inbound.first()
-
-
-def _ticket_by_plus_address(recipients: list[str]) -> int | None:
-    for address in recipients:
-        if not loops.is_own_address(address):
-            continue
-        local = address.rpartition("@")[0]
-        match = _PLUS_REFERENCE.match(local.partition("+")[2])
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def _ticket_by_subject(subject: str) -> int | None:
-    match = _SUBJECT_REFERENCE.search(subject)
-    return int(match.group(1)) if match else None
-
-
-def find_ticket(parsed: ParsedEmail, *, customer_id: int) -> Ticket | None:
-    """The ticket this mail answers, if it belongs to the sender's customer record (merges followed)."""
-    ticket_id = (
-        _ticket_by_message_ids(parsed.reply_ids)
-        or _ticket_by_plus_address(parsed.recipients)
-        or _ticket_by_subject(parsed.subject)
-    )
-    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
-    for _hop in range(_MAX_MERGE_HOPS):
-        if ticket is None or ticket.merged_into_id is None:
-            break
-        ticket = ticket.merged_into
-    if ticket is None or ticket.customer_id != customer_id:
-        return None
-    return ticket
-
-
 # Content ------------------------------------------------------------------------
 
 
@@ -296,7 +244,7 @@ def _guess_language(parsed: ParsedEmail) -> str | None:
 
 
 def _ticket_subject(subject: str) -> str:
-    cleaned = " ".join(_SUBJECT_REFERENCE.sub("", subject).split()) or _("(no subject)")
+    cleaned = " ".join(SUBJECT_REFERENCE.sub("", subject).split()) or _("(no subject)")
     return cleaned if len(cleaned) <= _SUBJECT_MAX else cleaned[: _SUBJECT_MAX - 1] + "…"
 
 

@@ -26,23 +26,15 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.mail import RenderedMail
-from tickets.email.models import (
-    DeliveryStatus,
-    InboundEmail,
-    InboundKind,
-    InboundStatus,
-    OutboundEmail,
-    OutboundKind,
-)
+from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.parsing import REPLY_MARKER
+from tickets.email.selectors import acknowledgements_recently_sent, thread_headers
 from tickets.selectors import first_reply_promise
 
 logger = logging.getLogger(__name__)
 
 # A claimed row is someone's for this long; if that worker dies the sweep sends it again.
 SEND_LEASE = timedelta(minutes=10)
-# References carries the first message of the thread plus the latest ones (RFC 5322 allows trimming).
-MAX_REFERENCES = 10
 # Status notifications the customer cares about.
 _STATUS_KINDS = {"pending_customer": OutboundKind.PENDING_CUSTOMER, "solved": OutboundKind.SOLVED}
 
@@ -63,28 +55,6 @@ def reply_to_address(ticket) -> str:
 def _new_message_id(ticket) -> str:
     domain = support_address().rpartition("@")[2]
     return f"{uuid.uuid4().hex}.{ticket.reference.lower()}@{domain}"
-
-
-def thread_headers(outbound: OutboundEmail) -> tuple[str, list[str]]:
-    """In-Reply-To (the customer's latest mail) and References (the thread before this mail), oldest first."""
-    inbound = list(
-        InboundEmail.objects.filter(
-            ticket_id=outbound.ticket_id, kind=InboundKind.MESSAGE, status=InboundStatus.PROCESSED
-        )
-        .exclude(message_id="")
-        .order_by("received_at", "id")
-        .values_list("received_at", "message_id")
-    )
-    earlier = list(
-        OutboundEmail.objects.filter(ticket_id=outbound.ticket_id, pk__lt=outbound.pk)
-        .exclude(status=DeliveryStatus.SUPPRESSED)
-        .order_by("created_at", "id")
-        .values_list("created_at", "message_id")
-    )
-    thread = [message_id for _at, message_id in sorted(inbound + earlier, key=lambda row: row[0])]
-    if len(thread) > MAX_REFERENCES:
-        thread = [thread[0], *thread[-(MAX_REFERENCES - 1) :]]
-    return (inbound[-1][1] if inbound else ""), thread
 
 
 def _queue(
@@ -116,21 +86,12 @@ def _queue(
     return outbound
 
 
-def _acknowledgements_recently_sent(address: str) -> int:
-    since = timezone.now() - timedelta(minutes=settings.SUPPORT_EMAIL_ACK_WINDOW_MINUTES)
-    return (
-        OutboundEmail.objects.filter(to_address=address, kind=OutboundKind.ACKNOWLEDGEMENT, created_at__gte=since)
-        .exclude(status=DeliveryStatus.SUPPRESSED)
-        .count()
-    )
-
-
 # Hooks called by tickets.services (inside their transaction) ----------------
 
 
 def notify_ticket_created(*, ticket) -> OutboundEmail:
     """Acknowledge a new ticket, unless this sender already got SUPPORT_EMAIL_ACK_LIMIT of them lately."""
-    if _acknowledgements_recently_sent(ticket.customer.email) >= settings.SUPPORT_EMAIL_ACK_LIMIT:
+    if acknowledgements_recently_sent(ticket.customer.email) >= settings.SUPPORT_EMAIL_ACK_LIMIT:
         return _queue(
             ticket=ticket,
             kind=OutboundKind.ACKNOWLEDGEMENT,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tickets.email.inbound import inbound_email_receive
 from tickets.email.models import InboundSource, InboundStatus
+from tickets.email.services import inbound_email_receive
 
 
 def _is_maildir(path: Path) -> bool:

@@ -1,111 +1,42 @@
 """Wallet safety at intake: the writes tickets.services delegates to.
 
 Every message, subject, attachment name and text attachment passes through a
-Scrubber before anything is stored, queued or logged; certain findings are
-replaced by placeholders. Afterwards `record_exposure` flags the ticket, raises
-its priority, routes it to the security team and warns the customer, and
-`refuse_secret_requests` stops agent replies that ask for a secret.
-Logs name the kinds of secret, never the text.
+Scrubber (tickets.safety.scrubbing) before anything is stored, queued or logged.
+Afterwards `record_exposure` flags the ticket, raises its priority, routes it to
+the security team and warns the customer, and `refuse_secret_requests` stops
+agent replies that ask for a secret. Logs name the kinds of secret, never the text.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import html_to_text
-from tickets.email import outbound
+from tickets.email.services import outbound
 from tickets.models import (
     AgentProfile,
     AuthorKind,
     EventKind,
     Priority,
-    Team,
     Ticket,
     TicketEvent,
     TicketMessage,
     Tier,
 )
-from tickets.safety.detect import MNEMONIC, SecretFinding, find_secrets, redact_findings
+from tickets.safety.detect import MNEMONIC
 from tickets.safety.guard import find_secret_requests
+from tickets.safety.scrubbing import Scrubber, kind_labels
+from tickets.safety.selectors import security_team
 from tickets.sla import clocks as sla_clocks
 
 logger = logging.getLogger("tickets.safety")
 
 ERROR_SECRET_REQUEST = "secret_request"  # noqa: S105 - an error code, not a password
-_TEXT_ATTACHMENT_TYPES = {"text/plain", "text/csv", "application/json"}
-
-
-def kind_labels(kinds) -> str:
-    labels = {
-        "mnemonic": _("recovery phrase"),
-        "private_key": _("private key"),
-        "wif": _("private key (WIF)"),
-        "xprv": _("extended private key"),
-        "keystore": _("keystore file"),
-    }
-    return ", ".join(dict.fromkeys(labels[kind] for kind in kinds))
-
-
-@dataclass
-class Scrubber:
-    """Redacts everything one message brings in and remembers what it found (kinds and places, no text)."""
-
-    from_customer: bool
-    findings: list[tuple[str, SecretFinding]] = field(default_factory=list)
-
-    def text(self, value: str, where: str = "body") -> str:
-        found = find_secrets(value)
-        self.findings += [(where, finding) for finding in found]
-        return redact_findings(value, found)
-
-    def html(self, markup: str) -> str:
-        """Redact sanitised HTML; if a phrase is split by markup (a list of words), drop the HTML
-        and let the redacted plain-text body be shown instead."""
-        if not markup:
-            return ""
-        found = find_secrets(html_to_text(markup))
-        if not any(finding.is_certain for finding in found):
-            return markup
-        redacted = self.text(markup, "body")
-        if any(finding.is_certain for finding in find_secrets(html_to_text(redacted))):
-            return ""
-        return redacted
-
-    def upload(self, upload: UploadedFile, content_type: str) -> UploadedFile:
-        """A text attachment with secrets is replaced by its redacted copy (same name, new size)."""
-        if content_type not in _TEXT_ATTACHMENT_TYPES:
-            return upload
-        upload.seek(0)
-        content = upload.read().decode("utf-8", errors="replace")
-        upload.seek(0)
-        found = find_secrets(content)
-        self.findings += [("attachment", finding) for finding in found]
-        if not any(finding.is_certain for finding in found):
-            return upload
-        return ContentFile(redact_findings(content, found).encode("utf-8"), name=upload.name)
-
-    @property
-    def certain(self) -> list[SecretFinding]:
-        return [finding for _where, finding in self.findings if finding.is_certain]
-
-    @property
-    def suspected(self) -> list[SecretFinding]:
-        return [finding for _where, finding in self.findings if not finding.is_certain]
-
-    def places(self, certain: bool) -> str:
-        return ", ".join(dict.fromkeys(where for where, finding in self.findings if finding.is_certain == certain))
-
-
-def security_team() -> Team | None:
-    return Team.objects.filter(handles_security=True, is_active=True).order_by("id").first()
 
 
 def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> None:

@@ -1,8 +1,7 @@
-"""Wallet-safety writes that build on the ticket services: impersonator reports and the
-redaction of secrets found in already-stored messages (manage.py scan_secrets).
+"""Redacting wallet secrets found in messages and subjects already stored (manage.py scan_secrets).
 
-Intake redaction and escalation live in tickets.safety.intake and identity
-verification in tickets.safety.verification (tickets.services calls them).
+New content is redacted at intake (tickets.safety.services.intake); this cleans up
+what came in before the detector knew a kind of secret.
 """
 
 from __future__ import annotations
@@ -10,45 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets import services
-from tickets.models import Category, Channel, EventKind, Priority, Ticket, TicketEvent, TicketMessage
+from tickets.models import EventKind, Ticket, TicketEvent, TicketMessage
 from tickets.safety.detect import find_secrets, redact_findings
-from tickets.safety.intake import Scrubber, kind_labels, security_team
-from tickets.safety.lookalike import Verdict
-
-SECURITY_CATEGORY_SLUG = "account-security"
-
-
-def impersonator_report(
-    *, contact: str, verdict: Verdict, where_seen: str, description: str, email: str, language: str, user=None
-) -> Ticket:
-    """A public "report an impersonator" submission becomes a high-priority ticket for the security team.
-
-    The description is customer text like any other: it goes through the
-    intake scrubber inside ticket_create.
-    """
-    customer, _created = services.customer_get_or_create(email=email, language=language, user=user)
-    reasons = ", ".join(verdict.reasons) or verdict.status
-    body = "\n".join(
-        [
-            _("Reported contact: %(contact)s") % {"contact": contact},
-            _("Check result: %(reasons)s") % {"reasons": reasons},
-            _("Where it was seen: %(where)s") % {"where": where_seen or "-"},
-            "",
-            description or "-",
-        ]
-    )
-    return services.ticket_create(
-        customer=customer,
-        subject=_("Impersonator report: %(contact)s") % {"contact": contact[:150]},
-        body=body,
-        channel=Channel.WEB_FORM,
-        actor=user,
-        category=Category.objects.filter(slug=SECURITY_CATEGORY_SLUG).first(),
-        priority=Priority.HIGH,
-        language=language,
-        team=security_team(),
-    )
+from tickets.safety.scrubbing import Scrubber, kind_labels
 
 
 @transaction.atomic

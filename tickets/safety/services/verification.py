@@ -23,10 +23,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tickets.models import AuthorKind, Channel, EventKind, Ticket, TicketEvent, TicketMessage
+from tickets.safety import sms
 from tickets.safety.models import IdentityVerification, VerificationStatus
 
 logger = logging.getLogger("tickets.safety")
@@ -52,22 +52,6 @@ def _event(ticket: Ticket, actor, after: str, note: str = "") -> None:
     TicketEvent.objects.create(ticket=ticket, kind=EventKind.VERIFICATION, actor=actor, after=after, note=note[:255])
 
 
-def verification_label(verification: IdentityVerification | None) -> str:
-    """What the ticket page shows, e.g. "identity verified (email, at 2026-11-23 15:40)"."""
-    if verification is None:
-        return _("not requested")
-    if verification.status == VerificationStatus.VERIFIED:
-        at = timezone.localtime(verification.verified_at).strftime("%Y-%m-%d %H:%M")
-        return _("identity verified (%(channels)s, at %(at)s)") % {"channels": verification.channels, "at": at}
-    if verification.is_expired:
-        return _("code expired, not verified")
-    return str(verification.get_status_display())
-
-
-def sms_backend():
-    return import_string(settings.SAFETY_SMS_BACKEND)()
-
-
 def _deliver(verification_id: int, code: str, email: str, phone: str, language: str) -> None:
     verification = IdentityVerification.objects.select_related("ticket").get(pk=verification_id)
     ticket = verification.ticket
@@ -82,7 +66,7 @@ def _deliver(verification_id: int, code: str, email: str, phone: str, language: 
         subject = _("[%(reference)s] Your verification code") % {"reference": ticket.reference}
         send_mail(subject, render_to_string("tickets/safety/verification_code.txt", context), None, [email])
         if phone:
-            sms_backend().send(
+            sms.sms_backend().send(
                 phone,
                 _("SupportDesk code for %(reference)s: %(code)s. Never share it with anyone.")
                 % {"reference": ticket.reference, "code": code},

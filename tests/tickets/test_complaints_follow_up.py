@@ -14,7 +14,7 @@ from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from tests import factories
-from tickets.complaints import services
+from tickets.complaints import services, tokens
 from tickets.complaints.models import Complaint, ConfirmationToken, Stage
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.models import EventKind, TicketEvent
@@ -99,7 +99,7 @@ def test_a_link_works_once(communicated, mailoutbox):
     with pytest.raises(ValidationError) as error:
         services.complaint_respond_with_link(token=token, resolved=True)
 
-    assert error.value.code == services.ERROR_LINK_USED
+    assert error.value.code == tokens.ERROR_LINK_USED
     assert Complaint.objects.get().stage == Stage.REOPENED
 
 
@@ -109,7 +109,7 @@ def test_an_expired_link_is_refused(communicated, mailoutbox):
     with pytest.raises(ValidationError) as error:
         services.complaint_respond_with_link(token=link_token(mailoutbox[0]), resolved=True)
 
-    assert error.value.code == services.ERROR_LINK_EXPIRED
+    assert error.value.code == tokens.ERROR_LINK_EXPIRED
 
 
 def test_a_link_older_than_its_signature_allows_is_refused(communicated, mailoutbox, settings):
@@ -118,7 +118,7 @@ def test_a_link_older_than_its_signature_allows_is_refused(communicated, mailout
     with mock.patch("time.time", return_value=later.timestamp()), pytest.raises(ValidationError) as error:
         services.complaint_respond_with_link(token=link_token(mailoutbox[0]), resolved=True)
 
-    assert error.value.code == services.ERROR_LINK_EXPIRED
+    assert error.value.code == tokens.ERROR_LINK_EXPIRED
 
 
 def test_a_forged_or_tampered_link_is_refused(communicated, mailoutbox):
@@ -127,14 +127,14 @@ def test_a_forged_or_tampered_link_is_refused(communicated, mailoutbox):
     for forged in ("nonsense", token[:-2] + ("AA" if not token.endswith("AA") else "BB")):
         with pytest.raises(ValidationError) as error:
             services.complaint_respond_with_link(token=forged, resolved=True)
-        assert error.value.code == services.ERROR_LINK_INVALID
+        assert error.value.code == tokens.ERROR_LINK_INVALID
 
 
 def test_someone_else_signed_in_cannot_use_the_link(communicated, mailoutbox, other_customer):
     with pytest.raises(ValidationError) as error:
         services.complaint_respond_with_link(token=link_token(mailoutbox[0]), resolved=True, user=other_customer.user)
 
-    assert error.value.code == services.ERROR_LINK_INVALID
+    assert error.value.code == tokens.ERROR_LINK_INVALID
     assert Complaint.objects.get().stage == Stage.AWAITING_CONFIRMATION
 
 
@@ -144,7 +144,7 @@ def test_a_signed_in_customer_answers_in_the_portal_and_the_link_dies(communicat
     with pytest.raises(ValidationError) as error:
         services.complaint_respond_with_link(token=link_token(mailoutbox[0]), resolved=False)
 
-    assert error.value.code == services.ERROR_LINK_USED
+    assert error.value.code == tokens.ERROR_LINK_USED
 
 
 # Reminder and closing (the daily sweep) ------------------------------------

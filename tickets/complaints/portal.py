@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tickets.complaints import selectors, services
+from tickets.complaints import selectors, services, tokens
 from tickets.complaints.forms import ComplaintFileForm, ComplaintResponseForm
 from tickets.complaints.models import Stage
 
@@ -97,9 +97,9 @@ def complaint_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: works without signing in; a signed-in visitor must be the complaint's customer."""
     form = ComplaintResponseForm(request.POST or None)
     try:
-        stored = services.confirmation_token_lookup(token=token)
+        stored = selectors.confirmation_token_lookup(token=token)
         if request.user.is_authenticated and stored.complaint.ticket.customer.user_id != request.user.pk:
-            raise ValidationError(_("This link is not valid."), code=services.ERROR_LINK_INVALID)
+            raise ValidationError(_("This link is not valid."), code=tokens.ERROR_LINK_INVALID)
     except ValidationError as error:
         return _link_error(request, error)
     if request.method == "POST" and form.is_valid():
@@ -119,8 +119,8 @@ def complaint_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def _link_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
     # Used or expired links are gone for good (410); unknown, forged or someone else's are not found (404).
     gone = error.code in (
-        services.ERROR_LINK_USED,
-        services.ERROR_LINK_EXPIRED,
+        tokens.ERROR_LINK_USED,
+        tokens.ERROR_LINK_EXPIRED,
         services.ERROR_NOT_AWAITING_CONFIRMATION,
     )
     return render(request, "portal/complaints/confirm.html", {"error": error.messages[0]}, status=410 if gone else 404)

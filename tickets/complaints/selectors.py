@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets.complaints import tokens
 from tickets.complaints.models import (
     Complaint,
     ComplaintSubject,
+    ConfirmationToken,
     Remedy,
     RemedyStatus,
     RootCause,
@@ -38,6 +41,23 @@ def complaint_for_user(*, user, pk: int) -> Complaint:
 
 def complaints_for_portal(*, user) -> list[Complaint]:
     return list(Complaint.objects.visible_to(user).select_related("ticket").order_by("-created_at", "-id"))
+
+
+def confirmation_token_lookup(*, token: str, for_update: bool = False) -> ConfirmationToken:
+    """The stored token of a customer's confirmation link, or a ValidationError saying why the link cannot be
+    used (the portal's answer page; the answering service locks the row with for_update)."""
+    tokens.check_signature(token)
+    rows = ConfirmationToken.objects.select_related("complaint", "complaint__ticket", "complaint__ticket__customer")
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    stored = rows.filter(token_hash=tokens.token_hash(token)).first()
+    if stored is None:
+        raise ValidationError(_("This link is not valid."), code=tokens.ERROR_LINK_INVALID)
+    if stored.used_at is not None or stored.complaint.stage != Stage.AWAITING_CONFIRMATION:
+        raise ValidationError(_("This link has already been used."), code=tokens.ERROR_LINK_USED)
+    if stored.expires_at <= timezone.now():
+        raise ValidationError(_("This link has expired."), code=tokens.ERROR_LINK_EXPIRED)
+    return stored
 
 
 def tickets_that_can_become_complaints(*, user) -> QuerySet:

@@ -39,7 +39,7 @@ def send_survey_invitation(invitation: SurveyInvitation) -> None:
         html_template="feedback/email/survey_invitation.html",
         context=context,
     )
-    outbound.queue_prepared_mail(
+    outbound.outbound_email_queue_prepared(
         ticket=invitation.ticket, kind=OutboundKind.SURVEY, content=content, to_address=invitation.customer.email
     )
 

@@ -12,7 +12,7 @@ from tickets import reply_timer, services
 from tickets.attachments import validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
-from tickets.safety.services import refuse_secret_requests
+from tickets.safety.services import secret_request_refuse
 
 
 def agent_users():
@@ -148,7 +148,7 @@ class TicketWorkForm(forms.ModelForm):
             self.add_error("reply_body", _("Write a message to go with the attachments."))
         if (cleaned.get("reply_body") or "").strip() and not cleaned.get("reply_internal"):
             try:
-                refuse_secret_requests(ticket=ticket, body=cleaned["reply_body"], body_html="", actor=self.actor)
+                secret_request_refuse(ticket=ticket, body=cleaned["reply_body"], body_html="", actor=self.actor)
             except ValidationError as error:
                 self.add_error("reply_body", error)
         team = cleaned.get("team", ticket.team)

@@ -182,7 +182,7 @@ def _open_handoff_ticket(conversation: BotConversation, *, customer: Customer, a
             language=conversation.language,
         )
         if conversation.secret_kinds:
-            safety_intake.record_earlier_exposure(
+            safety_intake.secret_exposure_record_earlier(
                 ticket=ticket, kinds=conversation.secret_kinds, where=_("bot conversation"), actor=actor
             )
         _say(

@@ -1,7 +1,7 @@
 """Mail rendered from templates in the recipient's language.
 
 `render_mail` gives subject, text and HTML; a mail about a ticket (survey link, complaint
-confirmation) is then queued on the ticket's thread by tickets.email.services.outbound.queue_prepared_mail
+confirmation) is then queued on the ticket's thread by tickets.email.services.outbound.outbound_email_queue_prepared
 (threaded, retried, with a delivery status). `send_rendered_mail` sends the ones that belong to no
 ticket (confirmation links of the contact form and the bot hand-off, reports to managers) at once.
 """

@@ -29,4 +29,4 @@ def send_confirmation_request(*, complaint: Complaint, token: str, reminder: boo
         context=context,
     )
     # On the ticket's email thread: threaded, retried, with a delivery status.
-    outbound.queue_prepared_mail(ticket=complaint.ticket, kind=OutboundKind.COMPLAINT, content=content)
+    outbound.outbound_email_queue_prepared(ticket=complaint.ticket, kind=OutboundKind.COMPLAINT, content=content)

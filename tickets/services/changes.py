@@ -43,7 +43,7 @@ def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") 
     ticket = _lock(ticket)
     previous_status = ticket.status
     _apply_status(ticket, status, actor, note)
-    email_outbound.notify_status_change(ticket=ticket, previous_status=previous_status)
+    email_outbound.outbound_email_queue_status_change(ticket=ticket, previous_status=previous_status)
     return ticket
 
 

@@ -98,7 +98,7 @@ def _add_message(
         handle_seconds=handle_seconds,
     )
     _store_attachments(message, attachments, scrubber)
-    intake.record_exposure(ticket=ticket, message=message, scrubber=scrubber, actor=author)
+    intake.secret_exposure_record(ticket=ticket, message=message, scrubber=scrubber, actor=author)
     return message
 
 
@@ -182,7 +182,7 @@ def ticket_create(
         # An exposed secret sent the ticket to the security team: the planned route no longer applies.
         routing.auto_assign(ticket, route)
     sla_clocks.ticket_created(ticket)
-    email_outbound.notify_ticket_created(ticket=ticket)
+    email_outbound.outbound_email_queue_acknowledgement(ticket=ticket)
     return ticket
 
 
@@ -208,7 +208,7 @@ def ticket_reply(
     """
     _require_staff_access(actor, ticket)
     if not internal:
-        intake.refuse_secret_requests(ticket=ticket, body=body, body_html=body_html, actor=actor)
+        intake.secret_request_refuse(ticket=ticket, body=body, body_html=body_html, actor=actor)
     return _ticket_reply(
         ticket=ticket,
         body=body,
@@ -259,7 +259,7 @@ def _ticket_reply(
     target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
     if target:
         _apply_status(ticket, target, actor)
-    email_outbound.notify_agent_reply(message=message, previous_status=previous_status)
+    email_outbound.outbound_email_queue_reply(message=message, previous_status=previous_status)
     return message
 
 
@@ -282,7 +282,9 @@ def ticket_customer_reply(
     ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
-    body, body_html = verification.consume_code_in_reply(ticket=ticket, body=body, body_html=body_html, user=user)
+    body, body_html = verification.verification_consume_reply_code(
+        ticket=ticket, body=body, body_html=body_html, user=user
+    )
     message = _add_message(
         ticket=ticket,
         author_kind=AuthorKind.CUSTOMER,

@@ -217,13 +217,17 @@ def _route(parsed: ParsedEmail) -> _Outcome:
         attachments=uploads,
     )
     if parsed.kind == InboundKind.AUTO_REPLY:
-        outbound.suppress_acknowledgement(ticket=ticket, reason="the mail that opened the ticket was automatic")
+        outbound.outbound_email_suppress_acknowledgement(
+            ticket=ticket, reason="the mail that opened the ticket was automatic"
+        )
     return _Outcome(InboundStatus.PROCESSED, InboundResult.NEW_TICKET, ticket, ticket.messages.first(), notes)
 
 
 def _file_bounce(parsed: ParsedEmail) -> _Outcome:
     """A bounce goes onto the ticket whose mail bounced, as an internal note; that mail is marked bounced."""
-    bounced = outbound.mark_bounced(message_ids=parsed.bounced_ids, error=parsed.text[:2000] or parsed.subject)
+    bounced = outbound.outbound_email_mark_bounced(
+        message_ids=parsed.bounced_ids, error=parsed.text[:2000] or parsed.subject
+    )
     if bounced is None:
         return _Outcome(status=InboundStatus.IGNORED, notes=_("Bounce of a mail we did not send."))
     note = services.ticket_add_system_note(

@@ -1,6 +1,6 @@
 """Notifications to customers: queued in the ticket's transaction, sent by a django-q2 task after commit.
 
-The notify_* hooks are called by tickets.services. Each creates an
+The outbound_email_queue_* hooks are called by tickets.services. Each creates an
 OutboundEmail row (with its Message-ID fixed up front) in the caller's
 transaction and enqueues the send on commit, so a rolled-back change sends
 nothing and a lost task is still picked up by the retry sweep. The first
@@ -89,7 +89,7 @@ def _queue(
 # Hooks called by tickets.services (inside their transaction) ----------------
 
 
-def notify_ticket_created(*, ticket) -> OutboundEmail:
+def outbound_email_queue_acknowledgement(*, ticket) -> OutboundEmail:
     """Acknowledge a new ticket, unless this sender already got SUPPORT_EMAIL_ACK_LIMIT of them lately."""
     if acknowledgements_recently_sent(ticket.customer.email) >= settings.SUPPORT_EMAIL_ACK_LIMIT:
         return _queue(
@@ -113,7 +113,7 @@ def _queue_unless_opted_out(*, ticket, kind: str, wanted: bool, ticket_message=N
     )
 
 
-def notify_agent_reply(*, message, previous_status: str) -> OutboundEmail | None:
+def outbound_email_queue_reply(*, message, previous_status: str) -> OutboundEmail | None:
     """A public reply is mailed; an internal note never is (but its status change may be)."""
     if not message.is_internal:
         return _queue_unless_opted_out(
@@ -122,10 +122,10 @@ def notify_agent_reply(*, message, previous_status: str) -> OutboundEmail | None
             ticket_message=message,
             wanted=message.ticket.customer.notify_on_reply,
         )
-    return notify_status_change(ticket=message.ticket, previous_status=previous_status)
+    return outbound_email_queue_status_change(ticket=message.ticket, previous_status=previous_status)
 
 
-def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | None:
+def outbound_email_queue_status_change(*, ticket, previous_status: str) -> OutboundEmail | None:
     """Tell the customer when we wait for them or consider the request solved.
 
     "Solved" follows the customer's status preference; "waiting for your reply" is part of
@@ -139,19 +139,19 @@ def notify_status_change(*, ticket, previous_status: str) -> OutboundEmail | Non
     return _queue_unless_opted_out(ticket=ticket, kind=kind, wanted=wanted)
 
 
-def queue_prepared_mail(*, ticket, kind: str, content: RenderedMail, to_address: str = "") -> OutboundEmail:
+def outbound_email_queue_prepared(*, ticket, kind: str, content: RenderedMail, to_address: str = "") -> OutboundEmail:
     """A mail about `ticket` its feature rendered itself (a survey or complaint link), on the ticket's thread:
     threading headers, retries and delivery status like every notification."""
     return _queue(ticket=ticket, kind=kind, to_address=to_address, content=content)
 
 
-def notify_security_warning(*, message) -> OutboundEmail:
+def outbound_email_queue_security_warning(*, message) -> OutboundEmail:
     """Mail the customer the security warning stored as system message `message`: threaded with the ticket,
     retried like every notification, and sent whatever the customer's notification preferences."""
     return _queue(ticket=message.ticket, kind=OutboundKind.SECURITY_WARNING, ticket_message=message)
 
 
-def suppress_acknowledgement(*, ticket, reason: str) -> int:
+def outbound_email_suppress_acknowledgement(*, ticket, reason: str) -> int:
     """Cancel the queued acknowledgement of `ticket` (e.g. the ticket came from an auto-responder)."""
     return OutboundEmail.objects.filter(
         ticket=ticket, kind=OutboundKind.ACKNOWLEDGEMENT, status=DeliveryStatus.QUEUED
@@ -289,7 +289,7 @@ def outbound_email_retry_now(*, outbound_ids: list[int]) -> int:
     return len(retried)
 
 
-def mark_bounced(*, message_ids: list[str], error: str) -> OutboundEmail | None:
+def outbound_email_mark_bounced(*, message_ids: list[str], error: str) -> OutboundEmail | None:
     """The outbound mail a bounce refers to, now marked bounced (None if it is not ours)."""
     outbound = OutboundEmail.objects.filter(message_id__in=message_ids).select_related("ticket").first()
     if outbound is not None:

@@ -9,28 +9,28 @@ the scrubber they use are pure modules (tickets.safety.detect, .guard, .scrubbin
 from tickets.safety.services.impersonators import impersonator_report
 from tickets.safety.services.intake import (
     ERROR_SECRET_REQUEST,
-    record_earlier_exposure,
-    record_exposure,
-    refuse_secret_requests,
+    secret_exposure_record,
+    secret_exposure_record_earlier,
+    secret_request_refuse,
 )
 from tickets.safety.services.redaction import message_redact_secrets, ticket_subject_redact_secrets
 from tickets.safety.services.verification import (
     ERROR_TOO_MANY_REQUESTS,
-    consume_code_in_reply,
     verification_check,
+    verification_consume_reply_code,
     verification_request,
 )
 
 __all__ = [
     "ERROR_SECRET_REQUEST",
     "ERROR_TOO_MANY_REQUESTS",
-    "consume_code_in_reply",
     "impersonator_report",
     "message_redact_secrets",
-    "record_earlier_exposure",
-    "record_exposure",
-    "refuse_secret_requests",
+    "secret_exposure_record",
+    "secret_exposure_record_earlier",
+    "secret_request_refuse",
     "ticket_subject_redact_secrets",
     "verification_check",
+    "verification_consume_reply_code",
     "verification_request",
 ]

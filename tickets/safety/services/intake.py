@@ -2,8 +2,8 @@
 
 Every message, subject, attachment name and text attachment passes through a
 Scrubber (tickets.safety.scrubbing) before anything is stored, queued or logged.
-Afterwards `record_exposure` flags the ticket, raises its priority, routes it to
-the security team and warns the customer, and `refuse_secret_requests` stops
+Afterwards `secret_exposure_record` flags the ticket, raises its priority, routes it to
+the security team and warns the customer, and `secret_request_refuse` stops
 agent replies that ask for a secret. Logs name the kinds of secret, never the text.
 """
 
@@ -78,12 +78,12 @@ def _warn_customer(ticket: Ticket, message: TicketMessage, kinds: list[str], *, 
     warning = TicketMessage.objects.create(
         ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, via=message.via
     )
-    outbound.notify_security_warning(message=warning)
+    outbound.outbound_email_queue_security_warning(message=warning)
     _event(ticket, EventKind.CUSTOMER_WARNED, None, after=str(warning.pk), note=_("by email"))
     return warning
 
 
-def record_exposure(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubber, actor) -> None:
+def secret_exposure_record(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubber, actor) -> None:
     """After a message is stored: flag, escalate and warn for what the scrubber found.
 
     Customer content (and what an agent records for a customer) escalates; a
@@ -102,7 +102,7 @@ def record_exposure(*, ticket: Ticket, message: TicketMessage, scrubber: Scrubbe
             _warn_customer(ticket, message, [MNEMONIC], removed=False)
 
 
-def record_earlier_exposure(*, ticket: Ticket, kinds: list[str], where: str, actor) -> None:
+def secret_exposure_record_earlier(*, ticket: Ticket, kinds: list[str], where: str, actor) -> None:
     """A secret the customer typed before the ticket existed (to the FAQ bot) and that was removed then.
 
     The ticket is flagged, escalated and the customer warned as if it had come in with it.
@@ -127,7 +127,7 @@ def _exposed(ticket: Ticket, message: TicketMessage, kinds: list[str], places: s
     _warn_customer(ticket, message, kinds, removed=True)
 
 
-def refuse_secret_requests(*, ticket: Ticket, body: str, body_html: str, actor) -> None:
+def secret_request_refuse(*, ticket: Ticket, body: str, body_html: str, actor) -> None:
     """Refuse (ValidationError) a public reply that asks for a secret; the attempt is recorded.
 
     Called before the reply's own transaction opens, so the refusal does not

@@ -153,7 +153,7 @@ def verification_check(*, ticket: Ticket, code: str, through: str, actor=None) -
     return LOCKED if verification.status == VerificationStatus.LOCKED else WRONG
 
 
-def consume_code_in_reply(*, ticket: Ticket, body: str, body_html: str, user) -> tuple[str, str]:
+def verification_consume_reply_code(*, ticket: Ticket, body: str, body_html: str, user) -> tuple[str, str]:
     """A customer may answer a verification request by replying with the code.
 
     Only a reply with exactly one six-digit number is checked (a list of

@@ -1,13 +1,10 @@
-"""The agent reply guard: requests for secrets are refused (and recorded); warnings pass."""
+"""The agent reply guard: requests for secrets are found; warnings pass (the refusing service is tested in
+services/test_intake.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
-from tickets import services
-from tickets.models import Channel, EventKind
 from tickets.safety.guard import find_secret_requests, validate_no_secret_request
-from tickets.safety.services import ERROR_SECRET_REQUEST
 
 REQUESTS = [
     "Please send us your recovery phrase so we can check.",
@@ -54,45 +51,6 @@ def test_a_warning_does_not_excuse_a_request_in_the_next_sentence():
     [violation] = find_secret_requests("We never ask for passwords. Now please send your private key.")
 
     assert violation.secret == "private key"
-
-
-@pytest.fixture
-def ticket(customer, team):
-    return services.ticket_create(customer=customer, subject="Help", body="Hello", channel=Channel.PORTAL, team=team)
-
-
-def test_service_refuses_the_reply_and_records_the_attempt(ticket, agent):
-    with pytest.raises(ValidationError) as error:
-        services.ticket_reply(ticket=ticket, body="请提供您的助记词。", actor=agent)
-
-    assert error.value.code == ERROR_SECRET_REQUEST
-    assert not ticket.messages.filter(author=agent).exists()
-    blocked = ticket.events.get(kind=EventKind.REPLY_BLOCKED)
-    assert (blocked.actor, blocked.after) == (agent, "recovery phrase")
-
-
-def test_internal_notes_may_discuss_it_and_warnings_are_sent(ticket, agent):
-    services.ticket_add_note(ticket=ticket, body="Customer asked whether to send us the seed phrase.", actor=agent)
-    services.ticket_reply(ticket=ticket, body="We will never ask for your recovery phrase.", actor=agent)
-
-    assert ticket.messages.filter(author=agent).count() == 2
-    assert not ticket.events.filter(kind=EventKind.REPLY_BLOCKED).exists()
-
-
-def test_admin_reply_box_shows_the_refusal_as_a_field_error(client, ticket, agent):
-    client.force_login(agent)
-    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
-    page = client.get(url)
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in ("status", "priority", "tier")}
-    data |= {"team": ticket.team_id, "reply_body": "Please send us your private key."}
-
-    response = client.post(url, data)
-
-    assert response.status_code == 200
-    assert "Official support never asks for a password" in str(response.context["adminform"].form.errors["reply_body"])
-    assert ticket.events.filter(kind=EventKind.REPLY_BLOCKED, actor=agent).exists()
-    assert not ticket.messages.filter(author=agent).exists()
 
 
 def test_macro_validator_refuses_requests_and_accepts_warnings():

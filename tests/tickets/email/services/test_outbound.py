@@ -6,10 +6,8 @@ from email import message_from_bytes, policy
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from django_q.models import Schedule
 
 from tickets import services, tasks
 from tickets.email.models import (
@@ -217,7 +215,7 @@ def test_round_trip_the_customers_answer_to_our_reply_threads_back(
 def test_a_failed_delivery_is_retried_with_backoff_then_given_up(
     customer, settings, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.tickets.test_email_outbound.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.tickets.email.services.test_outbound.FailingBackend"
     settings.SUPPORT_EMAIL_MAX_ATTEMPTS = 3
     with django_capture_on_commit_callbacks(execute=True):
         ticket = services.ticket_create(customer=customer, subject="Help", body="Help", channel=Channel.PORTAL)
@@ -270,25 +268,6 @@ def test_plus_addressing_can_be_switched_off(portal_ticket, settings):
     settings.SUPPORT_EMAIL_PLUS_ADDRESSING = False
 
     assert outbound.reply_to_address(portal_ticket) == "support@supportdesk.local"
-
-
-def test_schedules_are_created_idempotently_and_polling_only_with_an_imap_host(db, settings):
-    settings.IMAP_HOST = ""
-    call_command("sync_email_schedules", stdout=None)
-    email_schedules = Schedule.objects.filter(func__startswith="tickets.tasks.")
-    assert list(email_schedules.values_list("func", flat=True)) == ["tickets.tasks.send_due_outbound_emails"]
-
-    settings.IMAP_HOST = "imap.example.com"
-    call_command("sync_email_schedules")
-    call_command("sync_email_schedules")
-    assert sorted(email_schedules.values_list("func", flat=True)) == [
-        "tickets.tasks.poll_imap_mailbox",
-        "tickets.tasks.send_due_outbound_emails",
-    ]
-
-    settings.IMAP_HOST = ""
-    call_command("sync_email_schedules")
-    assert email_schedules.count() == 1
 
 
 def test_a_customer_who_opted_out_gets_no_reply_or_solved_mail(

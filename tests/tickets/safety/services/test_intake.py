@@ -1,19 +1,23 @@
 """End to end: a recovery phrase sent through any intake path never reaches the database, the
-outbox, the task queue or the logs in clear; the ticket is flagged, escalated and the customer warned."""
+outbox, the task queue or the logs in clear; the ticket is flagged, escalated and the customer warned.
+An agent reply that asks for a secret is refused and the attempt recorded."""
 
 import logging
 import re
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.urls import reverse
 from mnemonic import Mnemonic
 
 from tests import factories
 from tickets import services
 from tickets.models import AuthorKind, Channel, EventKind, Priority, Tier
 from tickets.safety.detect import find_secrets
+from tickets.safety.services import ERROR_SECRET_REQUEST
 
 PHRASE = Mnemonic("english").to_mnemonic(bytes.fromhex("1f2e3d4c5b6a79880f1e2d3c4b5a6978"))
 PHRASE_ZH = Mnemonic("chinese_simplified").to_mnemonic(bytes.fromhex("a1b2c3d4e5f60718293a4b5c6d7e8f90"))
@@ -244,3 +248,45 @@ def test_the_warning_mail_goes_through_the_email_channel_whatever_the_preference
     assert mail.extra_headers["Auto-Submitted"] == "auto-generated"
     assert ticket.events.filter(kind=EventKind.CUSTOMER_WARNED, after=str(outbound.ticket_message_id)).exists()
     assert_nowhere_in_clear(PHRASE, mailoutbox, caplog)
+
+
+# Agent replies that ask for a secret ------------------------------------------
+
+
+@pytest.fixture
+def ticket(customer, team):
+    return services.ticket_create(customer=customer, subject="Help", body="Hello", channel=Channel.PORTAL, team=team)
+
+
+def test_service_refuses_the_reply_and_records_the_attempt(ticket, agent):
+    with pytest.raises(ValidationError) as error:
+        services.ticket_reply(ticket=ticket, body="请提供您的助记词。", actor=agent)
+
+    assert error.value.code == ERROR_SECRET_REQUEST
+    assert not ticket.messages.filter(author=agent).exists()
+    blocked = ticket.events.get(kind=EventKind.REPLY_BLOCKED)
+    assert (blocked.actor, blocked.after) == (agent, "recovery phrase")
+
+
+def test_internal_notes_may_discuss_it_and_warnings_are_sent(ticket, agent):
+    services.ticket_add_note(ticket=ticket, body="Customer asked whether to send us the seed phrase.", actor=agent)
+    services.ticket_reply(ticket=ticket, body="We will never ask for your recovery phrase.", actor=agent)
+
+    assert ticket.messages.filter(author=agent).count() == 2
+    assert not ticket.events.filter(kind=EventKind.REPLY_BLOCKED).exists()
+
+
+def test_admin_reply_box_shows_the_refusal_as_a_field_error(client, ticket, agent):
+    client.force_login(agent)
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in ("status", "priority", "tier")}
+    data |= {"team": ticket.team_id, "reply_body": "Please send us your private key."}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Official support never asks for a password" in str(response.context["adminform"].form.errors["reply_body"])
+    assert ticket.events.filter(kind=EventKind.REPLY_BLOCKED, actor=agent).exists()
+    assert not ticket.messages.filter(author=agent).exists()

@@ -1,5 +1,6 @@
 """Every write of the email channel: inbound.py stores, threads and quarantines incoming
 mail (through tickets.services); outbound.py queues, sends and retries notifications.
+schedules.py keeps the channel's django-q2 schedules in line with the settings.
 Parsing (tickets.email.parsing) and loop detection (tickets.email.loops) are pure modules."""
 
 from tickets.email.services.inbound import (
@@ -20,9 +21,11 @@ from tickets.email.services.outbound import (
     outbound_email_send_due,
     outbound_email_suppress_acknowledgement,
 )
+from tickets.email.services.schedules import email_schedules_sync
 
 __all__ = [
     "ERROR_NOT_REPROCESSABLE",
+    "email_schedules_sync",
     "inbound_email_process",
     "inbound_email_receive",
     "inbound_email_reprocess",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tests import factories
-from tickets.admin import TIMELINE_RECENT
+from tickets.admin.conversation import TIMELINE_RECENT
 from tickets.models import AuthorKind
 
 CHANGELIST = reverse("admin:tickets_ticket_changelist")
@@ -43,7 +43,7 @@ def test_changelist_shows_a_bounded_count_and_pages_past_it(supervisor_client, m
     assert "more than 3 tickets" in first.text
 
     # admin list_per_page is 50: ask for a page size the cap matters for
-    monkeypatch.setattr("tickets.admin.TicketAdmin.list_per_page", 2)
+    monkeypatch.setattr("tickets.admin.tickets.TicketAdmin.list_per_page", 2)
     third = supervisor_client.get(CHANGELIST, {"q": "card payment", "p": 3})
     assert third.status_code == 200
     assert tickets[0].reference in third.text
@@ -140,7 +140,7 @@ def test_a_word_shared_by_many_customers_is_searched_through_a_subquery(supervis
 
 def test_deep_pages_load_the_same_rows_through_their_keys(supervisor_client, monkeypatch):
     monkeypatch.setattr(EstimatedCountPaginator, "deferred_join_offset", 0)
-    monkeypatch.setattr("tickets.admin.TicketAdmin.list_per_page", 2)
+    monkeypatch.setattr("tickets.admin.tickets.TicketAdmin.list_per_page", 2)
     tickets = factories.TicketFactory.create_batch(5)
 
     text = supervisor_client.get(CHANGELIST, {"p": 2}).text

@@ -28,7 +28,7 @@ from feedback.models import (
     SurveyTemplate,
 )
 from supportdesk.kit.admin_actions import HistoryAdminMixin
-from tickets.admin_links import ticket_admin_link
+from tickets.admin.links import ticket_admin_link
 from tickets.models import Channel
 
 

@@ -1,11 +1,9 @@
 """Macros in the back office: the macro admin, the "apply macro" page and the ticket page's reply tools.
 
-tickets must not import knowledge, so the ticket change page learns about
-macros from outside: TicketReplyToolsMixin (applied to TicketAdmin by
-supportdesk/admin.py, which wires the apps together) renders the reply-tools
-panel into the `reply_tools` block of the ticket change form. Applying a macro
-happens on MacroAdmin's own page, /admin/knowledge/macro/apply/<ticket id>/,
-which calls knowledge.services.macro_apply → tickets.services.
+The reply tools ("reply with a macro", "insert article link") are a panel of the ticket
+page, registered below through tickets' panel hook (tickets.admin.panels); tickets never
+imports knowledge. Applying a macro happens on MacroAdmin's own page,
+/admin/knowledge/macro/apply/<ticket id>/, which calls knowledge.services.macro_apply → tickets.services.
 """
 
 from __future__ import annotations
@@ -24,7 +22,9 @@ from knowledge import selectors, services
 from knowledge.admin_inlines import save_inline_formset
 from knowledge.models import Macro, MacroVariant
 from tickets import reply_timer
-from tickets.admin_forms import ReplyOpenedAtField
+from tickets.admin.forms import ReplyOpenedAtField
+from tickets.admin.panels import TicketPanel, register_ticket_panel
+from tickets.models import Ticket
 from tickets.selectors import ticket_for_user
 
 REPLY_TOOLS_MACROS = 20
@@ -162,12 +162,21 @@ class MacroApplyForm(forms.Form):
         )
 
 
-class TicketReplyToolsMixin:
-    """Adds "reply with a macro" and "insert article link" to the ticket change page."""
+def reply_tools_context(request: HttpRequest, ticket: Ticket) -> dict:
+    """The macros this agent may use (the first REPLY_TOOLS_MACROS) and the help-centre link search."""
+    return {
+        "ticket_id": ticket.pk,
+        "macros": selectors.macros_for(user=request.user, limit=REPLY_TOOLS_MACROS),
+        "show_all_link": True,
+        "language": ticket.language,
+    }
 
-    change_form_template = "admin/knowledge/ticket_change_form.html"
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["kb_macros"] = selectors.macros_for(user=request.user, limit=REPLY_TOOLS_MACROS)
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+register_ticket_panel(
+    TicketPanel(
+        key="knowledge.reply_tools",
+        template="admin/knowledge/_reply_tools.html",
+        order=300,
+        context=reply_tools_context,
+    )
+)

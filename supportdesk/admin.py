@@ -3,11 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from knowledge.admin_macros import TicketReplyToolsMixin
 from supportdesk.models import ApiToken, AppKey, User
 from supportdesk.services import api_token_create, api_token_revoke, app_key_create
-from tickets.admin import TicketAdmin
-from tickets.models import Ticket
 
 
 @admin.register(User)
@@ -26,16 +23,6 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("roles"))
     def role_names(self, obj: User) -> str:
         return ", ".join(group.name for group in obj.groups.all())
-
-
-# The ticket change page gets the knowledge app's reply tools (macros, article links).
-# Wired here because tickets imports none of our other apps.
-admin.site.unregister(Ticket)
-
-
-@admin.register(Ticket)
-class WorkspaceTicketAdmin(TicketReplyToolsMixin, TicketAdmin):
-    pass
 
 
 class ApiTokenForm(forms.ModelForm):

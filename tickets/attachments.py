@@ -1,4 +1,5 @@
-"""Upload checks for attachments: size, count and an allow-list of types.
+"""Upload checks for attachments: size, count and an allow-list of types; and the form field
+that takes several files in one input (portal forms and the ticket admin).
 
 The declared content type of an upload is never trusted: the type comes from
 the extension's entry in ATTACHMENT_ALLOWED_TYPES, and files whose first bytes
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -95,3 +97,19 @@ def _content_matches(content_type: str, head: bytes) -> bool:
     if content_type in _TEXT_TYPES:
         return b"\x00" not in head
     return True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; returns a list (empty when none were chosen)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]

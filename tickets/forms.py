@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ua_parser import parse as parse_user_agent
 
 from supportdesk.kit.text import MAX_BODY_LENGTH
-from tickets.admin_forms import MultipleFileField
-from tickets.attachments import validate_uploads
+from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import TransactionFields, transaction_field_errors
 from tickets.models import Category
 

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from supportdesk.models import ApiScope
 from supportdesk.services import api_token_create
 from tests import factories
-from tests.tickets.test_admin import change_url, work_form
+from tests.tickets.admin.test_tickets import change_url, work_form
 from tickets import reply_timer, services
 from tickets.models import TicketMessage
 

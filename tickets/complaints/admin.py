@@ -1,8 +1,9 @@
 """Complaints in the back office: the changelist, the complaint page, the remedy ledger,
-the supervisors' approvals queue and the monthly summary with CSV export.
+the supervisors' approvals queue and the monthly summary with CSV export, plus the complaint
+panel of the ticket page (tickets.admin.panels) and the ticket changelist's "Turn into complaint".
 
-Registered by the import at the end of tickets.admin. Every change calls
-tickets.complaints.services; list pages run a fixed number of queries.
+Imported by tickets.admin. Every change calls tickets.complaints.services; list pages run a
+fixed number of queries.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
-from tickets.admin_links import ticket_admin_link
+from tickets.admin.links import ticket_admin_link
+from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus
+from tickets.models import Ticket
 
 ACTION_TEMPLATE = "admin/sd_action_form.html"
 
@@ -415,3 +418,19 @@ def turn_into_complaint(model_admin, request, queryset) -> HttpResponse | None:
         messages.SUCCESS if done else messages.WARNING,
     )
     return None
+
+
+def complaint_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
+    """The complaint's stage, owner, findings and remedies; no panel when the ticket is not a complaint."""
+    panel = selectors.complaint_panel(ticket=ticket)
+    return None if panel is None else {"complaint_panel": panel}
+
+
+register_ticket_panel(
+    TicketPanel(
+        key="tickets.complaint",
+        template="admin/tickets/complaint/_panel.html",
+        order=100,
+        context=complaint_panel_context,
+    )
+)

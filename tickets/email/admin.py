@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from tickets.admin_links import ticket_admin_link
+from tickets.admin.links import ticket_admin_link
 from tickets.email.models import InboundEmail, InboundStatus, OutboundEmail
 from tickets.email.services import inbound, outbound
 from tickets.models import Ticket

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.admin_actions import ReadOnlyAdminMixin
-from tickets.admin_links import ticket_admin_link
+from tickets.admin.links import ticket_admin_link
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
 from tickets.models import Ticket
 from tickets.safety import selectors

@@ -1,9 +1,11 @@
-"""Admin for calendars, SLA policies and keyword rules, the SLA columns of the ticket
-changelist and the supervisor's page (mixed into tickets.admin.TicketAdmin).
+"""Admin for calendars, SLA policies and keyword rules; the SLA columns of the ticket changelist and
+the supervisor's page (mixed into tickets.admin.tickets.TicketAdmin); the SLA panel of the ticket page
+(tickets.admin.panels).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise
 
@@ -12,14 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.choices import Weekday
+from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
 from tickets.sla import selectors
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
@@ -94,7 +97,7 @@ class SLAStateFilter(admin.SimpleListFilter):
 
 
 class TicketSLAAdminMixin:
-    """SLA columns, the SLA panel of the ticket page and the supervisor page, for TicketAdmin.
+    """SLA columns and the supervisor page, for TicketAdmin.
 
     The changelist queryset must be annotated with selectors.with_next_due (sorting by due).
     """
@@ -118,43 +121,6 @@ class TicketSLAAdminMixin:
                 for clock in clocks
             ),
         ) or _("–")
-
-    @admin.display(description=_("SLA clocks"))
-    def sla_clocks(self, obj: Ticket) -> SafeString | str:
-        if obj.sla_policy_id is None:
-            return _("No SLA policy applies to this ticket.")
-        now = timezone.now()
-        rows = format_html_join(
-            "",
-            '<tr><th scope="row">{}</th><td><span style="{};{}">{}</span></td><td>{}</td><td>{}</td></tr>',
-            (
-                (
-                    SLAClock(clock).label,
-                    BADGE_STYLE,
-                    STATE_STYLES[getattr(obj, f"{clock}_state")],
-                    _state_text(obj, clock, now),
-                    _when(getattr(obj, f"{clock}_due")),
-                    _seconds_text(getattr(obj, f"{clock}_seconds")),
-                )
-                for clock in SLAClock.values
-                if getattr(obj, f"{clock}_state")
-            ),
-        )
-        return format_html(
-            '<p>{}: <a href="{}">{}</a>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>'
-            "</thead><tbody>{}</tbody></table>",
-            _("Policy"),
-            reverse("admin:tickets_slapolicy_change", args=[obj.sla_policy_id]),
-            obj.sla_policy,
-            format_html(" · {}", _("paused since %(time)s") % {"time": _when(obj.sla_paused_at)})
-            if obj.sla_paused_at
-            else "",
-            _("clock"),
-            _("state"),
-            _("due"),
-            _("business time taken"),
-            rows,
-        )
 
     # Supervisor page ---------------------------------------------------------
 
@@ -181,6 +147,39 @@ class TicketSLAAdminMixin:
             "now": timezone.now(),
         }
         return TemplateResponse(request, "admin/tickets/ticket/supervisor.html", context)
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    label: str
+    style: str
+    state_text: str
+    due: str
+    time_taken: str
+
+
+def sla_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
+    """The ticket's policy and each running or finished clock: state, due, business time taken."""
+    if ticket.sla_policy_id is None:
+        return {"policy": None}
+    now = timezone.now()
+    clocks = [
+        ClockRow(
+            label=SLAClock(clock).label,
+            style=f"{BADGE_STYLE};{STATE_STYLES[getattr(ticket, f'{clock}_state')]}",
+            state_text=_state_text(ticket, clock, now),
+            due=_when(getattr(ticket, f"{clock}_due")),
+            time_taken=_seconds_text(getattr(ticket, f"{clock}_seconds")),
+        )
+        for clock in SLAClock.values
+        if getattr(ticket, f"{clock}_state")
+    ]
+    return {"policy": ticket.sla_policy, "paused_since": _when(ticket.sla_paused_at), "clocks": clocks}
+
+
+register_ticket_panel(
+    TicketPanel(key="tickets.sla", template="admin/tickets/sla/_panel.html", order=500, context=sla_panel_context)
+)
 
 
 class BusinessHoursFormSet(BaseInlineFormSet):

@@ -1,4 +1,4 @@
-"""Forms of the agents' workspace. They validate; the admin then calls services."""
+"""Forms of the agents' workspace (the ticket admin). They validate; the admin then calls services."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.text import normalise_email
 from tickets import reply_timer, services
-from tickets.attachments import validate_uploads
+from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
 from tickets.safety.services import secret_request_refuse
@@ -24,22 +24,6 @@ def agent_users():
 class AgentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.get_username()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; returns a list (empty when none were chosen)."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 class ReplyOpenedAtField(forms.CharField):

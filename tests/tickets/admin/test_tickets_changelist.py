@@ -1,24 +1,49 @@
-"""The ticket admin at scale: bounded counts, index-friendly search, a collapsed long timeline."""
+"""The agents' queue (the ticket changelist): who sees which tickets, search, paging at scale, query counts."""
 
 import pytest
 from django.urls import reverse
 
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tests import factories
-from tickets.admin import TIMELINE_RECENT
-from tickets.models import AuthorKind
+from tests.admin_queries import SIZES, make_queue, measured_get
+from tickets import services
+
+pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:tickets_ticket_changelist")
 
 
-def _change_url(ticket):
-    return reverse("admin:tickets_ticket_change", args=[ticket.pk])
+# Who sees what ---------------------------------------------------------------
 
 
-@pytest.fixture
-def supervisor_client(client, supervisor):
-    client.force_login(supervisor)
-    return client
+def test_an_agent_sees_only_their_teams_and_assigned_tickets_in_the_changelist(
+    agent_client, agent, supervisor, ticket, other_ticket, customer
+):
+    assigned_elsewhere = factories.ticket(customer=customer)
+    services.ticket_assign(ticket=assigned_elsewhere, assignee=agent, actor=supervisor)
+
+    response = agent_client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert {t.pk for t in response.context["cl"].result_list} == {ticket.pk, assigned_elsewhere.pk}
+    assert other_ticket.reference not in response.content.decode()
+
+
+def test_an_agent_searching_for_another_teams_reference_finds_nothing(agent_client, other_ticket, ticket):
+    response = agent_client.get(CHANGELIST, {"q": other_ticket.reference})
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_searching_by_reference_finds_the_ticket(agent_client, ticket, customer, team):
+    factories.ticket(customer=customer, team=team)
+
+    response = agent_client.get(CHANGELIST, {"q": ticket.reference.lower()})
+
+    assert [t.pk for t in response.context["cl"].result_list] == [ticket.pk]
+
+
+# At scale --------------------------------------------------------------------
 
 
 def _changelist_queries(client, django_assert_max_num_queries):
@@ -43,7 +68,7 @@ def test_changelist_shows_a_bounded_count_and_pages_past_it(supervisor_client, m
     assert "more than 3 tickets" in first.text
 
     # admin list_per_page is 50: ask for a page size the cap matters for
-    monkeypatch.setattr("tickets.admin.TicketAdmin.list_per_page", 2)
+    monkeypatch.setattr("tickets.admin.tickets.TicketAdmin.list_per_page", 2)
     third = supervisor_client.get(CHANGELIST, {"q": "card payment", "p": 3})
     assert third.status_code == 200
     assert tickets[0].reference in third.text
@@ -84,49 +109,6 @@ def test_free_text_search_still_covers_subject_and_customer_name(supervisor_clie
     assert neither.reference not in text
 
 
-def _ticket_with_messages(count):
-    ticket = factories.TicketFactory()
-    for position in range(count):
-        factories.TicketMessageFactory(
-            ticket=ticket, body=f"message number {position:03d}", author_kind=AuthorKind.CUSTOMER
-        )
-    return ticket
-
-
-def test_long_conversation_shows_the_newest_entries_with_a_link_to_all(supervisor_client):
-    ticket = _ticket_with_messages(TIMELINE_RECENT + 10)
-
-    response = supervisor_client.get(_change_url(ticket))
-
-    assert response.status_code == 200
-    assert "message number 059" in response.text
-    assert "message number 010" in response.text
-    assert "message number 009" not in response.text
-    assert "Show the whole conversation" in response.text
-    everything = supervisor_client.get(_change_url(ticket), {"timeline": "all"}).text
-    assert "message number 000" in everything
-    assert "Show the whole conversation" not in everything
-
-
-def test_short_conversation_is_shown_whole(supervisor_client):
-    ticket = _ticket_with_messages(3)
-
-    text = supervisor_client.get(_change_url(ticket)).text
-
-    assert "message number 000" in text
-    assert "Show the whole conversation" not in text
-
-
-def test_change_page_query_count_does_not_grow_with_messages(supervisor_client, django_assert_max_num_queries):
-    counts = []
-    for messages in (3, TIMELINE_RECENT * 3):
-        ticket = _ticket_with_messages(messages)
-        with django_assert_max_num_queries(100) as captured:
-            assert supervisor_client.get(_change_url(ticket)).status_code == 200
-        counts.append(len(captured.captured_queries))
-    assert counts[0] == counts[1]
-
-
 def test_a_word_shared_by_many_customers_is_searched_through_a_subquery(supervisor_client, monkeypatch):
     monkeypatch.setattr("tickets.selectors._INLINE_CUSTOMER_IDS", 1)
     chens = [factories.TicketFactory(customer=factories.CustomerFactory(name=f"Chen {n}")) for n in range(3)]
@@ -140,10 +122,42 @@ def test_a_word_shared_by_many_customers_is_searched_through_a_subquery(supervis
 
 def test_deep_pages_load_the_same_rows_through_their_keys(supervisor_client, monkeypatch):
     monkeypatch.setattr(EstimatedCountPaginator, "deferred_join_offset", 0)
-    monkeypatch.setattr("tickets.admin.TicketAdmin.list_per_page", 2)
+    monkeypatch.setattr("tickets.admin.tickets.TicketAdmin.list_per_page", 2)
     tickets = factories.TicketFactory.create_batch(5)
 
     text = supervisor_client.get(CHANGELIST, {"p": 2}).text
 
     # newest first: page 2 holds the 3rd and 4th newest
     assert [ticket.reference in text for ticket in reversed(tickets)] == [False, False, True, True, False]
+
+
+# Queries ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_ticket_changelist_runs_7_queries_for_a_superuser_whatever_the_size(
+    client, administrator, django_assert_num_queries, size
+):
+    make_queue(size, actor=administrator)
+    client.force_login(administrator)
+
+    response = measured_get(
+        client,
+        django_assert_num_queries,
+        reverse("admin:tickets_ticket_changelist"),
+        7 + factories.TABLE_ESTIMATE_QUERIES,
+    )
+
+    assert len(response.context["cl"].result_list) == size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_ticket_changelist_runs_9_queries_for_an_agent_whatever_the_size(
+    client, agent, administrator, django_assert_num_queries, size
+):
+    make_queue(size, actor=administrator, member=agent)
+    client.force_login(agent)
+
+    response = measured_get(client, django_assert_num_queries, reverse("admin:tickets_ticket_changelist"), 9)
+
+    assert len(response.context["cl"].result_list) == size

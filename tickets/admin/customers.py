@@ -1,0 +1,77 @@
+"""Customers in the back office: their other addresses and wallets, ticket counts, and merging duplicates."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from supportdesk.kit.admin_actions import action_page
+from supportdesk.kit.paginator import EstimatedCountPaginator
+from tickets import services
+from tickets.admin import forms
+from tickets.admin.counts import count_subquery
+from tickets.models import Customer, CustomerEmail, Ticket, WalletAddress
+
+
+class CustomerEmailInline(admin.TabularInline):
+    model = CustomerEmail
+    extra = 0
+
+
+class WalletAddressInline(admin.TabularInline):
+    model = WalletAddress
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    form = forms.CustomerAdminForm
+    list_display = ["__str__", "language", "country", "is_vip", "portal_account", "ticket_count", "created_at"]
+    list_select_related = ["user"]
+    list_filter = ["is_vip", "language", "country", ("user", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "email", "other_emails__email", "phone", "wallet_addresses__address"]
+    autocomplete_fields = ["user"]
+    inlines = [CustomerEmailInline, WalletAddressInline]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    actions = ["merge_customers"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ticket_total=count_subquery(Ticket.objects.all(), "customer"))
+
+    @admin.display(description=_("tickets"), ordering="ticket_total")
+    def ticket_count(self, obj: Customer) -> int:
+        return obj.ticket_total
+
+    @admin.display(description=_("portal account"), boolean=True)
+    def portal_account(self, obj: Customer) -> bool:
+        return obj.user_id is not None
+
+    @admin.action(description=_("Merge selected customers…"), permissions=["change"])
+    def merge_customers(self, request, queryset) -> HttpResponse | None:
+        if queryset.count() < 2:
+            self.message_user(request, _("Select at least two customers to merge."), messages.WARNING)
+            return None
+        form = forms.CustomerMergeForm(request.POST if "apply" in request.POST else None, customers=queryset)
+        if not form.is_valid():
+            return action_page(
+                self, request, queryset, form, "merge_customers", _("Merge customers"),
+                template="admin/tickets/customer/merge_form.html",
+            )  # fmt: skip
+        primary = form.cleaned_data["primary"]
+        merged = 0
+        for duplicate in queryset.exclude(pk=primary.pk):
+            primary = services.customer_merge(primary=primary, duplicate=duplicate, actor=request.user)
+            merged += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d customer merged into %(primary)s.", "%(count)d customers merged into %(primary)s.", merged
+            )
+            % {"count": merged, "primary": primary},
+            messages.SUCCESS,
+        )
+        return None

@@ -1,0 +1,33 @@
+"""Ticket events (the timeline's rows) in the back office, as an audit log."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from supportdesk.kit.admin_actions import HistoryAdminMixin
+from supportdesk.kit.paginator import EstimatedCountPaginator
+from tickets.admin.links import ticket_admin_link
+from tickets.models import Ticket, TicketEvent
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """The audit trail. Read-only for everyone: history is never edited in place."""
+
+    list_display = ["created_at", "ticket_link", "kind", "actor", "before", "after", "note"]
+    list_select_related = ["actor"]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["=ticket__id", "actor__username"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_display_links = None
+
+    def get_queryset(self, request):
+        visible = Ticket.objects.visible_to(request.user).values("id")
+        return super().get_queryset(request).filter(Q(ticket_id__in=visible))
+
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket_link(self, obj: TicketEvent) -> str:
+        return ticket_admin_link(obj.ticket_id)

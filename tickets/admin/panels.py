@@ -1,0 +1,110 @@
+"""The ticket page's panel hook: how other apps and sub-areas of tickets add a section to the ticket change page.
+
+Nobody re-registers the ticket admin or overrides its template to add something to
+the ticket page. The owner of the addition registers a panel instead, once, when its
+admin module is imported (as ``@admin.register`` does for a ModelAdmin)::
+
+    from tickets.admin.panels import TicketPanel, register_ticket_panel
+
+    register_ticket_panel(
+        TicketPanel(
+            key="knowledge.reply_tools",
+            template="admin/knowledge/_reply_tools.html",
+            order=300,
+            context=reply_tools_context,
+        )
+    )
+
+Who may use it: any app built on tickets (knowledge adds its reply tools) and any
+sub-area of tickets (complaints, SLA); the conversation, tickets' own, is a panel too.
+tickets never imports the apps that register panels. Keys are "<app or sub-area>.<name>"
+and unique.
+
+What a panel gets: ``context(request, ticket)`` is called each time the change page of
+an existing ticket is shown (never on the add page), to anyone allowed to view the
+ticket, with the ticket as the admin loaded it. It returns the dict the panel's template
+is rendered with, or None to leave the panel out for this ticket (not a complaint, a
+permission the user lacks). The template gets the request's context (user, perms,
+csrf_token), ``ticket`` and that dict: nothing of the admin's own context. It is the
+whole panel, markup and any <style> or <script> it needs, and lives in the app that
+owns the panel.
+
+Order: the page's sections are laid out by ``order``, smallest first. The form's own
+fieldsets are two sections with fixed orders, so a panel can go above the form, between
+the agent's controls and the ticket's record, or below both:
+
+    100  complaint summary                      tickets.complaints.admin
+    200  conversation                           tickets.admin.conversation
+    300  reply tools (macros, article links)    knowledge.admin_macros
+    400  FORM_CONTROLS_ORDER: the Reply and Ticket fieldsets
+    500  SLA clocks                             tickets.sla.admin
+    600  FORM_RECORD_ORDER: the Request, Environment and Transaction fieldsets
+
+Queries: the page shows one ticket, so a panel may run a few queries of its own, but a
+fixed number: never one per message, remedy or other row it lists (prefetch them).
+tests/tickets/admin/test_tickets.py pins the page's query count for 1 and 30 messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket
+
+FORM_CONTROLS_ORDER = 400
+FORM_RECORD_ORDER = 600
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    key: str
+    template: str
+    order: int
+    context: Callable[[HttpRequest, Ticket], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """One section of the ticket page: a rendered panel (`key`, `html`) or some of the form's fieldsets."""
+
+    order: int
+    key: str = ""
+    html: SafeString | str = ""
+    # (position in the admin form, Fieldset): the position keeps the fieldsets' HTML ids unique.
+    fieldsets: Sequence[tuple[int, Any]] = ()
+
+
+_panels: dict[str, TicketPanel] = {}
+
+
+def register_ticket_panel(panel: TicketPanel) -> TicketPanel:
+    if panel.key in _panels:
+        raise ImproperlyConfigured(f"The ticket panel {panel.key!r} is already registered.")
+    _panels[panel.key] = panel
+    return panel
+
+
+def ticket_panels() -> list[TicketPanel]:
+    """Every registered panel, in page order."""
+    return sorted(_panels.values(), key=lambda panel: (panel.order, panel.key))
+
+
+def ticket_page_sections(
+    request: HttpRequest, ticket: Ticket, *, form_sections: Sequence[PageSection]
+) -> list[PageSection]:
+    """The form's sections and the panels that have something to show for this ticket, in page order."""
+    sections = list(form_sections)
+    for panel in ticket_panels():
+        context = panel.context(request, ticket)
+        if context is not None:
+            html = render_to_string(panel.template, {"ticket": ticket, **context}, request=request)
+            sections.append(PageSection(order=panel.order, key=panel.key, html=html))
+    return sorted(sections, key=lambda section: section.order)

@@ -90,10 +90,10 @@ def ticket_portal_reply(*, ticket: Ticket, body: str, user, attachments: Sequenc
 def ticket_customer_solve(*, ticket: Ticket, user) -> Ticket:
     """The customer says their problem is solved."""
     _require_owner(ticket, user)
-    ticket = services._lock(ticket)
+    ticket = services.lock_ticket(ticket)
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         raise ValidationError(_("This request is already solved."), code=ERROR_ALREADY_SOLVED)
-    services._apply_status(ticket, Status.SOLVED, user, note=_("marked solved by the customer"))
+    services.apply_status(ticket, Status.SOLVED, user, note=_("marked solved by the customer"))
     return ticket
 
 
@@ -101,12 +101,12 @@ def ticket_customer_solve(*, ticket: Ticket, user) -> Ticket:
 def ticket_customer_reopen(*, ticket: Ticket, user) -> Ticket:
     """The customer reopens a solved request, within PORTAL_REOPEN_WINDOW_DAYS of its solution."""
     _require_owner(ticket, user)
-    ticket = services._lock(ticket)
+    ticket = services.lock_ticket(ticket)
     if not customer_can_reopen(ticket=ticket):
         raise ValidationError(
             _("This request can no longer be reopened. Please submit a new request."), code=ERROR_REOPEN_WINDOW
         )
-    services._apply_status(ticket, Status.OPEN, user, note=_("reopened by the customer"))
+    services.apply_status(ticket, Status.OPEN, user, note=_("reopened by the customer"))
     return ticket
 
 
@@ -128,7 +128,7 @@ def contact_request_create(
     contact_request = ContactRequest.objects.create(
         email=normalise_email(email),
         name=" ".join(name.split())[:200],
-        subject=services._clean_subject(subject),
+        subject=services.clean_subject(subject),
         body=clean_body(body),
         category=category,
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,

@@ -26,12 +26,12 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     is left alone, so repeating an escalation is harmless.
     """
     if actor is not None:
-        services._require_staff_access(actor, ticket)
+        services.require_staff_access(actor, ticket)
     check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
         raise field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
-    ticket = services._lock(ticket)
+    ticket = services.lock_ticket(ticket)
     if ticket.tier == to_tier:
         return ticket
     team = routing.team_for(category=ticket.category, language=ticket.language, tier=to_tier)

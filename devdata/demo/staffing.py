@@ -27,17 +27,16 @@ from knowledge.staffing_models import ForecastEvent, ForecastEventKind
 from knowledge.training_models import Shift
 from supportdesk.kit.choices import Weekday
 from supportdesk.roles import AGENT
+from tickets import events
 from tickets.models import (
     AuthorKind,
     Category,
     Channel,
     Customer,
-    EventKind,
     Priority,
     Status,
     Team,
     Ticket,
-    TicketEvent,
     TicketMessage,
 )
 
@@ -226,7 +225,7 @@ def _handle_seconds(channel: str, rng: random.Random) -> int | None:
 
 def _conversations(tickets: list[Ticket], rng: random.Random) -> None:
     """The customer's message, the agent's (measured) reply and the events the services would have written."""
-    messages, events = [], []
+    messages, timeline = [], []
     for ticket in tickets:
         agent = ticket.assignee
         messages += [
@@ -236,18 +235,18 @@ def _conversations(tickets: list[Ticket], rng: random.Random) -> None:
                           body=AGENT_LINE, handle_seconds=_handle_seconds(ticket.channel, rng),
                           created_at=ticket.first_response_at),
         ]  # fmt: skip
-        events += [
-            TicketEvent(ticket=ticket, kind=EventKind.CREATED, after=ticket.channel, created_at=ticket.created_at),
-            TicketEvent(ticket=ticket, kind=EventKind.ASSIGNMENT, actor=agent, after=agent.get_username(),
-                        created_at=ticket.created_at + timedelta(minutes=2)),
-            TicketEvent(ticket=ticket, kind=EventKind.REPLY, actor=agent, created_at=ticket.first_response_at),
-            TicketEvent(ticket=ticket, kind=EventKind.STATUS, actor=agent, before=Status.OPEN, after=Status.SOLVED,
-                        created_at=ticket.resolved_at),
+        timeline += [
+            events.build_created(ticket=ticket, actor=None, channel=ticket.channel, at=ticket.created_at),
+            events.build_assignment_changed(ticket=ticket, actor=agent, after=agent.get_username(),
+                                            at=ticket.created_at + timedelta(minutes=2)),
+            events.build_reply_sent(ticket=ticket, actor=agent, at=ticket.first_response_at),
+            events.build_status_changed(ticket=ticket, actor=agent, before=Status.OPEN, after=Status.SOLVED,
+                                        at=ticket.resolved_at),
         ]  # fmt: skip
         if ticket.closed_at:
-            events.append(
-                TicketEvent(ticket=ticket, kind=EventKind.STATUS, before=Status.SOLVED, after=Status.CLOSED,
-                            created_at=ticket.closed_at)
+            timeline.append(
+                events.build_status_changed(ticket=ticket, actor=None, before=Status.SOLVED, after=Status.CLOSED,
+                                            at=ticket.closed_at)
             )  # fmt: skip
     TicketMessage.objects.bulk_create(messages, batch_size=1000)
-    TicketEvent.objects.bulk_create(events, batch_size=1000)
+    events.record_many(timeline, batch_size=1000)

@@ -1,4 +1,4 @@
-"""Shared pieces of the ticket services: error codes, validation, events, row locks and the status move."""
+"""Shared pieces of the ticket services: error codes, validation, row locks and the status move."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice, field_error
-from tickets.models import (
-    AgentProfile,
-    EventKind,
-    Status,
-    Team,
-    Ticket,
-    TicketEvent,
-)
+from tickets import events
+from tickets.models import AgentProfile, Status, Team, Ticket
 from tickets.signals import send_ticket_solved_on_commit
 from tickets.sla import clocks as sla_clocks
 
@@ -32,7 +26,7 @@ ERROR_MERGE_SAME_CUSTOMER = "merge_same_customer"
 SUBJECT_MAX_LENGTH = Ticket._meta.get_field("subject").max_length
 
 
-def _clean_subject(subject: str) -> str:
+def clean_subject(subject: str) -> str:
     cleaned = " ".join((subject or "").split())
     if not cleaned:
         raise field_error("subject", _("Please give the request a subject."), ERROR_EMPTY_SUBJECT)
@@ -45,23 +39,17 @@ def _clean_subject(subject: str) -> str:
     return cleaned
 
 
-def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor=actor, before=str(before)[:255], after=str(after)[:255], note=note[:255]
-    )
-
-
-def _lock(ticket: Ticket) -> Ticket:
+def lock_ticket(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (no-op on SQLite, which serialises writers)."""
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _require_staff_access(actor, ticket: Ticket) -> None:
+def require_staff_access(actor, ticket: Ticket) -> None:
     if actor is None or not actor.is_staff or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise PermissionDenied(_("You cannot work on this ticket."))
 
 
-def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:
+def apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:
     """Move `ticket` (already locked) to `new_status`; return whether it changed."""
     check_choice(new_status, Status, "status")
     if new_status == ticket.status:
@@ -90,12 +78,12 @@ def _apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> boo
         ticket.resolved_at = None
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
-    _event(ticket, EventKind.STATUS, actor, before=old_status, after=new_status, note=note)
+    events.status_changed(ticket=ticket, actor=actor, before=old_status, after=new_status, note=note)
     sla_clocks.status_changed(ticket, old_status=old_status, new_status=new_status, at=now)
     if new_status == Status.SOLVED and ticket.merged_into_id is None:
         send_ticket_solved_on_commit(ticket_id=ticket.pk, actor_id=actor.pk if actor else None)
     return True
 
 
-def _is_team_member(user, team: Team) -> bool:
+def is_team_member(user, team: Team) -> bool:
     return AgentProfile.objects.filter(user=user, teams=team).exists()

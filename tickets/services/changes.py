@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice, field_error
+from tickets import events
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
     AgentProfile,
     Category,
-    EventKind,
     Priority,
     Status,
     Tag,
@@ -28,48 +28,47 @@ from tickets.services.base import (
     ERROR_MERGE_CLOSED,
     ERROR_MERGE_OTHER_CUSTOMER,
     ERROR_MERGE_SAME_TICKET,
-    _apply_status,
-    _event,
-    _is_team_member,
-    _lock,
-    _require_staff_access,
+    apply_status,
+    is_team_member,
+    lock_ticket,
+    require_staff_access,
 )
 from tickets.sla import clocks as sla_clocks
 
 
 @transaction.atomic
 def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") -> Ticket:
-    _require_staff_access(actor, ticket)
-    ticket = _lock(ticket)
+    require_staff_access(actor, ticket)
+    ticket = lock_ticket(ticket)
     previous_status = ticket.status
-    _apply_status(ticket, status, actor, note)
+    apply_status(ticket, status, actor, note)
     email_outbound.outbound_email_queue_status_change(ticket=ticket, previous_status=previous_status)
     return ticket
 
 
 @transaction.atomic
 def ticket_change_priority(*, ticket: Ticket, priority: str, actor) -> Ticket:
-    _require_staff_access(actor, ticket)
+    require_staff_access(actor, ticket)
     check_choice(priority, Priority, "priority")
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     if ticket.priority != priority:
         before = ticket.priority
         ticket.priority = priority
         ticket.save(update_fields=["priority", "updated_at"])
-        _event(ticket, EventKind.PRIORITY, actor, before=before, after=priority, note=_sla_note(ticket))
+        events.priority_changed(ticket=ticket, actor=actor, before=before, after=priority, note=_sla_note(ticket))
     return ticket
 
 
 @transaction.atomic
 def ticket_change_category(*, ticket: Ticket, category: Category | None, actor) -> Ticket:
-    _require_staff_access(actor, ticket)
-    ticket = _lock(ticket)
+    require_staff_access(actor, ticket)
+    ticket = lock_ticket(ticket)
     if ticket.category_id != (category.pk if category else None):
         old = ticket.category.name if ticket.category else ""
         ticket.category = category
         ticket.save(update_fields=["category", "updated_at"])
         new = category.name if category else ""
-        _event(ticket, EventKind.CATEGORY, actor, before=old, after=new, note=_sla_note(ticket))
+        events.category_changed(ticket=ticket, actor=actor, before=old, after=new, note=_sla_note(ticket))
     return ticket
 
 
@@ -84,9 +83,9 @@ def _sla_note(ticket: Ticket) -> str:
 @transaction.atomic
 def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") -> Ticket:
     """Escalate (or de-escalate) between L1, L2 and L3, with the reason on the timeline."""
-    _require_staff_access(actor, ticket)
+    require_staff_access(actor, ticket)
     check_choice(tier, Tier, "tier")
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     apply_tier(ticket, tier, actor, reason)
     return ticket
 
@@ -94,7 +93,7 @@ def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") ->
 def apply_tier(ticket: Ticket, tier: str, actor, reason: str = "") -> None:
     """Change the tier of a ticket the caller has locked (also used by tickets.escalation)."""
     if ticket.tier != tier:
-        _event(ticket, EventKind.TIER, actor, before=ticket.tier, after=tier, note=reason)
+        events.tier_changed(ticket=ticket, actor=actor, before=ticket.tier, after=tier, note=reason)
         ticket.tier = tier
         ticket.save(update_fields=["tier", "updated_at"])
 
@@ -102,8 +101,8 @@ def apply_tier(ticket: Ticket, tier: str, actor, reason: str = "") -> None:
 @transaction.atomic
 def ticket_change_team(*, ticket: Ticket, team: Team | None, actor) -> Ticket:
     """Move the ticket to another team; an assignee who is not in it is removed."""
-    _require_staff_access(actor, ticket)
-    ticket = _lock(ticket)
+    require_staff_access(actor, ticket)
+    ticket = lock_ticket(ticket)
     apply_team(ticket, team, actor)
     return ticket
 
@@ -112,19 +111,18 @@ def apply_team(ticket: Ticket, team: Team | None, actor, note: str = "") -> None
     """Move a ticket the caller has locked to `team` (also used by tickets.escalation)."""
     if ticket.team_id == (team.pk if team else None):
         return
-    _event(
-        ticket,
-        EventKind.TEAM,
-        actor,
+    events.team_changed(
+        ticket=ticket,
+        actor=actor,
         before=ticket.team.name if ticket.team else "",
         after=team.name if team else "",
         note=note,
     )
     ticket.team = team
     fields = ["team", "updated_at"]
-    if ticket.assignee_id and (team is None or not _is_team_member(ticket.assignee, team)):
-        _event(
-            ticket, EventKind.ASSIGNMENT, actor, before=ticket.assignee.get_username(), note=_("not in the new team")
+    if ticket.assignee_id and (team is None or not is_team_member(ticket.assignee, team)):
+        events.assignment_changed(
+            ticket=ticket, actor=actor, before=ticket.assignee.get_username(), note=_("not in the new team")
         )
         ticket.assignee = None
         fields.append("assignee")
@@ -139,7 +137,7 @@ def validate_assignee(*, ticket: Ticket, assignee) -> None:
         raise field_error(
             "assignee", _("%(user)s is not an agent.") % {"user": assignee.get_username()}, ERROR_ASSIGNEE_NOT_AGENT
         )
-    if ticket.team_id and not _is_team_member(assignee, ticket.team):
+    if ticket.team_id and not is_team_member(assignee, ticket.team):
         raise field_error(
             "assignee",
             _("%(user)s is not a member of the team %(team)s.")
@@ -155,18 +153,17 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "") -> Ticke
     Agents may take tickets of their teams and hand them to teammates;
     re-assigning a ticket someone else holds needs tickets.assign_any_ticket.
     """
-    _require_staff_access(actor, ticket)
-    ticket = _lock(ticket)
+    require_staff_access(actor, ticket)
+    ticket = lock_ticket(ticket)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
     held_by_other = ticket.assignee_id not in (None, actor.pk)
     if held_by_other and not actor.has_perm("tickets.assign_any_ticket"):
         raise PermissionDenied(_("Only a supervisor can take a ticket away from its assignee."))
     validate_assignee(ticket=ticket, assignee=assignee)
-    _event(
-        ticket,
-        EventKind.ASSIGNMENT,
-        actor,
+    events.assignment_changed(
+        ticket=ticket,
+        actor=actor,
         before=ticket.assignee.get_username() if ticket.assignee else "",
         after=assignee.get_username() if assignee else "",
         note=reason,
@@ -180,13 +177,13 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "") -> Ticke
 
 @transaction.atomic
 def ticket_set_tags(*, ticket: Ticket, tags: Iterable[Tag], actor) -> Ticket:
-    _require_staff_access(actor, ticket)
-    ticket = _lock(ticket)
+    require_staff_access(actor, ticket)
+    ticket = lock_ticket(ticket)
     new = sorted({tag.name for tag in tags})
     old = sorted(ticket.tags.values_list("name", flat=True))
     if new != old:
         ticket.tags.set(Tag.objects.filter(name__in=new))
-        _event(ticket, EventKind.TAGS, actor, before=", ".join(old), after=", ".join(new))
+        events.tags_changed(ticket=ticket, actor=actor, before=old, after=new)
         ticket.save(update_fields=["updated_at"])
     return ticket
 
@@ -198,8 +195,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     Both tickets must belong to the same customer, so no one ever sees another
     customer's messages on their ticket.
     """
-    _require_staff_access(actor, source)
-    _require_staff_access(actor, target)
+    require_staff_access(actor, source)
+    require_staff_access(actor, target)
     if source.pk == target.pk:
         raise ValidationError(_("A ticket cannot be merged into itself."), code=ERROR_MERGE_SAME_TICKET)
     first, second = sorted([source.pk, target.pk])
@@ -210,24 +207,22 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor) -> Ticket:
     if source.status == Status.CLOSED or target.status == Status.CLOSED:
         raise ValidationError(_("Closed tickets cannot be merged."), code=ERROR_MERGE_CLOSED)
     moved = source.messages.update(ticket=target)
-    _event(
-        target,
-        EventKind.MERGE,
-        actor,
-        before=source.reference,
-        after=target.reference,
+    events.merged(
+        ticket=target,
+        actor=actor,
+        source_reference=source.reference,
+        target_reference=target.reference,
         note=_("%(count)d messages moved in") % {"count": moved},
     )
-    _event(
-        source,
-        EventKind.MERGE,
-        actor,
-        before=source.reference,
-        after=target.reference,
+    events.merged(
+        ticket=source,
+        actor=actor,
+        source_reference=source.reference,
+        target_reference=target.reference,
         note=_("merged into %(reference)s") % {"reference": target.reference},
     )
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
-    _apply_status(source, Status.CLOSED, actor, note=_("merged"))
+    apply_status(source, Status.CLOSED, actor, note=_("merged"))
     target.save(update_fields=["updated_at"])
     return target

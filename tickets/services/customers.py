@@ -9,14 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import normalise_email
-from tickets.models import (
-    Customer,
-    CustomerEmail,
-    EventKind,
-    Ticket,
-    TicketEvent,
-    WalletAddress,
-)
+from tickets import events
+from tickets.models import Customer, CustomerEmail, Ticket, WalletAddress
 from tickets.services.base import (
     ERROR_MERGE_SAME_CUSTOMER,
 )
@@ -89,9 +83,9 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     primary, duplicate = locked[primary.pk], locked[duplicate.pk]
     moved_ticket_ids = list(duplicate.tickets.values_list("id", flat=True))
     Ticket.objects.filter(customer=duplicate).update(customer=primary, updated_at=timezone.now())
-    TicketEvent.objects.bulk_create(
-        TicketEvent(
-            ticket_id=ticket_id, kind=EventKind.CUSTOMER_MERGE, actor=actor, before=duplicate.email, after=primary.email
+    events.record_many(
+        events.build_customer_merged(
+            ticket=ticket_id, actor=actor, duplicate_email=duplicate.email, primary_email=primary.email
         )
         for ticket_id in moved_ticket_ids
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
 from supportdesk.kit.validators import check_choice
-from tickets import reply_timer, routing
+from tickets import events, reply_timer, routing
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
@@ -23,7 +23,6 @@ from tickets.models import (
     Category,
     Channel,
     Customer,
-    EventKind,
     Priority,
     Status,
     Team,
@@ -35,11 +34,10 @@ from tickets.safety.services import intake, verification
 from tickets.services.base import (
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
-    _apply_status,
-    _clean_subject,
-    _event,
-    _lock,
-    _require_staff_access,
+    apply_status,
+    clean_subject,
+    lock_ticket,
+    require_staff_access,
 )
 from tickets.sla import clocks as sla_clocks
 
@@ -135,17 +133,17 @@ def ticket_create(
     the customer's own portal user; None for channels without a login (email).
     """
     scrubber = Scrubber(from_customer=True)
-    clean_subject = scrubber.text(_clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
+    cleaned_subject = scrubber.text(clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
     check_choice(channel, Channel, "channel")
     language = language or customer.language
     if priority:
         check_choice(priority, Priority, "priority")
-    text = f"{clean_subject}\n{body or html_to_text(body_html)}"
+    text = f"{cleaned_subject}\n{body or html_to_text(body_html)}"
     route = routing.plan_route(
         text=text, channel=channel, category=category, priority=priority, language=language, team=team
     )
     ticket = Ticket.objects.create(
-        subject=clean_subject,
+        subject=cleaned_subject,
         customer=customer,
         channel=channel,
         category=route.category,
@@ -167,7 +165,7 @@ def ticket_create(
         account_email=account_email.strip()[:254],
     )
     is_staff = actor is not None and actor.is_staff
-    _event(ticket, EventKind.CREATED, actor, after=channel, note=route.summary())
+    events.created(ticket=ticket, actor=actor, channel=channel, note=route.summary())
     _add_message(
         ticket=ticket,
         author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,
@@ -206,7 +204,7 @@ def ticket_reply(
     the reply box, from tickets.reply_timer) times the reply for staffing's
     handle time; without it the reply is not measured.
     """
-    _require_staff_access(actor, ticket)
+    require_staff_access(actor, ticket)
     if not internal:
         intake.secret_request_refuse(ticket=ticket, body=body, body_html=body_html, actor=actor)
     return _ticket_reply(
@@ -233,7 +231,7 @@ def _ticket_reply(
     new_status: str | None,
     opened_at: datetime | None,
 ) -> TicketMessage:
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     previous_status = ticket.status
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This ticket is closed."), code=ERROR_TICKET_CLOSED)
@@ -248,7 +246,10 @@ def _ticket_reply(
         attachments=attachments,
         handle_seconds=reply_timer.handle_seconds(opened_at=opened_at, sent_at=timezone.now()),
     )
-    _event(ticket, EventKind.NOTE if internal else EventKind.REPLY, actor)
+    if internal:
+        events.note_added(ticket=ticket, actor=actor)
+    else:
+        events.reply_sent(ticket=ticket, actor=actor)
     fields = ["updated_at"]
     if not internal and ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
@@ -258,7 +259,7 @@ def _ticket_reply(
         sla_clocks.agent_replied(ticket, at=message.created_at)
     target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
     if target:
-        _apply_status(ticket, target, actor)
+        apply_status(ticket, target, actor)
     email_outbound.outbound_email_queue_reply(message=message, previous_status=previous_status)
     return message
 
@@ -279,7 +280,7 @@ def ticket_customer_reply(
     attachments: Sequence[UploadedFile] = (),
 ) -> TicketMessage:
     """The customer writes on their ticket; a pending or solved ticket reopens."""
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
     body, body_html = verification.verification_consume_reply_code(
@@ -294,9 +295,9 @@ def ticket_customer_reply(
         via=check_choice(via, Channel, "via"),
         attachments=attachments,
     )
-    _event(ticket, EventKind.CUSTOMER_MESSAGE, user)
+    events.customer_message_added(ticket=ticket, actor=user)
     if ticket.status in (Status.PENDING_CUSTOMER, Status.SOLVED, Status.ON_HOLD):
-        _apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
+        apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
     else:
         ticket.save(update_fields=["updated_at"])
     sla_clocks.customer_wrote(ticket, at=message.created_at)
@@ -306,8 +307,8 @@ def ticket_customer_reply(
 @transaction.atomic
 def ticket_add_system_note(*, ticket: Ticket, body: str, via: str = Channel.EMAIL) -> TicketMessage:
     """An internal note written by the system (a bounce, an automatic reply): no author, no status change."""
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     message = _add_message(ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, internal=True, via=via)
-    _event(ticket, EventKind.NOTE, None)
+    events.note_added(ticket=ticket, actor=None)
     ticket.save(update_fields=["updated_at"])
     return message

@@ -1,5 +1,5 @@
 """Shared pieces of the complaint services: error codes, permission checks, the row lock,
-and the timeline record every change leaves on the complaint's ticket."""
+and touching the complaint's ticket, whose timeline (tickets.events) records every change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tickets import services as ticket_services
 from tickets.complaints.models import Complaint
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket
 
 ERROR_INVALID_STAGE_TRANSITION = "invalid_stage_transition"
 ERROR_ALREADY_A_COMPLAINT = "already_a_complaint"
@@ -36,11 +36,8 @@ def domain_error(message: str, code: str, field: str | None = None) -> Validatio
     return ValidationError({field: error}) if field else error
 
 
-def record_event(ticket_id: int, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> None:
-    """The complaint's history is the ticket's timeline: one event per change."""
-    TicketEvent.objects.create(
-        ticket_id=ticket_id, kind=kind, actor=actor, before=str(before)[:255], after=str(after)[:255], note=note[:255]
-    )
+def touch_ticket(ticket_id: int) -> None:
+    """The complaint's history is the ticket's timeline: each change leaves an event and touches the ticket."""
     Ticket.objects.filter(pk=ticket_id).update(updated_at=timezone.now())
 
 

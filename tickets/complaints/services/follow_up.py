@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from tickets import events
 from tickets.complaints import tokens
 from tickets.complaints.models import Complaint, ConfirmationToken, Stage
 from tickets.complaints.selectors import confirmation_token_lookup
@@ -22,7 +23,7 @@ from tickets.complaints.services.base import (
     require_customer,
 )
 from tickets.complaints.services.stages import move_stage, send_closed_on_commit
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import Ticket
 
 
 @transaction.atomic
@@ -98,14 +99,19 @@ def complaint_follow_up_sweep(*, now: datetime | None = None) -> FollowUpResult:
         Complaint.objects.filter(pk__in=[pk for pk, _ticket in to_close]).update(
             stage=Stage.CLOSED_UNCONFIRMED, stage_entered_at=now, stage_due_at=None, closed_at=now, updated_at=now
         )
-        _bulk_record(
-            [ticket_id for _pk, ticket_id in to_close],
-            EventKind.COMPLAINT_STAGE,
-            before=Stage.AWAITING_CONFIRMATION,
-            after=Stage.CLOSED_UNCONFIRMED,
-            note=_("no answer from the customer"),
-            now=now,
+        closed_ticket_ids = [ticket_id for _pk, ticket_id in to_close]
+        events.record_many(
+            events.build_complaint_stage_changed(
+                ticket=ticket_id,
+                actor=None,
+                before=Stage.AWAITING_CONFIRMATION,
+                after=Stage.CLOSED_UNCONFIRMED,
+                note=_("no answer from the customer"),
+                at=now,
+            )
+            for ticket_id in closed_ticket_ids
         )
+        _touch_tickets(closed_ticket_ids, now=now)
         for pk, ticket_id in to_close:
             send_closed_on_commit(Complaint(pk=pk, ticket_id=ticket_id, stage=Stage.CLOSED_UNCONFIRMED))
 
@@ -118,13 +124,14 @@ def complaint_follow_up_sweep(*, now: datetime | None = None) -> FollowUpResult:
     )
     if to_remind:
         Complaint.objects.filter(pk__in=[pk for pk, _ticket in to_remind]).update(reminder_sent_at=now, updated_at=now)
-        _bulk_record(
-            [ticket_id for _pk, ticket_id in to_remind],
-            EventKind.COMPLAINT_FOLLOW_UP,
-            after="reminder",
-            note=_("reminder sent to the customer"),
-            now=now,
+        reminded_ticket_ids = [ticket_id for _pk, ticket_id in to_remind]
+        events.record_many(
+            events.build_complaint_followed_up(
+                ticket=ticket_id, step="reminder", note=_("reminder sent to the customer"), at=now
+            )
+            for ticket_id in reminded_ticket_ids
         )
+        _touch_tickets(reminded_ticket_ids, now=now)
         for pk, _ticket_id in to_remind:
             transaction.on_commit(
                 lambda pk=pk: async_task("tickets.complaints.tasks.send_confirmation_request", pk, True)
@@ -132,9 +139,5 @@ def complaint_follow_up_sweep(*, now: datetime | None = None) -> FollowUpResult:
     return FollowUpResult(reminded=[pk for pk, _t in to_remind], closed=[pk for pk, _t in to_close])
 
 
-def _bulk_record(ticket_ids: list[int], kind: str, *, now: datetime, before: str = "", after: str = "", note: str = ""):
-    TicketEvent.objects.bulk_create(
-        TicketEvent(ticket_id=ticket_id, kind=kind, before=before, after=after, note=note[:255], created_at=now)
-        for ticket_id in ticket_ids
-    )
+def _touch_tickets(ticket_ids: list[int], *, now: datetime) -> None:
     Ticket.objects.filter(pk__in=ticket_ids).update(updated_at=now)

@@ -11,18 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice
+from tickets import events
 from tickets import services as ticket_services
 from tickets.complaints.models import Complaint, ComplaintSubject, Severity, Stage
 from tickets.complaints.services.base import (
     ERROR_ALREADY_A_COMPLAINT,
     ERROR_TICKET_CLOSED,
     domain_error,
-    record_event,
     require_customer,
     require_staff,
+    touch_ticket,
 )
 from tickets.complaints.services.stages import stage_due_at
-from tickets.models import Category, Channel, EventKind, Status, Ticket
+from tickets.models import Category, Channel, Status, Ticket
 
 COMPLAINT_CATEGORY_SLUG = "complaint"
 
@@ -67,7 +68,8 @@ def complaint_open(
         raise domain_error(
             _("%(ticket)s is already a complaint.") % {"ticket": ticket.reference}, ERROR_ALREADY_A_COMPLAINT
         ) from error
-    record_event(ticket.pk, EventKind.COMPLAINT, actor, after=subject, note=reason)
+    events.complaint_opened(ticket=ticket.pk, actor=actor, subject=subject, note=reason)
+    touch_ticket(ticket.pk)
     return complaint
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice
+from tickets import events
 from tickets.complaints.models import Complaint, ComplaintSubject, RootCause, Severity
 from tickets.complaints.services.base import (
     ERROR_COMPLAINT_FINAL,
@@ -15,10 +16,10 @@ from tickets.complaints.services.base import (
     ERROR_OWNER_NOT_STAFF,
     domain_error,
     lock_complaint,
-    record_event,
     require_staff,
+    touch_ticket,
 )
-from tickets.models import Attachment, EventKind, Team, TicketMessage
+from tickets.models import Attachment, Team, TicketMessage
 
 _SCALAR_FIELDS = ("subject", "severity", "root_cause", "company_at_fault", "evidence_tx_hash")
 _TEXT_FIELDS = ("desired_outcome", "findings", "resolution_summary")
@@ -108,16 +109,16 @@ def complaint_update(
         setattr(complaint, name, changes[name])
         fields.append(name)
         if name in _TEXT_FIELDS:
-            record_event(complaint.ticket_id, EventKind.COMPLAINT_UPDATE, actor, note=str(label))
+            events.complaint_updated(ticket=complaint.ticket_id, actor=actor, field=str(label))
         else:
-            record_event(
-                complaint.ticket_id,
-                EventKind.COMPLAINT_UPDATE,
-                actor,
+            events.complaint_updated(
+                ticket=complaint.ticket_id,
+                actor=actor,
+                field=str(label),
                 before=_shown(complaint, name, old),
                 after=_shown(complaint, name, changes[name]),
-                note=str(label),
             )
+        touch_ticket(complaint.ticket_id)
     for name in ("evidence_messages", "evidence_attachments"):
         if name not in changes:
             continue
@@ -126,7 +127,8 @@ def complaint_update(
         if new_ids != set(manager.values_list("pk", flat=True)):
             manager.set(new_ids)
             note = str(Complaint._meta.get_field(name).verbose_name)
-            record_event(complaint.ticket_id, EventKind.COMPLAINT_UPDATE, actor, after=str(len(new_ids)), note=note)
+            events.complaint_updated(ticket=complaint.ticket_id, actor=actor, field=note, after=str(len(new_ids)))
+            touch_ticket(complaint.ticket_id)
     if fields:
         complaint.save(update_fields=[*fields, "updated_at"])
     return complaint

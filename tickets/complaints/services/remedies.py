@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice
+from tickets import events
 from tickets.complaints.models import MONEY_REMEDIES, Complaint, Remedy, RemedyKind, RemedyStatus, Stage
 from tickets.complaints.services.base import (
     ERROR_AMOUNT_NOT_ALLOWED,
@@ -23,10 +24,9 @@ from tickets.complaints.services.base import (
     ERROR_SAME_APPROVER,
     domain_error,
     lock_complaint,
-    record_event,
     require_staff,
+    touch_ticket,
 )
-from tickets.models import EventKind
 
 
 def approval_threshold(asset: str) -> Decimal:
@@ -79,13 +79,13 @@ def remedy_propose(
         needs_approval=needs_approval,
         proposed_by=actor,
     )
-    record_event(
-        complaint.ticket_id,
-        EventKind.REMEDY,
-        actor,
+    events.remedy_changed(
+        ticket=complaint.ticket_id,
+        actor=actor,
         after=remedy.status,
         note=_("proposed: %(remedy)s") % {"remedy": remedy},
     )
+    touch_ticket(complaint.ticket_id)
     return remedy
 
 
@@ -109,14 +109,14 @@ def _remedy_decide(*, remedy: Remedy, actor, reason: str, approve: bool) -> Reme
     remedy.decided_at = timezone.now()
     remedy.decision_reason = reason[:255]
     remedy.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    record_event(
-        remedy.complaint.ticket_id,
-        EventKind.REMEDY,
-        actor,
+    events.remedy_changed(
+        ticket=remedy.complaint.ticket_id,
+        actor=actor,
         before=RemedyStatus.PENDING_APPROVAL,
         after=remedy.status,
         note=f"{remedy}: {reason}",
     )
+    touch_ticket(remedy.complaint.ticket_id)
     return remedy
 
 
@@ -143,12 +143,12 @@ def remedy_mark_paid(*, remedy: Remedy, actor, payment_reference: str = "") -> R
     remedy.paid_at = timezone.now()
     remedy.payment_reference = (payment_reference or "").strip()[:128]
     remedy.save(update_fields=["status", "paid_by", "paid_at", "payment_reference"])
-    record_event(
-        remedy.complaint.ticket_id,
-        EventKind.REMEDY,
-        actor,
+    events.remedy_changed(
+        ticket=remedy.complaint.ticket_id,
+        actor=actor,
         before=RemedyStatus.APPROVED,
         after=RemedyStatus.PAID,
         note=f"{remedy} {remedy.payment_reference}".strip(),
     )
+    touch_ticket(remedy.complaint.ticket_id)
     return remedy

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.validators import check_choice
+from tickets import events
 from tickets.complaints.models import FINAL_STAGES, Complaint, RemedyStatus, Stage
 from tickets.complaints.services.base import (
     ERROR_APPROVAL_PENDING,
@@ -21,10 +22,9 @@ from tickets.complaints.services.base import (
     ERROR_REASON_REQUIRED,
     domain_error,
     lock_complaint,
-    record_event,
     require_staff,
+    touch_ticket,
 )
-from tickets.models import EventKind
 from tickets.signals import complaint_closed
 
 # Moves that undo or end work must say why; the forward path may carry a reason but need not.
@@ -73,7 +73,8 @@ def move_stage(complaint: Complaint, stage: str, actor, reason: str, *, now: dat
         complaint.closed_at = now
         fields.append("closed_at")
     complaint.save(update_fields=fields)
-    record_event(complaint.ticket_id, EventKind.COMPLAINT_STAGE, actor, before=before, after=stage, note=reason)
+    events.complaint_stage_changed(ticket=complaint.ticket_id, actor=actor, before=before, after=stage, note=reason)
+    touch_ticket(complaint.ticket_id)
     if stage in FINAL_STAGES:
         send_closed_on_commit(complaint)
 

@@ -17,14 +17,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import html_to_text
+from tickets import events
 from tickets.email.services import outbound
 from tickets.models import (
     AgentProfile,
     AuthorKind,
-    EventKind,
     Priority,
     Ticket,
-    TicketEvent,
     TicketMessage,
     Tier,
 )
@@ -39,30 +38,26 @@ logger = logging.getLogger("tickets.safety")
 ERROR_SECRET_REQUEST = "secret_request"  # noqa: S105 - an error code, not a password
 
 
-def _event(ticket: Ticket, kind: str, actor, *, before: str = "", after: str = "", note: str = "") -> None:
-    TicketEvent.objects.create(
-        ticket=ticket, kind=kind, actor=actor, before=before[:255], after=after[:255], note=note[:255]
-    )
-
-
 def _escalate_to_security(ticket: Ticket, actor) -> list[str]:
     """Urgent, L3, security team; an assignee outside that team is released. Returns changed fields."""
     fields = []
     if ticket.priority != Priority.URGENT:
-        _event(ticket, EventKind.PRIORITY, actor, before=ticket.priority, after=Priority.URGENT)
+        events.priority_changed(ticket=ticket, actor=actor, before=ticket.priority, after=Priority.URGENT)
         ticket.priority = Priority.URGENT
         fields.append("priority")
     if ticket.tier != Tier.L3:
-        _event(ticket, EventKind.TIER, actor, before=ticket.tier, after=Tier.L3, note=_("secret exposed"))
+        events.tier_changed(ticket=ticket, actor=actor, before=ticket.tier, after=Tier.L3, note=_("secret exposed"))
         ticket.tier = Tier.L3
         fields.append("tier")
     team = security_team()
     if team is not None and ticket.team_id != team.pk:
-        _event(ticket, EventKind.TEAM, actor, before=ticket.team.name if ticket.team else "", after=team.name)
+        events.team_changed(ticket=ticket, actor=actor, before=ticket.team.name if ticket.team else "", after=team.name)
         ticket.team = team
         fields.append("team")
         if ticket.assignee_id and not AgentProfile.objects.filter(user_id=ticket.assignee_id, teams=team).exists():
-            _event(ticket, EventKind.ASSIGNMENT, actor, before=ticket.assignee.get_username(), note=_("security"))
+            events.assignment_changed(
+                ticket=ticket, actor=actor, before=ticket.assignee.get_username(), note=_("security")
+            )
             ticket.assignee = None
             fields.append("assignee")
     return fields
@@ -79,7 +74,7 @@ def _warn_customer(ticket: Ticket, message: TicketMessage, kinds: list[str], *, 
         ticket=ticket, author_kind=AuthorKind.SYSTEM, author=None, body=body, via=message.via
     )
     outbound.outbound_email_queue_security_warning(message=warning)
-    _event(ticket, EventKind.CUSTOMER_WARNED, None, after=str(warning.pk), note=_("by email"))
+    events.customer_warned(ticket=ticket, warning=warning, note=_("by email"))
     return warning
 
 
@@ -96,7 +91,7 @@ def secret_exposure_record(*, ticket: Ticket, message: TicketMessage, scrubber: 
         _exposed(ticket, message, kinds, scrubber.places(True), actor, from_customer=from_customer)
     if suspected:
         kinds = [finding.kind for finding in suspected]
-        _event(ticket, EventKind.SECRET_SUSPECTED, actor, after=kind_labels(kinds), note=scrubber.places(False))
+        events.secret_suspected(ticket=ticket, actor=actor, kinds=kind_labels(kinds), note=scrubber.places(False))
         # A bare 64-hex string is usually a transaction hash: only a phrase-like text warrants a warning.
         if from_customer and not certain and MNEMONIC in kinds:
             _warn_customer(ticket, message, [MNEMONIC], removed=False)
@@ -113,7 +108,7 @@ def secret_exposure_record_earlier(*, ticket: Ticket, kinds: list[str], where: s
 
 def _exposed(ticket: Ticket, message: TicketMessage, kinds: list[str], places: str, actor, *, from_customer) -> None:
     logger.warning("Removed %s from the %s of %s", kind_labels(kinds), places, ticket.reference)
-    _event(ticket, EventKind.SECRET_EXPOSED, actor, after=kind_labels(kinds), note=places)
+    events.secret_exposed(ticket=ticket, actor=actor, kinds=kind_labels(kinds), note=places)
     if not from_customer:
         return
     fields = _escalate_to_security(ticket, actor)
@@ -138,7 +133,7 @@ def secret_request_refuse(*, ticket: Ticket, body: str, body_html: str, actor) -
     if not violations:
         return
     secrets = ", ".join(dict.fromkeys(violation.secret for violation in violations))
-    _event(ticket, EventKind.REPLY_BLOCKED, actor, after=secrets, note=_("reply asked for a secret"))
+    events.reply_blocked(ticket=ticket, actor=actor, secrets=secrets, note=_("reply asked for a secret"))
     logger.warning("Blocked a reply by %s on %s asking for: %s", actor, ticket.reference, secrets)
     raise ValidationError(
         _(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets.models import EventKind, Ticket, TicketEvent, TicketMessage
+from tickets import events
+from tickets.models import Ticket, TicketMessage
 from tickets.safety.detect import find_secrets, redact_findings
 from tickets.safety.scrubbing import Scrubber, kind_labels
 
@@ -25,11 +26,10 @@ def message_redact_secrets(*, message: TicketMessage, actor=None) -> list[str]:
         return []
     message.body, message.body_html = body, body_html
     message.save(update_fields=["body", "body_html"])
-    TicketEvent.objects.create(
-        ticket_id=message.ticket_id,
-        kind=EventKind.SECRET_EXPOSED,
+    events.secret_exposed(
+        ticket=message.ticket_id,
         actor=actor,
-        after=kind_labels(kinds)[:255],
+        kinds=kind_labels(kinds),
         note=_("removed from a stored message by scan_secrets"),
     )
     return kinds
@@ -44,11 +44,10 @@ def ticket_subject_redact_secrets(*, ticket: Ticket, actor=None) -> list[str]:
     ticket.subject = redact_findings(ticket.subject, found)[:200]
     ticket.save(update_fields=["subject", "updated_at"])
     kinds = [finding.kind for finding in found]
-    TicketEvent.objects.create(
+    events.secret_exposed(
         ticket=ticket,
-        kind=EventKind.SECRET_EXPOSED,
         actor=actor,
-        after=kind_labels(kinds)[:255],
+        kinds=kind_labels(kinds),
         note=_("removed from the subject by scan_secrets"),
     )
     return kinds

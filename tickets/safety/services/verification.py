@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from tickets.models import AuthorKind, Channel, EventKind, Ticket, TicketEvent, TicketMessage
+from tickets import events
+from tickets.models import AuthorKind, Channel, Ticket, TicketMessage
 from tickets.safety import sms
 from tickets.safety.models import IdentityVerification, VerificationStatus
 
@@ -46,10 +47,6 @@ _REPLY_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 def _hash(verification: IdentityVerification, code: str) -> str:
     value = f"{verification.ticket_id}:{verification.created_at.isoformat()}:{code}"
     return salted_hmac("tickets.safety.identity-verification", value, algorithm="sha256").hexdigest()
-
-
-def _event(ticket: Ticket, actor, after: str, note: str = "") -> None:
-    TicketEvent.objects.create(ticket=ticket, kind=EventKind.VERIFICATION, actor=actor, after=after, note=note[:255])
 
 
 def _deliver(verification_id: int, code: str, email: str, phone: str, language: str) -> None:
@@ -99,8 +96,11 @@ def verification_request(*, ticket: Ticket, actor) -> IdentityVerification:
     )
     verification.code_hash = _hash(verification, code)
     verification.save()
-    _event(
-        ticket, actor, after=VerificationStatus.PENDING, note=_("code sent by %(channels)s") % {"channels": channels}
+    events.verification_changed(
+        ticket=ticket,
+        actor=actor,
+        status=VerificationStatus.PENDING,
+        note=_("code sent by %(channels)s") % {"channels": channels},
     )
     with translation.override(customer.language):
         TicketMessage.objects.create(
@@ -133,21 +133,25 @@ def verification_check(*, ticket: Ticket, code: str, through: str, actor=None) -
     if verification.is_expired:
         verification.status = VerificationStatus.EXPIRED
         verification.save(update_fields=["status"])
-        _event(ticket, actor, after=VerificationStatus.EXPIRED)
+        events.verification_changed(ticket=ticket, actor=actor, status=VerificationStatus.EXPIRED)
         return EXPIRED
     if constant_time_compare(_hash(verification, (code or "").strip()), verification.code_hash):
         verification.status = VerificationStatus.VERIFIED
         verification.verified_at = timezone.now()
         verification.verified_through = through
         verification.save(update_fields=["status", "verified_at", "verified_through"])
-        _event(ticket, actor, after=VerificationStatus.VERIFIED, note=f"{verification.channels}, {through}")
+        events.verification_changed(
+            ticket=ticket, actor=actor, status=VerificationStatus.VERIFIED, note=f"{verification.channels}, {through}"
+        )
         return VERIFIED
     verification.failed_attempts += 1
     fields = ["failed_attempts"]
     if verification.failed_attempts >= settings.SAFETY_VERIFICATION_MAX_FAILURES:
         verification.status = VerificationStatus.LOCKED
         fields.append("status")
-        _event(ticket, actor, after=VerificationStatus.LOCKED, note=_("too many wrong codes"))
+        events.verification_changed(
+            ticket=ticket, actor=actor, status=VerificationStatus.LOCKED, note=_("too many wrong codes")
+        )
         logger.warning("Identity verification locked on %s after wrong codes", ticket.reference)
     verification.save(update_fields=fields)
     return LOCKED if verification.status == VerificationStatus.LOCKED else WRONG

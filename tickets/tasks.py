@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from supportdesk.kit.mail import send_rendered_mail
-from tickets.customer_services import contact_request_token
 from tickets.email import imap
 from tickets.email.services import outbound
 from tickets.models import ContactRequest
+from tickets.services import contact_request_token
 
 
 def send_outbound_email(outbound_id: int) -> str:

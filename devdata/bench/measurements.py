@@ -25,7 +25,7 @@ from feedback.models import SurveyResponse
 from knowledge.selectors import article_search
 from supportdesk.services import api_token_create
 from tickets.models import Status, Team, ticket_reference
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 ADMIN_PAGE_SIZE = 50
 DEEP_PAGE = 1000

@@ -27,7 +27,7 @@ from feedback.models import InvitationReason, SurveyFollowUp, SurveyInvitation, 
 from knowledge.models import Article, ArticleTranslation, HelpCategory
 from tickets.models import ClockState, Status, Ticket
 from tickets.sla.models import SLAPolicy
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 # A typical CSAT response rate; every solved ticket gets an invitation.
 RESPONSE_SHARE = 0.35

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tickets.models import Channel, ClockState, Customer, Status, Ticket, TicketEvent
 from tickets.sla.models import SLAPolicy
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 BENCH_EMAIL = "bench-sla@example.invalid"
 INSERT_BATCH = 5000

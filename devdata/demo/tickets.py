@@ -52,7 +52,7 @@ TEAMS = [
 # How long ago agents joined: the training history and the rules' onboarding depend on it.
 JOINED_DAYS_AGO = {"agent": 730, "agent2": 540, "agent3": 5, "agent4": 400}
 
-# Escalating to a tier moves the ticket to that tier's team (tickets.escalation).
+# Escalating to a tier moves the ticket to that tier's team (tickets.services.escalation).
 TEAM_TIERS = {"L1 General": Tier.L1, "L2 Technical": Tier.L2, "Security": Tier.L3}
 
 CUSTOMERS = [

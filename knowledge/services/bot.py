@@ -222,7 +222,7 @@ def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> T
     return ticket
 
 
-# Hand-off by a visitor without an account: the contact form's pattern (tickets.customer_services).
+# Hand-off by a visitor without an account: the contact form's pattern (tickets.services.customers).
 # A signed link, valid for PORTAL_CONTACT_LINK_MAX_AGE, is mailed to the address; only opening it
 # turns the conversation into a ticket, once, however often the link is opened.
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import signing
 from django.urls import reverse
 
-from tickets import customer_services
+from tickets import services
 from tickets.models import Channel, ContactRequest, Customer, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -65,21 +65,21 @@ def test_confirming_the_link_creates_one_web_form_ticket(client, mailoutbox, dja
 
 
 def test_a_confirmed_request_lands_on_the_existing_customer_with_that_address(client, customer):
-    pending = customer_services.contact_request_create(
+    pending = services.contact_request_create(
         email="ALICE@example.com", name="", subject="Hi", body="Text", category=None, language="en", site_url="/"
     )
 
-    client.post(reverse("portal:contact_confirm", args=[customer_services.contact_request_token(pending)]))
+    client.post(reverse("portal:contact_confirm", args=[services.contact_request_token(pending)]))
 
     assert Ticket.objects.get().customer == customer
     assert Customer.objects.count() == 1
 
 
 def test_a_forged_or_expired_link_is_refused(client, settings):
-    pending = customer_services.contact_request_create(
+    pending = services.contact_request_create(
         email="carol@example.com", name="", subject="Hi", body="Text", category=None, language="en", site_url="/"
     )
-    token = customer_services.contact_request_token(pending)
+    token = services.contact_request_token(pending)
 
     forged = client.get(reverse("portal:contact_confirm", args=[token[:-2] + "xx"]))
     settings.PORTAL_CONTACT_LINK_MAX_AGE = -1

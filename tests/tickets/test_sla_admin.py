@@ -8,7 +8,7 @@ from tests import factories
 from tickets import services
 from tickets.models import Channel, Ticket
 from tickets.sla.models import BusinessCalendar
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 
 def new_tickets(customer, count, team=None):

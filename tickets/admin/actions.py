@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.admin_actions import action_page, run_for_each
-from tickets import escalation, services
+from tickets import services
 from tickets.admin import forms
+from tickets.services import escalation
 
 ACTION_TEMPLATE = "admin/sd_action_form.html"
 

@@ -22,13 +22,14 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.admin_actions import error_text
 from supportdesk.kit.paginator import EstimatedCountPaginator
-from tickets import escalation, selectors, services
+from tickets import selectors, services
 from tickets.admin import actions, forms
 from tickets.admin.filters import AssigneeFilter, OpenFilter
 from tickets.admin.panels import FORM_CONTROLS_ORDER, FORM_RECORD_ORDER, PageSection, ticket_page_sections
 from tickets.complaints.admin import turn_into_complaint
 from tickets.models import Ticket
 from tickets.safety.admin import TicketSafetyAdminMixin
+from tickets.services import escalation
 from tickets.sla import selectors as sla_selectors
 from tickets.sla.admin import SLAStateFilter, TicketSLAAdminMixin
 

@@ -1,5 +1,5 @@
 """Intake models: contact-form requests held until their sender confirms, and the keyword
-rules that classify new tickets (tickets.routing). Registered through the tickets.models package."""
+rules that classify new tickets (tickets.services.routing). Registered through the tickets.models package."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class KeywordRuleQuerySet(models.QuerySet):
 
 
 class KeywordRule(models.Model):
-    """Classification of incoming text (tickets.routing): the first active matching rule wins."""
+    """Classification of incoming text (tickets.services.routing): the first active matching rule wins."""
 
     name = models.CharField(_("name"), max_length=100)
     keywords = models.TextField(

@@ -124,7 +124,7 @@ class Ticket(TimeStampedModel):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    # SLA clocks (tickets.sla.clocks keeps them; the sweep compares them with the time).
+    # SLA clocks (tickets.sla.services.clocks keeps them; the sweep compares them with the time).
     # Per clock: due (shifted by paused business time), when the warning starts,
     # the state, and the business seconds it took once fulfilled.
     sla_policy = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tickets import customer_services
+from tickets import services
 from tickets.forms import ContactForm
 from tickets.portal.views import add_service_errors
 from tickets.selectors import first_reply_promise
@@ -34,7 +34,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Too many requests were sent from here. Please try again in an hour."))
         return render(request, "portal/contact_form.html", {"form": form}, status=429)
     try:
-        customer_services.contact_request_create(**data, site_url=request.build_absolute_uri("/"))
+        services.contact_request_create(**data, site_url=request.build_absolute_uri("/"))
     except ValidationError as error:
         add_service_errors(form, error)
         return render(request, "portal/contact_form.html", {"form": form})
@@ -50,12 +50,12 @@ def contact_sent(request: HttpRequest) -> HttpResponse:
 def contact_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what will be sent and a button; only the POST confirms (mail scanners follow links)."""
     try:
-        contact_request = customer_services.contact_request_from_token(token)
+        contact_request = services.contact_request_from_token(token)
     except ValidationError as error:
         return render(request, "portal/contact_confirm.html", {"error": " ".join(error.messages)}, status=400)
     ticket = contact_request.ticket
     if request.method == "POST" and contact_request.confirmed_at is None:
-        ticket = customer_services.contact_request_confirm(contact_request=contact_request)
+        ticket = services.contact_request_confirm(contact_request=contact_request)
     context = {
         "contact_request": contact_request,
         "ticket": ticket,

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tickets import customer_services, services
+from tickets import services
 from tickets.forms import PortalReplyForm, PortalRequestForm, ProfileForm, environment_from_user_agent
 from tickets.models import Category, Channel, Status, Ticket
 from tickets.portal.access import customer_required
@@ -118,7 +118,7 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = PortalReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            customer_services.ticket_portal_reply(
+            services.ticket_portal_reply(
                 ticket=ticket,
                 body=form.cleaned_data["body"],
                 user=request.user,
@@ -146,13 +146,13 @@ def _change_status(request: HttpRequest, pk: int, change, done: str) -> HttpResp
 @require_POST
 @customer_required
 def request_solve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change_status(request, pk, customer_services.ticket_customer_solve, _("Marked as solved. Thank you!"))
+    return _change_status(request, pk, services.ticket_customer_solve, _("Marked as solved. Thank you!"))
 
 
 @require_POST
 @customer_required
 def request_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change_status(request, pk, customer_services.ticket_customer_reopen, _("The request is open again."))
+    return _change_status(request, pk, services.ticket_customer_reopen, _("The request is open again."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,7 +163,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                customer_services.customer_update_profile(customer=customer, **form.cleaned_data)
+                services.customer_update_profile(customer=customer, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -1,11 +1,14 @@
 """Every write to customers and tickets.
 
 Keyword-only, atomic, and each state change locks the ticket row and leaves a
-TicketEvent in the same transaction. The admin, the portal, the API, email
-ingestion and tasks all call these functions; nothing else writes tickets.
-Domain errors are django.core.exceptions.ValidationError with a code from
-this package (or supportdesk.kit.text / tickets.attachments), so callers can show them
-as field errors. One module per concern; everything is importable from here.
+timeline event (tickets.events) in the same transaction. The admin, the portal,
+the API, email ingestion and tasks all call these functions; nothing else
+writes tickets. Domain errors are django.core.exceptions.ValidationError with a
+code from this package (or supportdesk.kit.text / tickets.attachments), so callers can
+show them as field errors. One module per concern (base: the shared checks, row
+lock and status move the modules build on; routing: classification and
+auto-assignment inside ticket_create); every public service is importable from
+here.
 """
 
 from supportdesk.kit.validators import ERROR_INVALID_CHOICE
@@ -21,10 +24,6 @@ from tickets.services.base import (
     ERROR_SUBJECT_TOO_LONG,
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
-    apply_status,
-    clean_subject,
-    lock_ticket,
-    require_staff_access,
 )
 from tickets.services.changes import (
     apply_team,
@@ -40,10 +39,29 @@ from tickets.services.changes import (
     validate_assignee,
 )
 from tickets.services.customers import (
+    ERROR_ALREADY_SOLVED,
+    ERROR_LINK_EXPIRED,
+    ERROR_LINK_INVALID,
+    ERROR_REOPEN_WINDOW,
+    ERROR_UNKNOWN_LANGUAGE,
+    ERROR_UNKNOWN_TIME_ZONE,
+    contact_request_confirm,
+    contact_request_create,
+    contact_request_from_token,
+    contact_request_token,
     customer_find_by_email,
     customer_get_or_create,
     customer_link_user,
     customer_merge,
+    customer_update_profile,
+    ticket_customer_reopen,
+    ticket_customer_solve,
+    ticket_portal_reply,
+)
+from tickets.services.escalation import (
+    ERROR_REASON_REQUIRED,
+    ticket_escalate,
+    ticket_escalate_breached,
 )
 from tickets.services.messages import (
     ticket_add_note,
@@ -54,28 +72,36 @@ from tickets.services.messages import (
 )
 
 __all__ = [
+    "ERROR_ALREADY_SOLVED",
     "ERROR_ASSIGNEE_NOT_AGENT",
     "ERROR_ASSIGNEE_NOT_IN_TEAM",
     "ERROR_EMPTY_SUBJECT",
     "ERROR_INVALID_CHOICE",
     "ERROR_INVALID_TRANSITION",
+    "ERROR_LINK_EXPIRED",
+    "ERROR_LINK_INVALID",
     "ERROR_MERGE_CLOSED",
     "ERROR_MERGE_OTHER_CUSTOMER",
     "ERROR_MERGE_SAME_CUSTOMER",
     "ERROR_MERGE_SAME_TICKET",
+    "ERROR_REASON_REQUIRED",
+    "ERROR_REOPEN_WINDOW",
     "ERROR_SUBJECT_TOO_LONG",
     "ERROR_TICKET_CLOSED",
+    "ERROR_UNKNOWN_LANGUAGE",
+    "ERROR_UNKNOWN_TIME_ZONE",
     "SUBJECT_MAX_LENGTH",
-    "apply_status",
     "apply_team",
     "apply_tier",
-    "clean_subject",
+    "contact_request_confirm",
+    "contact_request_create",
+    "contact_request_from_token",
+    "contact_request_token",
     "customer_find_by_email",
     "customer_get_or_create",
     "customer_link_user",
     "customer_merge",
-    "lock_ticket",
-    "require_staff_access",
+    "customer_update_profile",
     "ticket_add_note",
     "ticket_add_system_note",
     "ticket_assign",
@@ -85,8 +111,13 @@ __all__ = [
     "ticket_change_team",
     "ticket_change_tier",
     "ticket_create",
+    "ticket_customer_reopen",
     "ticket_customer_reply",
+    "ticket_customer_solve",
+    "ticket_escalate",
+    "ticket_escalate_breached",
     "ticket_merge",
+    "ticket_portal_reply",
     "ticket_reply",
     "ticket_set_tags",
     "validate_assignee",

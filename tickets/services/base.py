@@ -10,7 +10,7 @@ from supportdesk.kit.validators import check_choice, field_error
 from tickets import events
 from tickets.models import AgentProfile, Status, Team, Ticket
 from tickets.signals import send_ticket_solved_on_commit
-from tickets.sla import clocks as sla_clocks
+from tickets.sla.services import clocks as sla_clocks
 
 ERROR_INVALID_TRANSITION = "invalid_transition"
 ERROR_ASSIGNEE_NOT_IN_TEAM = "assignee_not_in_team"
@@ -79,7 +79,7 @@ def apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool
         fields.append("resolved_at")
     ticket.save(update_fields=fields)
     events.status_changed(ticket=ticket, actor=actor, before=old_status, after=new_status, note=note)
-    sla_clocks.status_changed(ticket, old_status=old_status, new_status=new_status, at=now)
+    sla_clocks.status_changed(ticket=ticket, old_status=old_status, new_status=new_status, at=now)
     if new_status == Status.SOLVED and ticket.merged_into_id is None:
         send_ticket_solved_on_commit(ticket_id=ticket.pk, actor_id=actor.pk if actor else None)
     return True

@@ -33,7 +33,7 @@ from tickets.services.base import (
     lock_ticket,
     require_staff_access,
 )
-from tickets.sla import clocks as sla_clocks
+from tickets.sla.services import clocks as sla_clocks
 
 
 @transaction.atomic
@@ -74,7 +74,7 @@ def ticket_change_category(*, ticket: Ticket, category: Category | None, actor) 
 
 def _sla_note(ticket: Ticket) -> str:
     """Re-choose the SLA policy after a priority or category change; the timeline note when it changed."""
-    changed = sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
+    changed = sla_clocks.policy_inputs_changed(ticket=ticket, at=timezone.now())
     if changed is None:
         return ""
     return _("SLA policy: %(old)s → %(new)s") % {"old": changed[0] or _("none"), "new": changed[1]}
@@ -91,7 +91,7 @@ def ticket_change_tier(*, ticket: Ticket, tier: str, actor, reason: str = "") ->
 
 
 def apply_tier(ticket: Ticket, tier: str, actor, reason: str = "") -> None:
-    """Change the tier of a ticket the caller has locked (also used by tickets.escalation)."""
+    """Change the tier of a ticket the caller has locked (also used by tickets.services.escalation)."""
     if ticket.tier != tier:
         events.tier_changed(ticket=ticket, actor=actor, before=ticket.tier, after=tier, note=reason)
         ticket.tier = tier
@@ -108,7 +108,7 @@ def ticket_change_team(*, ticket: Ticket, team: Team | None, actor) -> Ticket:
 
 
 def apply_team(ticket: Ticket, team: Team | None, actor, note: str = "") -> None:
-    """Move a ticket the caller has locked to `team` (also used by tickets.escalation)."""
+    """Move a ticket the caller has locked to `team` (also used by tickets.services.escalation)."""
     if ticket.team_id == (team.pk if team else None):
         return
     events.team_changed(

@@ -1,19 +1,53 @@
-"""Writes to customers: find or create by address, link a portal user, merge duplicates."""
+"""Writes to customers, and the writes customers make themselves.
+
+Find or create a customer by address, link a portal user, merge duplicates;
+the customer's own profile and requests (reply, solve, reopen, from the
+portal); requests from the public contact form.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
-from supportdesk.kit.text import normalise_email
+from supportdesk.kit.text import clean_body, normalise_email
+from supportdesk.kit.validators import is_time_zone
 from tickets import events
-from tickets.models import Customer, CustomerEmail, Ticket, WalletAddress
-from tickets.services.base import (
-    ERROR_MERGE_SAME_CUSTOMER,
+from tickets.models import (
+    Category,
+    Channel,
+    ContactRequest,
+    Customer,
+    CustomerEmail,
+    Status,
+    Ticket,
+    TicketMessage,
+    WalletAddress,
 )
+from tickets.selectors import customer_can_reopen
+from tickets.services.base import ERROR_MERGE_SAME_CUSTOMER, apply_status, clean_subject, lock_ticket
+from tickets.services.messages import ticket_create, ticket_customer_reply
+
+ERROR_REOPEN_WINDOW = "reopen_window_passed"
+ERROR_ALREADY_SOLVED = "already_solved"
+ERROR_UNKNOWN_LANGUAGE = "unknown_language"
+ERROR_UNKNOWN_TIME_ZONE = "unknown_time_zone"
+ERROR_LINK_INVALID = "contact_link_invalid"
+ERROR_LINK_EXPIRED = "contact_link_expired"
+
+_CONTACT_SALT = "tickets.contact-request"
+
+
+# Customers -------------------------------------------------------------------
 
 
 def customer_find_by_email(email: str) -> Customer | None:
@@ -116,3 +150,142 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
         update_fields.append("user")
     primary.save(update_fields=update_fields)
     return primary
+
+
+# The customer's own profile and requests -----------------------------------
+
+
+def _require_owner(ticket: Ticket, user) -> None:
+    if user is None or not user.is_authenticated or ticket.customer.user_id != user.pk:
+        raise PermissionDenied(_("This is not your request."))
+
+
+@transaction.atomic
+def customer_update_profile(
+    *,
+    customer: Customer,
+    name: str,
+    language: str,
+    time_zone: str,
+    notify_on_reply: bool,
+    notify_on_status: bool,
+) -> Customer:
+    """Save what the customer may change about themselves; the time zone lives on their login."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": ValidationError(_("Unknown language."), code=ERROR_UNKNOWN_LANGUAGE)})
+    if time_zone and not is_time_zone(time_zone):
+        raise ValidationError({"time_zone": ValidationError(_("Unknown time zone."), code=ERROR_UNKNOWN_TIME_ZONE)})
+    customer.name = " ".join(name.split())[:200]
+    customer.language = language
+    customer.notify_on_reply = notify_on_reply
+    customer.notify_on_status = notify_on_status
+    customer.save(update_fields=["name", "language", "notify_on_reply", "notify_on_status", "updated_at"])
+    user = customer.user
+    if user is not None and user.time_zone != time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
+    return customer
+
+
+@transaction.atomic
+def ticket_portal_reply(*, ticket: Ticket, body: str, user, attachments: Sequence[UploadedFile] = ()) -> TicketMessage:
+    """The customer answers in the portal; a solved request reopens only within the reopen window."""
+    _require_owner(ticket, user)
+    if ticket.status == Status.SOLVED and not customer_can_reopen(ticket=ticket):
+        raise ValidationError(
+            _("This request was solved too long ago to be reopened. Please submit a new request."),
+            code=ERROR_REOPEN_WINDOW,
+        )
+    return ticket_customer_reply(ticket=ticket, body=body, via=Channel.PORTAL, user=user, attachments=attachments)
+
+
+@transaction.atomic
+def ticket_customer_solve(*, ticket: Ticket, user) -> Ticket:
+    """The customer says their problem is solved."""
+    _require_owner(ticket, user)
+    ticket = lock_ticket(ticket)
+    if ticket.status in (Status.SOLVED, Status.CLOSED):
+        raise ValidationError(_("This request is already solved."), code=ERROR_ALREADY_SOLVED)
+    apply_status(ticket, Status.SOLVED, user, note=_("marked solved by the customer"))
+    return ticket
+
+
+@transaction.atomic
+def ticket_customer_reopen(*, ticket: Ticket, user) -> Ticket:
+    """The customer reopens a solved request, within PORTAL_REOPEN_WINDOW_DAYS of its solution."""
+    _require_owner(ticket, user)
+    ticket = lock_ticket(ticket)
+    if not customer_can_reopen(ticket=ticket):
+        raise ValidationError(
+            _("This request can no longer be reopened. Please submit a new request."), code=ERROR_REOPEN_WINDOW
+        )
+    apply_status(ticket, Status.OPEN, user, note=_("reopened by the customer"))
+    return ticket
+
+
+# Public contact form -------------------------------------------------------
+
+
+def contact_request_token(contact_request: ContactRequest) -> str:
+    return signing.dumps(contact_request.pk, salt=_CONTACT_SALT)
+
+
+@transaction.atomic
+def contact_request_create(
+    *, email: str, name: str, subject: str, body: str, category: Category | None, language: str, site_url: str
+) -> ContactRequest:
+    """Hold a request from someone without an account and mail them a link to confirm it.
+
+    `site_url` is the absolute root of the portal the link points to.
+    """
+    contact_request = ContactRequest.objects.create(
+        email=normalise_email(email),
+        name=" ".join(name.split())[:200],
+        subject=clean_subject(subject),
+        body=clean_body(body),
+        category=category,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(
+        lambda: async_task("tickets.tasks.contact_request_send_confirmation", contact_request.pk, site_url)
+    )
+    return contact_request
+
+
+def contact_request_from_token(token: str) -> ContactRequest:
+    """The request a confirmation link names; ValidationError (with a code) if it is forged or too old."""
+    try:
+        pk = signing.loads(token, salt=_CONTACT_SALT, max_age=settings.PORTAL_CONTACT_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ValidationError(
+            _("This link has expired. Please send the form again."), code=ERROR_LINK_EXPIRED
+        ) from error
+    except signing.BadSignature as error:
+        raise ValidationError(_("This link is not valid."), code=ERROR_LINK_INVALID) from error
+    contact_request = ContactRequest.objects.select_related("ticket").filter(pk=pk).first()
+    if contact_request is None:
+        raise ValidationError(_("This link is not valid."), code=ERROR_LINK_INVALID)
+    return contact_request
+
+
+@transaction.atomic
+def contact_request_confirm(*, contact_request: ContactRequest) -> Ticket | None:
+    """The sender proved the address: the request becomes a web-form ticket (once, however often they click)."""
+    contact_request = ContactRequest.objects.select_for_update().get(pk=contact_request.pk)
+    if contact_request.confirmed_at is not None:
+        return contact_request.ticket
+    customer, _created = customer_get_or_create(
+        email=contact_request.email, name=contact_request.name, language=contact_request.language
+    )
+    ticket = ticket_create(
+        customer=customer,
+        subject=contact_request.subject,
+        body=contact_request.body,
+        channel=Channel.WEB_FORM,
+        category=contact_request.category,
+        language=contact_request.language,
+    )
+    contact_request.confirmed_at = timezone.now()
+    contact_request.ticket = ticket
+    contact_request.save(update_fields=["confirmed_at", "ticket"])
+    return ticket

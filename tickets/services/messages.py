@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
 from supportdesk.kit.validators import check_choice
-from tickets import events, reply_timer, routing
+from tickets import events, reply_timer
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
@@ -31,6 +31,7 @@ from tickets.models import (
 )
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake, verification
+from tickets.services import routing
 from tickets.services.base import (
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
@@ -39,7 +40,7 @@ from tickets.services.base import (
     lock_ticket,
     require_staff_access,
 )
-from tickets.sla import clocks as sla_clocks
+from tickets.sla.services import clocks as sla_clocks
 
 
 def _store_attachments(message: TicketMessage, files: Sequence[UploadedFile], scrubber: Scrubber) -> list[Attachment]:
@@ -178,8 +179,8 @@ def ticket_create(
     )
     if not ticket.secret_exposed:
         # An exposed secret sent the ticket to the security team: the planned route no longer applies.
-        routing.auto_assign(ticket, route)
-    sla_clocks.ticket_created(ticket)
+        routing.ticket_auto_assign(ticket=ticket, route=route)
+    sla_clocks.ticket_created(ticket=ticket)
     email_outbound.outbound_email_queue_acknowledgement(ticket=ticket)
     return ticket
 
@@ -256,7 +257,7 @@ def _ticket_reply(
         fields.append("first_response_at")
     ticket.save(update_fields=fields)
     if not internal:
-        sla_clocks.agent_replied(ticket, at=message.created_at)
+        sla_clocks.agent_replied(ticket=ticket, at=message.created_at)
     target = new_status or (Status.OPEN if not internal and ticket.status == Status.NEW else None)
     if target:
         apply_status(ticket, target, actor)
@@ -300,7 +301,7 @@ def ticket_customer_reply(
         apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
     else:
         ticket.save(update_fields=["updated_at"])
-    sla_clocks.customer_wrote(ticket, at=message.created_at)
+    sla_clocks.customer_wrote(ticket=ticket, at=message.created_at)
     return message
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tickets import escalation
-from tickets.sla import notify, sweep
+from tickets.services import escalation
+from tickets.sla import notify
+from tickets.sla.services import sweep
 
 
 def sla_sweep() -> dict[str, int]:
@@ -15,7 +16,7 @@ def notify_sla(kind: str, clock: str, ticket_ids: list[int]) -> int:
 
 
 def escalate_breached(ticket_ids: list[int]) -> int:
-    return escalation.escalate_breached(ticket_ids=ticket_ids)
+    return escalation.ticket_escalate_breached(ticket_ids=ticket_ids)
 
 
 def notify_escalation(ticket_id: int) -> int:

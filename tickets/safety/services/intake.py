@@ -31,7 +31,7 @@ from tickets.safety.detect import MNEMONIC
 from tickets.safety.guard import find_secret_requests
 from tickets.safety.scrubbing import Scrubber, kind_labels
 from tickets.safety.selectors import security_team
-from tickets.sla import clocks as sla_clocks
+from tickets.sla.services import clocks as sla_clocks
 
 logger = logging.getLogger("tickets.safety")
 
@@ -118,7 +118,7 @@ def _exposed(ticket: Ticket, message: TicketMessage, kinds: list[str], places: s
     ticket.save(update_fields=[*fields, "updated_at"])
     if "priority" in fields and ticket.sla_policy_id is not None:
         # An open ticket turned urgent gets the urgent targets (a new one is matched right after this).
-        sla_clocks.policy_inputs_changed(ticket, at=timezone.now())
+        sla_clocks.policy_inputs_changed(ticket=ticket, at=timezone.now())
     _warn_customer(ticket, message, kinds, removed=True)
 
 

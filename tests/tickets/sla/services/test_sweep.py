@@ -24,7 +24,7 @@ from tickets.models import (
     Tier,
 )
 from tickets.sla import tasks
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 
 def new_ticket(customer, **kwargs):

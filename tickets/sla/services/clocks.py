@@ -3,7 +3,7 @@
 Called by tickets.services on a ticket it has already locked, inside its
 transaction; each hook saves the SLA columns it changed (the reply or status
 event that caused the change is already on the timeline). Breaches and
-warnings are found by the sweep (tickets.sla.sweep), which only compares
+warnings are found by the sweep (tickets.sla.services.sweep), which only compares
 these columns with the time.
 
 The contract:
@@ -92,7 +92,7 @@ def _save(ticket: Ticket) -> None:
     ticket.save(update_fields=SLA_FIELDS)
 
 
-def ticket_created(ticket: Ticket) -> None:
+def ticket_created(*, ticket: Ticket) -> None:
     """Choose the policy and start the first-response and resolution clocks at the creation time."""
     policy = match_policy(
         priority=ticket.priority,
@@ -109,7 +109,7 @@ def ticket_created(ticket: Ticket) -> None:
     _save(ticket)
 
 
-def agent_replied(ticket: Ticket, *, at: datetime) -> None:
+def agent_replied(*, ticket: Ticket, at: datetime) -> None:
     """A public agent reply answers the first response, or else the pending next response."""
     owed = [clock for clock in RESPONSE_CLOCKS if is_owed(ticket, clock)]
     policy = _policy(ticket) if owed else None
@@ -121,7 +121,7 @@ def agent_replied(ticket: Ticket, *, at: datetime) -> None:
     _save(ticket)
 
 
-def customer_wrote(ticket: Ticket, *, at: datetime) -> None:
+def customer_wrote(*, ticket: Ticket, at: datetime) -> None:
     """Start the next-response clock, unless an answer is already owed."""
     if any(is_owed(ticket, clock) for clock in RESPONSE_CLOCKS) or ticket.status in PAUSING_STATUSES:
         return
@@ -132,7 +132,7 @@ def customer_wrote(ticket: Ticket, *, at: datetime) -> None:
     _save(ticket)
 
 
-def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: datetime) -> None:
+def status_changed(*, ticket: Ticket, old_status: str, new_status: str, at: datetime) -> None:
     """Pause, resume, fulfil or stop clocks for a status move (ticket already saved with the new status)."""
     policy = _policy(ticket)
     if policy is None:
@@ -152,7 +152,7 @@ def status_changed(ticket: Ticket, *, old_status: str, new_status: str, at: date
     _save(ticket)
 
 
-def policy_inputs_changed(ticket: Ticket, *, at: datetime) -> tuple[str, str] | None:
+def policy_inputs_changed(*, ticket: Ticket, at: datetime) -> tuple[str, str] | None:
     """Choose the policy again after a priority or category change; returns (old, new) policy names if it changed.
 
     A clock still running or paused keeps the business time already spent on it and is

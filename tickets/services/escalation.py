@@ -1,7 +1,8 @@
 """Escalation tiers: L1 front line → L2 technical → L3 senior / security, and back.
 
-Built on the tier and team changes of tickets.services: an escalation is a
-tier change plus a move to a team of that tier, with the reason on both events.
+Built on the tier and team changes of tickets.services.changes: an escalation
+is a tier change plus a move to a team of that tier, with the reason on both
+events.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.validators import check_choice, field_error
-from tickets import routing, services
 from tickets.models import Ticket, Tier
+from tickets.services.base import lock_ticket, require_staff_access
+from tickets.services.changes import apply_team, apply_tier
+from tickets.services.routing import TIER_RANK, team_for
 
 ERROR_REASON_REQUIRED = "escalation_reason_required"
 
@@ -26,24 +29,24 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     is left alone, so repeating an escalation is harmless.
     """
     if actor is not None:
-        services.require_staff_access(actor, ticket)
+        require_staff_access(actor, ticket)
     check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
         raise field_error("reason", _("Say why the tier changes."), ERROR_REASON_REQUIRED)
-    ticket = services.lock_ticket(ticket)
+    ticket = lock_ticket(ticket)
     if ticket.tier == to_tier:
         return ticket
-    team = routing.team_for(category=ticket.category, language=ticket.language, tier=to_tier)
-    services.apply_tier(ticket, to_tier, actor, reason)
+    team = team_for(category=ticket.category, language=ticket.language, tier=to_tier)
+    apply_tier(ticket, to_tier, actor, reason)
     if team is not None:
-        services.apply_team(ticket, team, actor, note=reason)
+        apply_team(ticket, team, actor, note=reason)
     ticket_id = ticket.pk
     transaction.on_commit(lambda: async_task("tickets.sla.tasks.notify_escalation", ticket_id))
     return ticket
 
 
-def escalate_breached(*, ticket_ids: list[int]) -> int:
+def ticket_escalate_breached(*, ticket_ids: list[int]) -> int:
     """Escalate freshly breached tickets whose policy says so; returns how many moved.
 
     Runs over the tickets one sweep found breached (not over all open tickets),
@@ -53,7 +56,7 @@ def escalate_breached(*, ticket_ids: list[int]) -> int:
     moved = 0
     for ticket in tickets:
         target = ticket.sla_policy.escalate_to_tier
-        if routing.TIER_RANK[ticket.tier] < routing.TIER_RANK[target]:
+        if TIER_RANK[ticket.tier] < TIER_RANK[target]:
             ticket_escalate(ticket=ticket, to_tier=target, reason=_("SLA breached"), actor=None)
             moved += 1
     return moved

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tickets import routing, services
+from tickets import services
 from tickets.models import (
     AgentProfile,
     Category,
@@ -17,6 +17,7 @@ from tickets.models import (
     Status,
     Tier,
 )
+from tickets.services import routing
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from tickets import services
 from tickets.models import Category, Channel, ClockState, EventKind, Priority, Status
 from tickets.sla.models import SLAPolicy
-from tickets.sla.sweep import sla_sweep
+from tickets.sla.services.sweep import sla_sweep
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -13,9 +13,9 @@ import pytest
 
 from tickets import services
 from tickets.models import Category, Channel, ClockState, Priority, Status
-from tickets.sla import clocks
 from tickets.sla.models import SLAPolicy
 from tickets.sla.selectors import expected_first_reply, expected_first_reply_text
+from tickets.sla.services import clocks
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

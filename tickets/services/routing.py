@@ -1,32 +1,33 @@
 """Classification and routing of new tickets, and the team of an escalation tier.
 
 `plan_route` decides before the ticket row exists (category, priority, tier,
-team, with the reasons, which ticket_create writes on the "created" event);
-`auto_assign` runs after it is created, inside ticket_create's transaction:
-when the team auto-assigns, it hands the ticket to the best available agent
-and records why on an assignment event.
+team, with the reasons, which ticket_create writes on the "created" event); it
+and the other lookups here only read. `ticket_auto_assign` runs after the
+ticket is created, inside ticket_create's transaction: when the team
+auto-assigns, it hands the ticket to the best available agent and records why
+on an assignment event.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets import events
 from tickets.models import (
     OPEN_STATUSES,
     AgentProfile,
     Category,
     Channel,
-    EventKind,
     KeywordRule,
     Priority,
     Team,
     Ticket,
-    TicketEvent,
     Tier,
 )
 
@@ -146,7 +147,8 @@ def choose_agent(*, team: Team, language: str, category: Category | None) -> Age
     return next((p for p in agent_candidates(team=team, category=category) if language in (p.languages or [])), None)
 
 
-def auto_assign(ticket: Ticket, route: Route) -> None:
+@transaction.atomic
+def ticket_auto_assign(*, ticket: Ticket, route: Route) -> None:
     """Give a new ticket to the best available agent when its team auto-assigns; record why."""
     if route.team is None or not route.team.auto_assign:
         return
@@ -154,17 +156,17 @@ def auto_assign(ticket: Ticket, route: Route) -> None:
     list(AgentProfile.objects.select_for_update(of=("self",)).filter(teams=route.team).values_list("pk", flat=True))
     profile = choose_agent(team=route.team, language=ticket.language, category=ticket.category)
     if profile is None:
-        TicketEvent.objects.create(
-            ticket=ticket, kind=EventKind.ASSIGNMENT, note=_("auto-assignment: no available agent with the skills")
+        events.assignment_changed(
+            ticket=ticket, actor=None, note=_("auto-assignment: no available agent with the skills")
         )
         return
     now = timezone.now()
     ticket.assignee = profile.user
     ticket.save(update_fields=["assignee", "updated_at"])
     AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
-    TicketEvent.objects.create(
+    events.assignment_changed(
         ticket=ticket,
-        kind=EventKind.ASSIGNMENT,
+        actor=None,
         after=profile.user.get_username(),
         note=_("auto-assigned: %(open)d of %(max)d open tickets")
         % {"open": profile.open_total, "max": profile.max_open_tickets},

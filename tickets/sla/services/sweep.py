@@ -23,10 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from tickets.models import ClockState, EventKind, SLAClock, Ticket, TicketEvent
-from tickets.sla.clocks import RUNNING
+from tickets import events
+from tickets.models import ClockState, EventKind, SLAClock, Ticket
+from tickets.sla.services.clocks import RUNNING
 
 BATCH_SIZE = 5000
+EVENT_BUILDERS = {EventKind.SLA_BREACH: events.build_sla_breached, EventKind.SLA_WARNING: events.build_sla_warned}
 
 
 @dataclass
@@ -71,9 +73,7 @@ def _transition(
             if not ids:
                 break
             Ticket.objects.filter(pk__in=ids).update(**{state_field: to_state})
-            TicketEvent.objects.bulk_create(
-                TicketEvent(ticket_id=pk, kind=kind, before=clock, after=to_state, created_at=now) for pk in ids
-            )
+            events.record_many(EVENT_BUILDERS[kind](ticket=pk, clock=clock, at=now) for pk in ids)
             if follow_up:
                 transaction.on_commit(lambda ids=ids: _enqueue_follow_up(kind, clock, ids))
         touched += ids

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests import factories
 from tickets import services
-from tickets.escalation import ERROR_REASON_REQUIRED, ticket_escalate
 from tickets.models import Category, Channel, EventKind, Tier
+from tickets.services.escalation import ERROR_REASON_REQUIRED, ticket_escalate
 
 
 @pytest.fixture

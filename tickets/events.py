@@ -28,7 +28,14 @@ P = ParamSpec("P")
 
 
 def _new(
-    kind: str, ticket: Ticket | int, actor, *, before: str = "", after: str = "", note: str = "", at=None
+    kind: str,
+    ticket: Ticket | int,
+    actor,
+    *,
+    before: str = "",
+    after: str = "",
+    note: str = "",
+    at: datetime | None = None,
 ) -> TicketEvent:
     target = {"ticket": ticket} if isinstance(ticket, Ticket) else {"ticket_id": ticket}
     moment = {"created_at": at} if at is not None else {}

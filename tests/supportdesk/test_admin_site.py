@@ -16,9 +16,6 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
-from knowledge.services import training as training_services
-from knowledge.staffing_models import ForecastEvent
-from knowledge.training_models import AgentAward, Shift
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -36,6 +33,9 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from training import services as training_services
+from training.models import AgentAward
+from workforce.models import ForecastEvent, Shift
 
 pytestmark = pytest.mark.django_db
 
@@ -125,17 +125,17 @@ OBJECT_BUILDERS = {
     "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
     "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
     "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
-    "knowledge.Shift": lambda ctx: Shift.objects.create(
+    "workforce.Shift": lambda ctx: Shift.objects.create(
         agent=ctx["agent"], team=ctx["ticket"].team, weekday=0, start_hour=8, end_hour=16
     ),
-    "knowledge.ForecastEvent": lambda ctx: ForecastEvent.objects.create(
+    "workforce.ForecastEvent": lambda ctx: ForecastEvent.objects.create(
         name="Token listing", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2), uplift_percent=50
     ),
-    "knowledge.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
-    "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(
+    "training.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
+    "training.TrainingAssignment": lambda ctx: training_services.training_assign(
         agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
     ),
-    "knowledge.AgentAward": lambda ctx: AgentAward.objects.create(
+    "training.AgentAward": lambda ctx: AgentAward.objects.create(
         agent=ctx["agent"],
         month=timezone.localdate().replace(day=1),
         rank=1,
@@ -149,7 +149,7 @@ OBJECT_BUILDERS = {
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 # Complaints start from a ticket or the portal; remedies from a complaint; awards from the top agents page.
 NO_ADD = {
-    "knowledge.AgentAward",
+    "training.AgentAward",
     "knowledge.BotConversation",
     "knowledge.UnansweredQuestion",
     "knowledge.DeflectionEvent",

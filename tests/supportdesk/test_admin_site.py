@@ -310,3 +310,32 @@ def test_a_successful_admin_login_is_not_counted_as_a_failure(client, agent):
     response = client.post(url, {"username": "agent", "password": "pw"})
 
     assert response.status_code == 302
+
+
+def test_the_index_groups_training_and_workforce_apart_from_the_help_centre(client, supervisor):
+    client.force_login(supervisor)
+
+    apps = {app["app_label"]: app for app in client.get(reverse("admin:index")).context["app_list"]}
+
+    assert (str(apps["training"]["name"]), str(apps["workforce"]["name"])) == ("Training", "Workforce")
+    assert [str(entry["name"]) for entry in apps["training"]["models"]] == [
+        "Agent awards",
+        "My training",
+        "Team training matrix",
+        "Top agents of the month",
+        "Training assignments",
+        "Training courses",
+    ]
+    assert [str(entry["name"]) for entry in apps["workforce"]["models"]] == [
+        "Expected events (forecast)",
+        "Shift roster",
+        "Staffing forecast",
+    ]
+    assert [str(entry["name"]) for entry in apps["knowledge"]["models"]] == [
+        "Articles",
+        "Bot conversations",
+        "Deflections",
+        "Help categories",
+        "Macros",
+        "Unanswered bot questions (hot topics)",
+    ]

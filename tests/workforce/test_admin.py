@@ -180,6 +180,21 @@ def test_the_roster_links_to_the_staffing_page_for_planners_only(client, agent, 
     assert STAFFING not in roster.content.decode()
 
 
+def test_the_staffing_forecast_is_listed_under_workforce_for_planners_only(client, agent, manager):
+    client.force_login(manager)
+    planner = client.get(reverse("admin:app_list", args=["workforce"])).content.decode()
+    client.force_login(agent)
+    workforce = client.get(reverse("admin:app_list", args=["workforce"]))
+
+    assert f'href="{STAFFING}"' in planner
+    assert workforce.status_code == 200
+    assert f'href="{STAFFING}"' not in workforce.content.decode()
+    assert [str(entry["name"]) for entry in workforce.context["app_list"][0]["models"]] == [
+        "Expected events (forecast)",
+        "Shift roster",
+    ]
+
+
 def test_a_manager_edits_the_roster(client, manager, agent, team):
     client.force_login(manager)
 

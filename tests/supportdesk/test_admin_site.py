@@ -339,3 +339,24 @@ def test_the_index_groups_training_and_workforce_apart_from_the_help_centre(clie
         "Macros",
         "Unanswered bot questions (hot topics)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/knowledge/shift/staffing/?channel=email", "/admin/workforce/shift/staffing/?channel=email"),
+        ("/admin/knowledge/forecastevent/", "/admin/workforce/forecastevent/"),
+        ("/admin/knowledge/trainingassignment/matrix/", "/admin/training/trainingassignment/matrix/"),
+        ("/admin/knowledge/trainingassignment/agent/7/", "/admin/training/trainingassignment/agent/7/"),
+        ("/admin/knowledge/agentaward/top/?month=2026-05", "/admin/training/agentaward/top/?month=2026-05"),
+        ("/admin/knowledge/trainingcourse/3/change/", "/admin/training/trainingcourse/3/change/"),
+    ],
+)
+def test_bookmarks_of_the_pages_that_left_knowledge_still_open(superuser_client, old, new):
+    response = superuser_client.get(old)
+
+    assert (response.status_code, response["Location"]) == (301, new)
+
+
+def test_the_help_centre_admin_is_not_redirected(superuser_client):
+    assert superuser_client.get("/admin/knowledge/article/").status_code == 200

@@ -19,9 +19,6 @@ from django.utils.translation import ngettext
 from knowledge import selectors, services
 from knowledge.admin_inlines import save_inline_formset
 from knowledge.admin_macros import MacroAdmin  # noqa: F401 - registers the macro admin
-from knowledge.admin_recognition import AgentAwardAdmin  # noqa: F401 - registers the award admin
-from knowledge.admin_staffing import ShiftAdmin  # noqa: F401 - registers the roster and expected events
-from knowledge.admin_training import TrainingAssignmentAdmin  # noqa: F401 - registers the training admins
 from knowledge.models import (
     FALLBACK_LANGUAGE,
     Article,

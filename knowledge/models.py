@@ -433,14 +433,3 @@ class UnansweredQuestion(BotMessage):
         proxy = True
         verbose_name = _("unanswered bot question")
         verbose_name_plural = _("unanswered bot questions (hot topics)")
-
-
-from knowledge.staffing_models import ForecastEvent  # noqa: E402, F401 - registers the staffing forecast events
-from knowledge.training_models import (  # noqa: E402, F401 - registers the training, award and roster models
-    AgentAward,
-    AssignmentStatus,
-    Shift,
-    TrainingAssignment,
-    TrainingCourse,
-    TrainingEvent,
-)

@@ -1,17 +1,10 @@
 """django-q2 entry points of the knowledge app (thin: the work is in services)."""
 
-from dataclasses import asdict
-
 from django.urls import reverse
 
 from knowledge.models import BotConversation
 from knowledge.services.bot import bot_handoff_token
-from knowledge.services.training import training_run_rules
 from supportdesk.kit.mail import send_rendered_mail
-
-
-def run_training_rules() -> dict[str, int]:
-    return asdict(training_run_rules())
 
 
 def bot_handoff_send_confirmation(conversation_id: int, site_url: str) -> None:

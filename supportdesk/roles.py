@@ -57,20 +57,25 @@ _AGENT_PERMISSIONS = (
     "feedback.view_surveyresponse",
     "feedback.view_scorecard",
     "knowledge.view_*",
+    # Their own training records and awards, the roster and the expected events (read only).
+    "training.view_*",
+    "workforce.view_*",
 )
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AGENT: _AGENT_PERMISSIONS,
-    SUPERVISOR: (*_AGENT_PERMISSIONS, "tickets.*", "feedback.*", "knowledge.*"),
+    SUPERVISOR: (*_AGENT_PERMISSIONS, "tickets.*", "feedback.*", "knowledge.*", "training.*", "workforce.*"),
     MANAGER: (
         "tickets.view_*",
         "tickets.view_all_tickets",
         "feedback.view_*",
         "feedback.export_*",
         "knowledge.view_*",
+        "training.view_*",
+        "workforce.view_*",
         # Training records of every agent and the staffing forecast (issue 11).
-        "knowledge.coach_agents",
-        "knowledge.plan_staffing",
+        "training.coach_agents",
+        "workforce.plan_staffing",
         "django_q.view_*",
     ),
     ADMINISTRATOR: ("*",),

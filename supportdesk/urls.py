@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from supportdesk.views import healthz
@@ -8,6 +8,15 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Training and workforce left the knowledge app (issue 18): bookmarks of their old admin pages still open.
+    re_path(
+        r"^admin/knowledge/(?P<page>(?:trainingcourse|trainingassignment|trainingevent|agentaward)/.*)$",
+        RedirectView.as_view(url="/admin/training/%(page)s", permanent=True, query_string=True),
+    ),
+    re_path(
+        r"^admin/knowledge/(?P<page>(?:shift|forecastevent)/.*)$",
+        RedirectView.as_view(url="/admin/workforce/%(page)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include("supportdesk.api_urls")),

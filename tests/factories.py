@@ -310,11 +310,19 @@ def kb_macro(*, title: str = "Macro", bodies: dict[str, str] | None = None, tags
 
 class TrainingCourseFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "knowledge.TrainingCourse"
+        model = "training.TrainingCourse"
 
     title = factory.Sequence(lambda n: f"Course {n}")
     topic = "product"
     format = "self_study"
+
+
+def mandatory_course(title: str, *, roles=(), teams=(), tier: str = ""):
+    """A mandatory course for the given role groups (by name), teams and tier; empty means any."""
+    course = TrainingCourseFactory(title=title, is_mandatory=True, mandatory_tier=tier)
+    course.mandatory_roles.set(Group.objects.filter(name__in=roles))
+    course.mandatory_teams.set(teams)
+    return course
 
 
 def low_ratings(*, agent, count: int, attitude: int = 1, overall: int = 3, **ratings) -> None:

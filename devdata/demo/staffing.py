@@ -7,7 +7,7 @@ services write (the customer's message, the agent's reply with the handle time t
 measured, events, first response, resolution and closing times). The pattern — busy weekday
 afternoons in the desk time zone, quiet weekends, nobody at night, slow growth — and a roster
 thinner than the afternoon peak make the staffing page show next week's gaps; the expected
-events (through knowledge.services.staffing, as a manager enters them) flag next week's peaks.
+events (through workforce.services, as a manager enters them) flag next week's peaks.
 
 Idempotent: the history is loaded once (its customers' address domain marks it), shifts are
 only added for agents who have none, and an event is only entered when no upcoming event has
@@ -22,9 +22,6 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from knowledge.services.staffing import forecast_event_save, shift_save
-from knowledge.staffing_models import ForecastEvent, ForecastEventKind
-from knowledge.training_models import Shift
 from supportdesk.kit.choices import Weekday
 from supportdesk.roles import AGENT
 from tickets import events
@@ -39,6 +36,8 @@ from tickets.models import (
     Ticket,
     TicketMessage,
 )
+from workforce.models import ForecastEvent, ForecastEventKind, Shift
+from workforce.services import forecast_event_save, shift_save
 
 HISTORY_DOMAIN = "wallet-users.example"
 CUSTOMER_COUNT = 240

@@ -2,13 +2,13 @@
 
 The courses are mandatory security basics (everyone, valid 12 months), communication skills
 (mandatory for L1 General, coaches attitude), fast answers (coaches speed) and a DeFi quiz
-(mandatory for L2 Technical). Past records go through knowledge.services.training, which stamps
+(mandatory for L2 Technical). Past records go through training.services, which stamps
 them today, so the demo then dates them back to when they happened. Then the real
 training_run_rules() assigns what the schedule would: onboarding courses to the new agent, a
 refresher to the agent whose certification expires soon, overdue marking, and — from the
 survey answers devdata.demo.feedback seeds — the communication course to the agent rated poorly on
 attitude (reason low_rating). Last, the supervisor confirms last month's award for the agent
-ranked first on the "top agents" page (knowledge.services.recognition), leaving the other
+ranked first on the "top agents" page (training.services.award_confirm), leaving the other
 ranked agents for the demo's supervisor to confirm.
 
 Idempotent: courses are looked up by title, a past record is only added for an agent who never
@@ -25,10 +25,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from knowledge.models import Article
-from knowledge.recognition_selectors import first_of_month, top_agents
-from knowledge.services import training
-from knowledge.services.recognition import award_confirm
-from knowledge.training_models import (
+from supportdesk.roles import AGENT
+from tickets.models import Team
+from training.models import (
     AssignmentReason,
     RatedDimension,
     TrainingAssignment,
@@ -37,8 +36,8 @@ from knowledge.training_models import (
     TrainingFormat,
     TrainingTopic,
 )
-from supportdesk.roles import AGENT
-from tickets.models import Team
+from training.selectors import first_of_month, top_agents
+from training.services import award_confirm, training
 
 SECURITY_BASICS = "Wallet security basics"
 COMMUNICATION = "Communication skills: empathy and tone"

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "tickets",
     "feedback",
     "knowledge",
+    "training",
+    "workforce",
     "devdata",
 ]
 

@@ -16,9 +16,6 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
-from knowledge.services import training as training_services
-from knowledge.staffing_models import ForecastEvent
-from knowledge.training_models import AgentAward, Shift
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -36,6 +33,9 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from training import services as training_services
+from training.models import AgentAward
+from workforce.models import ForecastEvent, Shift
 
 pytestmark = pytest.mark.django_db
 
@@ -125,17 +125,17 @@ OBJECT_BUILDERS = {
     "tickets.BusinessCalendar": lambda ctx: BusinessCalendar.objects.get(name="Support hours"),
     "tickets.SLAPolicy": lambda ctx: SLAPolicy.objects.first(),
     "tickets.KeywordRule": lambda ctx: KeywordRule.objects.first(),
-    "knowledge.Shift": lambda ctx: Shift.objects.create(
+    "workforce.Shift": lambda ctx: Shift.objects.create(
         agent=ctx["agent"], team=ctx["ticket"].team, weekday=0, start_hour=8, end_hour=16
     ),
-    "knowledge.ForecastEvent": lambda ctx: ForecastEvent.objects.create(
+    "workforce.ForecastEvent": lambda ctx: ForecastEvent.objects.create(
         name="Token listing", starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2), uplift_percent=50
     ),
-    "knowledge.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
-    "knowledge.TrainingAssignment": lambda ctx: training_services.training_assign(
+    "training.TrainingCourse": lambda ctx: factories.TrainingCourseFactory(),
+    "training.TrainingAssignment": lambda ctx: training_services.training_assign(
         agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
     ),
-    "knowledge.AgentAward": lambda ctx: AgentAward.objects.create(
+    "training.AgentAward": lambda ctx: AgentAward.objects.create(
         agent=ctx["agent"],
         month=timezone.localdate().replace(day=1),
         rank=1,
@@ -149,7 +149,7 @@ OBJECT_BUILDERS = {
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 # Complaints start from a ticket or the portal; remedies from a complaint; awards from the top agents page.
 NO_ADD = {
-    "knowledge.AgentAward",
+    "training.AgentAward",
     "knowledge.BotConversation",
     "knowledge.UnansweredQuestion",
     "knowledge.DeflectionEvent",
@@ -310,3 +310,53 @@ def test_a_successful_admin_login_is_not_counted_as_a_failure(client, agent):
     response = client.post(url, {"username": "agent", "password": "pw"})
 
     assert response.status_code == 302
+
+
+def test_the_index_groups_training_and_workforce_apart_from_the_help_centre(client, supervisor):
+    client.force_login(supervisor)
+
+    apps = {app["app_label"]: app for app in client.get(reverse("admin:index")).context["app_list"]}
+
+    assert (str(apps["training"]["name"]), str(apps["workforce"]["name"])) == ("Training", "Workforce")
+    assert [str(entry["name"]) for entry in apps["training"]["models"]] == [
+        "Agent awards",
+        "My training",
+        "Team training matrix",
+        "Top agents of the month",
+        "Training assignments",
+        "Training courses",
+    ]
+    assert [str(entry["name"]) for entry in apps["workforce"]["models"]] == [
+        "Expected events (forecast)",
+        "Shift roster",
+        "Staffing forecast",
+    ]
+    assert [str(entry["name"]) for entry in apps["knowledge"]["models"]] == [
+        "Articles",
+        "Bot conversations",
+        "Deflections",
+        "Help categories",
+        "Macros",
+        "Unanswered bot questions (hot topics)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/knowledge/shift/staffing/?channel=email", "/admin/workforce/shift/staffing/?channel=email"),
+        ("/admin/knowledge/forecastevent/", "/admin/workforce/forecastevent/"),
+        ("/admin/knowledge/trainingassignment/matrix/", "/admin/training/trainingassignment/matrix/"),
+        ("/admin/knowledge/trainingassignment/agent/7/", "/admin/training/trainingassignment/agent/7/"),
+        ("/admin/knowledge/agentaward/top/?month=2026-05", "/admin/training/agentaward/top/?month=2026-05"),
+        ("/admin/knowledge/trainingcourse/3/change/", "/admin/training/trainingcourse/3/change/"),
+    ],
+)
+def test_bookmarks_of_the_pages_that_left_knowledge_still_open(superuser_client, old, new):
+    response = superuser_client.get(old)
+
+    assert (response.status_code, response["Location"]) == (301, new)
+
+
+def test_the_help_centre_admin_is_not_redirected(superuser_client):
+    assert superuser_client.get("/admin/knowledge/article/").status_code == 200

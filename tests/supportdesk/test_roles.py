@@ -72,3 +72,29 @@ def test_sync_roles_is_idempotent_and_repairs_drift():
     assert output.getvalue().count("Role groups are in sync.") == 2
     assert {role: granted(role) for role in STAFF_ROLES} == before
     assert Group.objects.filter(name__in=STAFF_ROLES).count() == 4
+
+
+def test_training_and_workforce_go_to_the_roles_that_had_them_under_knowledge():
+    """Issue 18 moved courses, assignments, awards, the roster and forecast events out of knowledge: each role keeps
+    exactly what knowledge.view_* / knowledge.* / coach_agents / plan_staffing gave it."""
+    moved = {
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.filter(
+            content_type__app_label__in=["training", "workforce"]
+        ).values_list("content_type__app_label", "codename")
+    }
+    views = {
+        "training.view_trainingcourse",
+        "training.view_trainingassignment",
+        "training.view_trainingevent",
+        "training.view_agentaward",
+        "workforce.view_shift",
+        "workforce.view_forecastevent",
+    }
+
+    assert {"training.coach_agents", "workforce.plan_staffing"} < moved
+    assert granted(AGENT) & moved == views
+    assert granted(SUPERVISOR) & moved == moved
+    assert granted(MANAGER) & moved == views | {"training.coach_agents", "workforce.plan_staffing"}
+    assert granted(ADMINISTRATOR) >= moved
+    assert not any(p.endswith(("coach_agents", "plan_staffing")) for p in granted(AGENT))

@@ -12,13 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from devdata.demo.staffing import EVENTS, HISTORY_DOMAIN
-from knowledge.staffing_models import ForecastEvent
-from knowledge.training_models import Shift
 from tickets.models import Channel, Status, Ticket
+from workforce.models import ForecastEvent, Shift
 
 pytestmark = pytest.mark.django_db
 
-STAFFING = reverse("admin:knowledge_shift_staffing")
+STAFFING = reverse("admin:workforce_shift_staffing")
 MAIN_CHANNELS = [Channel.EMAIL, Channel.PORTAL, Channel.IN_APP, Channel.WEB_FORM, Channel.BOT]
 
 

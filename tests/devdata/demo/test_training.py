@@ -16,9 +16,8 @@ from devdata.demo.feedback import ANSWERS, MONTH_ANSWERS
 from devdata.demo.training import AWARD_CITATION, COMMUNICATION, DEFI, SECURITY_BASICS
 from feedback.models import SurveyInvitation, SurveyResponse
 from feedback.reports import ReportFilters, agent_scorecard
-from knowledge.recognition_selectors import first_of_month
-from knowledge.services.training import RulesResult, training_run_rules
-from knowledge.training_models import (
+from tickets.models import Status, Team
+from training.models import (
     AgentAward,
     AssignmentReason,
     AssignmentStatus,
@@ -26,13 +25,14 @@ from knowledge.training_models import (
     TrainingAssignment,
     TrainingCourse,
 )
-from tickets.models import Status, Team
+from training.selectors import first_of_month
+from training.services import RulesResult, training_run_rules
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:knowledge_trainingassignment_changelist")
-MATRIX = reverse("admin:knowledge_trainingassignment_matrix")
-TOP_AGENTS = reverse("admin:knowledge_agentaward_top")
+CHANGELIST = reverse("admin:training_trainingassignment_changelist")
+MATRIX = reverse("admin:training_trainingassignment_matrix")
+TOP_AGENTS = reverse("admin:training_agentaward_top")
 
 
 def _matrix(client, team: Team | None = None) -> dict[str, dict[str, str]]:
@@ -160,5 +160,5 @@ def test_last_months_top_agents_are_ranked_with_one_award_confirmed_and_the_othe
     client.post(TOP_AGENTS, {"agent": users["agent4"].pk, "month": f"{month:%Y-%m}", "citation": "Phishing hero"})
 
     assert AgentAward.objects.get(agent=users["agent4"]).rank == 2
-    page = client.get(reverse("admin:knowledge_trainingassignment_agent", args=[users["agent2"].pk]))
+    page = client.get(reverse("admin:training_trainingassignment_agent", args=[users["agent2"].pk]))
     assert AWARD_CITATION in page.content.decode()

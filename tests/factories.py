@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -24,7 +25,19 @@ from knowledge.models import (
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
-from tickets.models import AgentProfile, AuthorKind, Category, Channel, Customer, Tag, Team, Ticket, TicketMessage, Tier
+from tickets.models import (
+    AgentProfile,
+    AuthorKind,
+    Category,
+    Channel,
+    Customer,
+    Status,
+    Tag,
+    Team,
+    Ticket,
+    TicketMessage,
+    Tier,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -152,6 +165,31 @@ def ticket(*, customer=None, team=None, subject: str = "Transfer pending", body:
 # An unfiltered admin changelist asks PostgreSQL's table statistics for its size first
 # (supportdesk.kit.paginator.EstimatedCountPaginator); SQLite has none, so one query fewer.
 TABLE_ESTIMATE_QUERIES = 1 if connection.vendor == "postgresql" else 0
+
+
+# The four cases of the one rule every channel applies to a customer's message on an
+# existing ticket (tickets.selectors.customer_can_reply), and what the service says to each.
+CUSTOMER_REPLY_CASES = {
+    "open": None,
+    "solved_inside_window": None,
+    "solved_outside_window": services.ERROR_REOPEN_WINDOW,
+    "closed": services.ERROR_TICKET_CLOSED,
+}
+
+
+def put_in_reply_case(ticket: Ticket, case: str) -> Ticket:
+    """Move `ticket` straight into one of CUSTOMER_REPLY_CASES (setup only: no events, no clocks)."""
+    now = timezone.now()
+    window = timedelta(days=settings.PORTAL_REOPEN_WINDOW_DAYS)
+    fields = {
+        "open": {"status": Status.OPEN},
+        "solved_inside_window": {"status": Status.SOLVED, "resolved_at": now - window + timedelta(hours=1)},
+        "solved_outside_window": {"status": Status.SOLVED, "resolved_at": now - window - timedelta(hours=1)},
+        "closed": {"status": Status.CLOSED, "resolved_at": now - timedelta(days=1), "closed_at": now},
+    }[case]
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    ticket.refresh_from_db()
+    return ticket
 
 
 def error_codes(error: ValidationError) -> set[str]:

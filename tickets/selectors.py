@@ -164,6 +164,17 @@ def customer_can_reopen(*, ticket: Ticket, now: datetime | None = None) -> bool:
     return (now or timezone.now()) <= ticket.resolved_at + window
 
 
+def customer_can_reply(*, ticket: Ticket, now: datetime | None = None) -> bool:
+    """The customer may write on an open request, and on a solved one within the reopen window (it reopens).
+
+    The one rule of every channel: tickets.services.ticket_customer_reply refuses the rest,
+    the portal hides its reply box, and email opens a new request instead.
+    """
+    if ticket.status == Status.CLOSED:
+        return False
+    return ticket.status != Status.SOLVED or customer_can_reopen(ticket=ticket, now=now)
+
+
 def first_reply_promise(*, ticket: Ticket | None = None) -> str:
     """What the customer is told about the first reply; every page and mail that states it calls this.
 

@@ -396,6 +396,27 @@ def test_a_request_solved_long_ago_cannot_be_reopened_or_answered(alice_client, 
     assert customer_ticket.status == Status.SOLVED
 
 
+@pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+def test_the_portal_reply_follows_the_one_customer_reply_rule(alice_client, customer_ticket, case, refusal):
+    ticket = factories.put_in_reply_case(customer_ticket, case)
+    status_before = ticket.status
+
+    detail = alice_client.get(reverse("portal:request_detail", args=[ticket.pk]))
+    response = alice_client.post(reverse("portal:request_reply", args=[ticket.pk]), {"body": "It broke again."})
+
+    ticket.refresh_from_db()
+    assert detail.context["can_reply"] is (refusal is None)
+    if refusal:
+        assert response.status_code == 200
+        assert [error.code for error in response.context["reply_form"].non_field_errors().as_data()] == [refusal]
+        assert ticket.messages.count() == 1
+        assert ticket.status == status_before
+    else:
+        assert response.status_code == 302
+        assert ticket.messages.order_by("-id").first().body == "It broke again."
+        assert ticket.status == Status.OPEN
+
+
 # Profile -------------------------------------------------------------------------
 
 

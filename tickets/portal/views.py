@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tickets import services
 from tickets.forms import PortalReplyForm, PortalRequestForm, ProfileForm, environment_from_user_agent
-from tickets.models import Category, Channel, Status, Ticket
+from tickets.models import Category, Channel, Ticket
 from tickets.portal.access import customer_required
 from tickets.selectors import (
     customer_can_reopen,
+    customer_can_reply,
     first_reply_promise,
     portal_open_ticket_count,
     portal_tickets,
@@ -92,14 +93,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, ticket: Ticket, reply_form: PortalReplyForm | None = None) -> HttpResponse:
-    can_reopen = customer_can_reopen(ticket=ticket)
     context = {
         "ticket": ticket,
         "timeline": ticket_timeline(ticket=ticket, include_internal=False),
         "reply_form": reply_form or PortalReplyForm(),
-        "can_reply": ticket.status != Status.CLOSED and (ticket.status != Status.SOLVED or can_reopen),
+        "can_reply": customer_can_reply(ticket=ticket),
         "can_solve": ticket.is_open,
-        "can_reopen": can_reopen,
+        "can_reopen": customer_can_reopen(ticket=ticket),
         "reply_promise": first_reply_promise(ticket=ticket) if ticket.first_response_at is None else "",
     }
     return render(request, "portal/request_detail.html", context)
@@ -118,9 +118,10 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = PortalReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.ticket_portal_reply(
+            services.ticket_customer_reply(
                 ticket=ticket,
                 body=form.cleaned_data["body"],
+                via=Channel.PORTAL,
                 user=request.user,
                 attachments=form.cleaned_data["attachments"],
             )

@@ -21,6 +21,7 @@ from tickets.services.base import (
     ERROR_MERGE_OTHER_CUSTOMER,
     ERROR_MERGE_SAME_CUSTOMER,
     ERROR_MERGE_SAME_TICKET,
+    ERROR_REOPEN_WINDOW,
     ERROR_SUBJECT_TOO_LONG,
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
@@ -42,7 +43,6 @@ from tickets.services.customers import (
     ERROR_ALREADY_SOLVED,
     ERROR_LINK_EXPIRED,
     ERROR_LINK_INVALID,
-    ERROR_REOPEN_WINDOW,
     ERROR_UNKNOWN_LANGUAGE,
     ERROR_UNKNOWN_TIME_ZONE,
     contact_request_confirm,
@@ -56,7 +56,6 @@ from tickets.services.customers import (
     customer_update_profile,
     ticket_customer_reopen,
     ticket_customer_solve,
-    ticket_portal_reply,
 )
 from tickets.services.escalation import (
     ERROR_REASON_REQUIRED,
@@ -117,7 +116,6 @@ __all__ = [
     "ticket_escalate",
     "ticket_escalate_breached",
     "ticket_merge",
-    "ticket_portal_reply",
     "ticket_reply",
     "ticket_set_tags",
     "validate_assignee",

@@ -1,18 +1,15 @@
 """Writes to customers, and the writes customers make themselves.
 
 Find or create a customer by address, link a portal user, merge duplicates;
-the customer's own profile and requests (reply, solve, reopen, from the
-portal); requests from the public contact form.
+the customer's own profile and requests (solve, reopen, from the portal);
+requests from the public contact form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,14 +27,18 @@ from tickets.models import (
     CustomerEmail,
     Status,
     Ticket,
-    TicketMessage,
     WalletAddress,
 )
 from tickets.selectors import customer_can_reopen
-from tickets.services.base import ERROR_MERGE_SAME_CUSTOMER, apply_status, clean_subject, lock_ticket
-from tickets.services.messages import ticket_create, ticket_customer_reply
+from tickets.services.base import (
+    ERROR_MERGE_SAME_CUSTOMER,
+    ERROR_REOPEN_WINDOW,
+    apply_status,
+    clean_subject,
+    lock_ticket,
+)
+from tickets.services.messages import ticket_create
 
-ERROR_REOPEN_WINDOW = "reopen_window_passed"
 ERROR_ALREADY_SOLVED = "already_solved"
 ERROR_UNKNOWN_LANGUAGE = "unknown_language"
 ERROR_UNKNOWN_TIME_ZONE = "unknown_time_zone"
@@ -185,18 +186,6 @@ def customer_update_profile(
         user.time_zone = time_zone
         user.save(update_fields=["time_zone"])
     return customer
-
-
-@transaction.atomic
-def ticket_portal_reply(*, ticket: Ticket, body: str, user, attachments: Sequence[UploadedFile] = ()) -> TicketMessage:
-    """The customer answers in the portal; a solved request reopens only within the reopen window."""
-    _require_owner(ticket, user)
-    if ticket.status == Status.SOLVED and not customer_can_reopen(ticket=ticket):
-        raise ValidationError(
-            _("This request was solved too long ago to be reopened. Please submit a new request."),
-            code=ERROR_REOPEN_WINDOW,
-        )
-    return ticket_customer_reply(ticket=ticket, body=body, via=Channel.PORTAL, user=user, attachments=attachments)
 
 
 @transaction.atomic

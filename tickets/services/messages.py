@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -31,8 +31,10 @@ from tickets.models import (
 )
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake, verification
+from tickets.selectors import customer_can_reply
 from tickets.services import routing
 from tickets.services.base import (
+    ERROR_REOPEN_WINDOW,
     ERROR_TICKET_CLOSED,
     SUBJECT_MAX_LENGTH,
     apply_status,
@@ -280,10 +282,23 @@ def ticket_customer_reply(
     body_html: str = "",
     attachments: Sequence[UploadedFile] = (),
 ) -> TicketMessage:
-    """The customer writes on their ticket; a pending or solved ticket reopens."""
+    """The customer writes on their ticket; a pending or solved ticket reopens.
+
+    Every channel (portal, API, email, complaints) comes here, so one rule decides
+    (tickets.selectors.customer_can_reply): a closed ticket, or one solved longer
+    ago than PORTAL_REOPEN_WINDOW_DAYS, refuses the message. `user` is the
+    customer's login when they are signed in (None for email): it must be theirs.
+    """
     ticket = lock_ticket(ticket)
+    if user is not None and (not user.is_authenticated or ticket.customer.user_id != user.pk):
+        raise PermissionDenied(_("This is not your request."))
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
+    if not customer_can_reply(ticket=ticket):
+        raise ValidationError(
+            _("This request was solved too long ago to be reopened. Please submit a new request."),
+            code=ERROR_REOPEN_WINDOW,
+        )
     body, body_html = verification.verification_consume_reply_code(
         ticket=ticket, body=body, body_html=body_html, user=user
     )

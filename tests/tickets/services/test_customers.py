@@ -191,7 +191,7 @@ def test_only_the_owner_may_solve_reopen_or_answer_a_request(customer_ticket, ot
     with pytest.raises(PermissionDenied):
         services.ticket_customer_reopen(ticket=customer_ticket, user=intruder)
     with pytest.raises(PermissionDenied):
-        services.ticket_portal_reply(ticket=customer_ticket, body="hi", user=intruder)
+        services.ticket_customer_reply(ticket=customer_ticket, body="hi", via=Channel.PORTAL, user=intruder)
 
 
 def test_solving_twice_is_a_clear_error(customer_ticket, customer):

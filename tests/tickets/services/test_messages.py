@@ -374,3 +374,31 @@ def test_a_customer_reply_via_an_unknown_channel_is_refused(customer, team):
 
     assert factories.error_codes(caught.value) == {services.ERROR_INVALID_CHOICE}
     assert not ticket.messages.exists()
+
+
+@pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+@pytest.mark.parametrize("via", [Channel.PORTAL, Channel.EMAIL])
+def test_one_rule_decides_whether_a_customer_reply_is_taken_whatever_the_channel(customer, team, case, refusal, via):
+    ticket = factories.put_in_reply_case(factories.TicketFactory(customer=customer, team=team), case)
+    status_before = ticket.status
+
+    if refusal:
+        with pytest.raises(ValidationError) as caught:
+            services.ticket_customer_reply(ticket=ticket, body="It broke again.", via=via)
+        assert factories.error_codes(caught.value) == {refusal}
+        assert not ticket.messages.exists()
+        assert not events(ticket)
+    else:
+        services.ticket_customer_reply(ticket=ticket, body="It broke again.", via=via)
+        assert [message.body for message in ticket.messages.all()] == ["It broke again."]
+    ticket.refresh_from_db()
+    assert ticket.status == (status_before if refusal else Status.OPEN)
+
+
+def test_a_signed_in_user_cannot_reply_on_someone_elses_ticket(customer, other_customer, team):
+    ticket = factories.TicketFactory(customer=customer, team=team, status=Status.OPEN)
+
+    with pytest.raises(PermissionDenied):
+        services.ticket_customer_reply(ticket=ticket, body="Hi", via=Channel.PORTAL, user=other_customer.user)
+
+    assert not ticket.messages.exists()

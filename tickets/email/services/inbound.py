@@ -12,7 +12,9 @@ Order of work for every mail, whatever its source (file, stdin, IMAP):
 
 Threading (tickets.email.selectors.ticket_for_inbound_email): only onto a
 ticket of the sender's own customer record, so knowing a reference is not enough
-to write into someone else's ticket. A closed ticket gets a new ticket instead.
+to write into someone else's ticket. A ticket the customer may no longer write on
+(closed, or solved longer ago than the reopen window: tickets.selectors.customer_can_reply,
+the rule of every channel) gets a new ticket instead.
 """
 
 from __future__ import annotations
@@ -44,9 +46,10 @@ from tickets.email.parsing import (
 )
 from tickets.email.selectors import ticket_for_inbound_email
 from tickets.email.services import outbound
-from tickets.models import Channel, Status, Ticket, TicketMessage
+from tickets.models import Channel, Ticket, TicketMessage
 from tickets.safety import raw_mail
 from tickets.safety.scrubbing import kind_labels
+from tickets.selectors import customer_can_reply
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +191,7 @@ def _route(parsed: ParsedEmail) -> _Outcome:
         email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
     )
     ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk)
-    if ticket is not None and ticket.status == Status.CLOSED:
+    if ticket is not None and not customer_can_reply(ticket=ticket):
         ticket = None
     if parsed.kind == InboundKind.AUTO_REPLY and ticket is not None:
         # An out-of-office must not reopen the ticket or count as the customer's answer.

@@ -154,6 +154,24 @@ def test_a_reply_to_a_closed_ticket_opens_a_new_ticket(db, mail_fixture, supervi
     assert record.ticket.subject == "Re: Transfer pending"
 
 
+@pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+def test_a_reply_follows_the_one_customer_reply_rule_and_a_refused_one_opens_a_new_ticket(
+    db, mail_fixture, case, refusal
+):
+    first = factories.put_in_reply_case(receive(mail_fixture("01_new_utf8_qp.eml")).ticket, case)
+    status_before = first.status
+
+    record = receive(mail_fixture("09_reply_in_reply_to.eml"))
+
+    first.refresh_from_db()
+    if refusal:
+        assert (record.result, first.status, first.messages.count()) == (InboundResult.NEW_TICKET, status_before, 1)
+        assert record.ticket != first
+    else:
+        assert (record.result, record.ticket, first.status) == (InboundResult.REPLY, first, Status.OPEN)
+        assert record.ticket_message.body == "It is still pending, now 5 hours."
+
+
 def test_a_reply_to_a_merged_ticket_lands_on_the_surviving_ticket(db, mail_fixture, supervisor):
     first = receive(mail_fixture("01_new_utf8_qp.eml")).ticket
     survivor = services.ticket_create(customer=first.customer, subject="Same issue", body="Again", channel="portal")

@@ -6,7 +6,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from rest_framework.test import APIClient
 
+from supportdesk.api_auth import ClientRateThrottle
+from supportdesk.services import app_key_create
 from tests import factories
 from tickets import services
 from tickets.models import Channel, Customer, Ticket, TicketEvent, TicketMessage
@@ -164,3 +167,22 @@ def clock(monkeypatch):
         # Fields cache their default callable (Field._get_default): patch that too.
         monkeypatch.setattr(model._meta.get_field("created_at"), "_get_default", frozen)
     return frozen
+
+
+# The REST API (every app's) ----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_api_throttling(monkeypatch):
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "100000/min"})
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def app_credentials(db):
+    app_key, plain, secret = app_key_create(name="Wallet app")
+    return app_key, plain, secret

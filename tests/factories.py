@@ -1,8 +1,10 @@
 """factory_boy factories shared by every test module."""
 
+import time
 from datetime import timedelta
 
 import factory
+import jwt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -10,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from feedback.models import SurveyTemplate
 from knowledge import services as knowledge_services
@@ -22,7 +25,9 @@ from knowledge.models import (
     Macro,
     MacroVariant,
 )
+from supportdesk.models import ApiScope
 from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
+from supportdesk.services import api_token_create
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
 from tickets.models import (
@@ -379,3 +384,16 @@ def rated_answers(*, agent, count: int, overall: int, team=None, at=None, solved
         ticket = TicketFactory(assignee=agent, team=team, created_at=at, resolved_at=at if solved else None)
         invitation = SurveyInvitationFactory(ticket=ticket, agent=agent, team=team, created_at=at, answered_at=at)
         SurveyResponseFactory(invitation=invitation, overall=overall, **ratings)
+
+
+def token_client(user, scope=ApiScope.WRITE) -> APIClient:
+    """An API client authenticated by a fresh staff token of `user`."""
+    _token, plain = api_token_create(user=user, name="test", scope=scope)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    return client
+
+
+def customer_token(secret: str, email: str, *, expires_in: int = 300, **claims) -> str:
+    """The X-Customer-Token the wallet backend signs for the customer it vouches for."""
+    return jwt.encode({"sub": email, "exp": int(time.time()) + expires_in, **claims}, secret, algorithm="HS256")

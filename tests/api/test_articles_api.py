@@ -2,7 +2,7 @@ import pytest
 
 from knowledge.models import ArticleKind, ArticleStatus
 from tests import factories
-from tests.api.conftest import token_client
+from tests.factories import token_client
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 
 from supportdesk.models import ApiScope
 from tests import factories
-from tests.api.conftest import token_client
+from tests.factories import token_client
 from tickets.complaints import services
 from tickets.complaints.models import Complaint, Stage
 

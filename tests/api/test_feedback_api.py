@@ -7,7 +7,7 @@ from feedback.models import Suggestion, SurveyInvitation, SurveyResponse
 from feedback.tokens import survey_token
 from supportdesk.models import ApiScope
 from tests import factories
-from tests.api.conftest import token_client
+from tests.factories import token_client
 
 ANSWERS = {"overall": 4, "attitude": 5, "speed": 4, "professionalism": 4, "solved": True, "comment": "好"}
 

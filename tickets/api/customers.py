@@ -1,0 +1,45 @@
+"""Customers, for staff: search and detail."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from supportdesk.api_auth import IsStaff, TokenScopePermission
+from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
+from tickets.api.pagination import TicketCursorPagination
+from tickets.api.serializers import CustomerOutput
+from tickets.models import Customer
+
+
+class CustomerListApi(APIView):
+    permission_classes = [IsStaff, TokenScopePermission]
+
+    @extend_schema(
+        operation_id="customers_list",
+        parameters=[OpenApiParameter("q", str, description=_("Email or name contains"))],
+        responses={200: paginated(CustomerOutput), **ERROR_RESPONSES},
+    )
+    def get(self, request):
+        if not request.user.has_perm("tickets.view_customer"):
+            raise exceptions.PermissionDenied(_("You may not see customers."))
+        customers = Customer.objects.all()
+        query = request.query_params.get("q", "").strip()
+        if query:
+            customers = customers.filter(Q(email__icontains=query) | Q(name__icontains=query))
+        paginator = TicketCursorPagination()
+        page = paginator.paginate_queryset(customers, request, view=self)
+        return paginator.get_paginated_response(CustomerOutput(page, many=True).data)
+
+
+class CustomerDetailApi(APIView):
+    permission_classes = [IsStaff, TokenScopePermission]
+
+    @extend_schema(operation_id="customers_retrieve", responses={200: CustomerOutput, **ERROR_RESPONSES})
+    def get(self, request, pk: int):
+        return Response(CustomerOutput(get_object_or_404(Customer, pk=pk)).data)

@@ -34,6 +34,7 @@ from supportdesk.api_auth import IsStaff, TokenScopePermission
 from supportdesk.kit.api_errors import error_response
 from supportdesk.kit.api_schema import ERROR_RESPONSES, ErrorOutput, paginated
 from tickets.models import Channel
+from tickets.selectors import customer_for_user
 
 # Signed tokens are "<hex key>:<timestamp>:<signature>" (django.core.signing, URL-safe base64).
 SURVEY_LINK_PATTERN = r"[-A-Za-z0-9_:]+"
@@ -226,8 +227,8 @@ class SuggestionListCreateApi(APIView):
         description=_("A customer sends a product or service suggestion."),
     )
     def post(self, request):
-        customer = getattr(request.user, "customer", None)
-        if request.user.is_staff or customer is None:
+        customer = customer_for_user(user=request.user)
+        if customer is None:
             raise exceptions.PermissionDenied(_("Only customers send suggestions here."))
         serializer = SuggestionInput(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -18,6 +18,7 @@ from feedback.forms import SuggestionForm, SurveyForm
 from feedback.models import SurveyInvitation
 from feedback.tokens import ExpiredSurveyLink, InvalidSurveyLink
 from tickets.models import Channel
+from tickets.selectors import customer_for_user
 
 SURVEY_TEMPLATE = "feedback/portal/survey.html"
 
@@ -58,8 +59,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _customer_of(request: HttpRequest):
-    customer = getattr(request.user, "customer", None)
-    if request.user.is_staff or customer is None:
+    customer = customer_for_user(user=request.user)
+    if customer is None:
         raise PermissionDenied(_("This page is for customers."))
     return customer
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from tickets.selectors import customer_for_user
 from tickets.services import customer_link_user
 
 
@@ -27,7 +28,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def login(self, request: HttpRequest, user) -> None:
         super().login(request, user)
-        if not hasattr(user, "customer"):
+        if customer_for_user(user=user) is None:
             verified = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "id").first()
             if verified is not None:
                 customer_link_user(user=user, email=verified.email, language=get_language())

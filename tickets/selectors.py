@@ -30,6 +30,17 @@ from tickets.models import (
 from tickets.sla.selectors import expected_first_reply_text
 
 
+def customer_for_user(*, user) -> Customer | None:
+    """The customer a login belongs to: the only way to find it.
+
+    None for anonymous visitors, for staff (they work in the admin and are never
+    customers) and for logins not linked to a customer record yet.
+    """
+    if user is None or not user.is_authenticated or user.is_staff:
+        return None
+    return Customer.objects.filter(user=user).first()
+
+
 def ticket_for_user(*, user, pk: int) -> Ticket:
     """The ticket if `user` may see it, else Http404 (never 403: existence is not disclosed)."""
     try:

@@ -32,6 +32,7 @@ from tickets.models import Channel, Customer, Ticket
 from tickets.safety.detect import redact_secrets
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake as safety_intake
+from tickets.selectors import customer_for_user
 
 ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"
@@ -205,7 +206,7 @@ def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> T
     conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.handoff_ticket_id is not None:
         return conversation.handoff_ticket
-    customer = getattr(user, "customer", None)
+    customer = customer_for_user(user=user)
     if customer is None:
         customer, _created = ticket_services.customer_get_or_create(
             email=user.email, name=user.get_full_name(), language=conversation.language, user=user

@@ -173,3 +173,30 @@ def test_the_timeline_hides_internal_notes_and_events_from_customers(ticket, age
     assert [entry.message.body for entry in staff_view if entry.message] == ["Sent 250 USDT.", "internal", "public"]
     assert [entry.event.kind for entry in staff_view if entry.event] == ["created", "note", "reply", "status"]
     assert [entry.at for entry in staff_view] == sorted(entry.at for entry in staff_view)
+
+
+# The customer of a login ----------------------------------------------------------
+
+
+def test_a_linked_login_finds_its_customer(customer):
+    assert selectors.customer_for_user(user=customer.user) == customer
+
+
+def test_a_login_not_linked_to_a_customer_has_none(db):
+    assert selectors.customer_for_user(user=factories.UserFactory(username="new@example.com")) is None
+
+
+@pytest.mark.parametrize("who", ["anonymous", "nobody"])
+def test_an_anonymous_visitor_has_no_customer(db, who):
+    assert selectors.customer_for_user(user=AnonymousUser() if who == "anonymous" else None) is None
+
+
+def test_staff_are_never_a_customer_even_when_a_record_points_at_them(agent):
+    factories.CustomerFactory(email="agent@example.com", user=agent)
+
+    assert selectors.customer_for_user(user=agent) is None
+
+
+@pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+def test_the_customer_may_reply_unless_the_ticket_is_closed_or_solved_before_the_window(ticket, case, refusal):
+    assert selectors.customer_can_reply(ticket=factories.put_in_reply_case(ticket, case)) is (refusal is None)

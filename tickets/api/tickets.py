@@ -28,7 +28,7 @@ from tickets.api.serializers import (
     TicketOutput,
 )
 from tickets.models import Channel, Customer, Tag, Ticket
-from tickets.selectors import ticket_for_user
+from tickets.selectors import customer_for_user, ticket_for_user
 
 _DETAIL_FIELDS = ("app_version", "device", "os", "browser", "chain", "asset", "tx_hash", "from_address", "to_address")
 
@@ -102,7 +102,7 @@ class TicketListCreateApi(APIView):
 
 
 def _customer_of(user) -> Customer:
-    customer = Customer.objects.filter(user=user).first()
+    customer = customer_for_user(user=user)
     if customer is None:
         customer, _created = services.customer_get_or_create(email=user.email, name=user.get_full_name(), user=user)
     return customer

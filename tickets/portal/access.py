@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tickets.models import Customer
+from tickets.selectors import customer_for_user
 
 
 def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -27,7 +27,7 @@ def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             return redirect_to_login(request.get_full_path())
         if user.is_staff:
             return redirect("admin:index")
-        customer = Customer.objects.filter(user=user).first()
+        customer = customer_for_user(user=user)
         if customer is None:
             return render(request, "portal/unlinked.html", status=403)
         request.customer = customer

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tickets import services
 from tickets.forms import ContactForm
 from tickets.portal.views import add_service_errors
-from tickets.selectors import first_reply_promise
+from tickets.selectors import customer_for_user, first_reply_promise
 
 RATE_LIMIT_ACTION = "portal_contact"
 
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    if getattr(request.user, "customer", None) is not None:
+    if customer_for_user(user=request.user) is not None:
         # Signed-in customers have the full form, with their details already known.
         return redirect("portal:request_new")
     if request.method != "POST":

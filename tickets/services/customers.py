@@ -29,7 +29,7 @@ from tickets.models import (
     Ticket,
     WalletAddress,
 )
-from tickets.selectors import customer_can_reopen
+from tickets.selectors import customer_can_reopen, customer_for_user
 from tickets.services.base import (
     ERROR_MERGE_SAME_CUSTOMER,
     ERROR_REOPEN_WINDOW,
@@ -89,7 +89,7 @@ def customer_link_user(*, user, email: str, language: str | None = None) -> Cust
     """
     if user.is_staff:
         return None
-    linked = Customer.objects.filter(user=user).first()
+    linked = customer_for_user(user=user)
     if linked is not None:
         return linked
     customer, created = customer_get_or_create(email=email, name=user.get_full_name(), language=language, user=user)

@@ -24,6 +24,7 @@ from tickets.complaints.services.base import (
 )
 from tickets.complaints.services.stages import stage_due_at
 from tickets.models import Category, Channel, Status, Ticket
+from tickets.selectors import customer_for_user
 
 COMPLAINT_CATEGORY_SLUG = "complaint"
 
@@ -85,8 +86,8 @@ def complaint_file(
     attachments: Sequence[UploadedFile] = (),
 ) -> Complaint:
     """A customer files a complaint in the portal: on a new request, or on one of their existing requests."""
-    customer = getattr(user, "customer", None)
-    if customer is None or user.is_staff:
+    customer = customer_for_user(user=user)
+    if customer is None:
         raise PermissionDenied(_("Only customers file complaints in the portal."))
     if ticket is None:
         ticket = ticket_services.ticket_create(

@@ -333,6 +333,23 @@ def test_a_forbidden_attachment_is_a_field_error(alice_client, customer):
     assert not Ticket.objects.filter(customer=customer).exists()
 
 
+def test_transaction_details_that_do_not_fit_the_chain_are_field_errors(alice_client, customer):
+    tx_hash = "7c2d8f0e9b1a4c3d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+    response = alice_client.post(
+        reverse("portal:request_new") + "?category=transaction",
+        {"chain": "ethereum", "asset": "ETH", "amount": "1", "tx_hash": tx_hash,
+         "from_address": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+         "subject": "Transfer pending", "body": "Still pending.", "language": "en"},
+    )  # fmt: skip
+
+    errors = response.context["form"].errors
+    assert (errors["tx_hash"], errors["from_address"]) == (
+        [f"Ethereum transaction hashes start with 0x: 0x{tx_hash}"],
+        ["This looks like a Bitcoin address, but the chain is Ethereum."],
+    )
+    assert not Ticket.objects.filter(customer=customer).exists()
+
+
 # Reply, solve, reopen ------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from supportdesk.kit.choices import LANGUAGE_CHOICES
 from tickets.api.filters import MAX_ID
+from tickets.chains import TransactionFields, transaction_field_errors
 from tickets.models import (
     Attachment,
     Category,
@@ -139,6 +140,16 @@ class TicketCreateInput(serializers.Serializer):
             )
         if user.is_staff and not attrs.get("customer_email"):
             raise serializers.ValidationError({"customer_email": _("Say who the ticket is for.")}, code="required")
+        # Per-chain checks (checksums, address formats): the same rule and wording as the portal and admin forms.
+        transaction = TransactionFields(
+            chain=attrs.get("chain", ""),
+            tx_hash=attrs.get("tx_hash", ""),
+            from_address=attrs.get("from_address", ""),
+            to_address=attrs.get("to_address", ""),
+        )
+        errors = transaction_field_errors(transaction)
+        if errors:
+            raise serializers.ValidationError(errors, code="invalid")
         return attrs
 
 

@@ -118,6 +118,30 @@ class TestWrites:
         assert ticket.channel == Channel.PORTAL
         assert ticket.messages.get().attachments.get().filename == "s.png"
 
+    @pytest.mark.parametrize("who", ["customer", "staff"])
+    def test_transaction_details_that_do_not_fit_the_chain_are_field_errors(self, api, customer, supervisor, who):
+        tx_hash = "7c2d8f0e9b1a4c3d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5"
+        payload = {
+            "subject": "Transfer pending",
+            "body": "Still pending.",
+            "chain": "ethereum",
+            "tx_hash": tx_hash,
+            "from_address": "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+        }
+        if who == "staff":
+            payload["customer_email"] = customer.email
+        api.force_authenticate(customer.user if who == "customer" else supervisor)
+
+        response = api.post("/api/v1/tickets/", payload, format="json")
+
+        assert response.status_code == 400
+        fields = response.json()["error"]["fields"]
+        assert {field: [error["message"] for error in errors] for field, errors in fields.items()} == {
+            "tx_hash": [f"Ethereum transaction hashes start with 0x: 0x{tx_hash}"],
+            "from_address": ["This looks like a Bitcoin address, but the chain is Ethereum."],
+        }
+        assert not Ticket.objects.exists()
+
     def test_customers_may_not_set_staff_fields(self, api, customer):
         api.force_authenticate(customer.user)
         response = api.post(

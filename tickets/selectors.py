@@ -186,6 +186,14 @@ def customer_can_reply(*, ticket: Ticket, now: datetime | None = None) -> bool:
     return ticket.status != Status.SOLVED or customer_can_reopen(ticket=ticket, now=now)
 
 
+def tickets_customer_can_reply(*, user, now: datetime | None = None) -> QuerySet[Ticket]:
+    """The user's requests customer_can_reply allows, as a query: open ones, and solved ones inside the window."""
+    window_start = (now or timezone.now()) - timedelta(days=settings.PORTAL_REOPEN_WINDOW_DAYS)
+    return Ticket.objects.visible_to(user).filter(
+        Q(status__in=OPEN_STATUSES) | Q(status=Status.SOLVED, resolved_at__gte=window_start)
+    )
+
+
 def first_reply_promise(*, ticket: Ticket | None = None) -> str:
     """What the customer is told about the first reply; every page and mail that states it calls this.
 

@@ -5,6 +5,7 @@ from tests import factories
 from tests.factories import token_client
 from tickets.complaints import services
 from tickets.complaints.models import Complaint, Stage
+from tickets.models import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,22 @@ class TestFiling:
         assert again.status_code == 400
         assert _codes(again) == {"non_field_errors": "already_a_complaint"}
         assert Complaint.objects.count() == 1
+
+    @pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+    def test_a_complaint_about_a_request_follows_the_one_customer_reply_rule(self, alice, ticket, case, refusal):
+        ticket = factories.put_in_reply_case(ticket, case)
+        status_before = ticket.status
+
+        response = alice.post(f"/api/v1/tickets/{ticket.pk}/complaint/", {"subject": "fees", "body": "No."})
+
+        ticket.refresh_from_db()
+        if refusal:
+            assert response.status_code == 400
+            assert _codes(response) == {"non_field_errors": refusal}
+            assert (Complaint.objects.exists(), ticket.status) == (False, status_before)
+        else:
+            assert response.status_code == 201
+            assert (Complaint.objects.get().ticket, ticket.status) == (ticket, Status.OPEN)
 
     def test_staff_cannot_file_for_a_customer_here(self, agent, ticket):
         response = token_client(agent).post(

@@ -198,5 +198,8 @@ def test_staff_are_never_a_customer_even_when_a_record_points_at_them(agent):
 
 
 @pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
-def test_the_customer_may_reply_unless_the_ticket_is_closed_or_solved_before_the_window(ticket, case, refusal):
-    assert selectors.customer_can_reply(ticket=factories.put_in_reply_case(ticket, case)) is (refusal is None)
+def test_the_customer_may_reply_unless_closed_or_solved_before_the_window(ticket, customer, case, refusal):
+    ticket = factories.put_in_reply_case(ticket, case)
+
+    assert selectors.customer_can_reply(ticket=ticket) is (refusal is None)
+    assert list(selectors.tickets_customer_can_reply(user=customer.user)) == ([ticket] if refusal is None else [])

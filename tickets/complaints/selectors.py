@@ -28,7 +28,8 @@ from tickets.complaints.models import (
     RootCause,
     Stage,
 )
-from tickets.models import OPEN_STATUSES, EventKind, Ticket, TicketEvent
+from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.selectors import tickets_customer_can_reply
 
 
 def complaint_for_user(*, user, pk: int) -> Complaint:
@@ -61,10 +62,11 @@ def confirmation_token_lookup(*, token: str, for_update: bool = False) -> Confir
 
 
 def tickets_that_can_become_complaints(*, user) -> QuerySet:
-    """The customer's open requests that are not complaints yet (for "complain about a request")."""
+    """The customer's requests that are not complaints yet and they may still write on (for "complain about a
+    request"): complaint_file adds the complaint as the customer's message, under the one customer-reply rule."""
     return (
-        Ticket.objects.visible_to(user)
-        .filter(status__in=OPEN_STATUSES, complaint__isnull=True)
+        tickets_customer_can_reply(user=user)
+        .filter(complaint__isnull=True)
         .only("id", "subject")
         .order_by("-created_at", "-id")
     )

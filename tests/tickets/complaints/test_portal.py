@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests import factories
 from tickets.complaints import services
 from tickets.complaints.models import Complaint, ComplaintSubject, Stage
+from tickets.models import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,24 @@ def test_a_complaint_about_an_existing_request(alice, ticket):
     alice.post(reverse("complaints:new"), {"ticket": ticket.pk, "subject": "slow_response", "body": "No answer."})
 
     assert Complaint.objects.get().ticket == ticket
+
+
+@pytest.mark.parametrize(("case", "refusal"), factories.CUSTOMER_REPLY_CASES.items())
+def test_a_complaint_about_a_request_follows_the_one_customer_reply_rule(alice, ticket, case, refusal):
+    ticket = factories.put_in_reply_case(ticket, case)
+    status_before = ticket.status
+
+    offered = list(alice.get(reverse("complaints:new")).context["form"].fields["ticket"].queryset)
+    response = alice.post(reverse("complaints:new"), {"ticket": ticket.pk, "subject": "slow_response", "body": "No."})
+
+    ticket.refresh_from_db()
+    assert (ticket in offered) is (refusal is None)
+    if refusal:
+        assert [error.code for error in response.context["form"].errors.as_data()["ticket"]] == ["invalid_choice"]
+        assert (Complaint.objects.exists(), ticket.status) == (False, status_before)
+    else:
+        assert response.status_code == 302
+        assert (Complaint.objects.get().ticket, ticket.status) == (ticket, Status.OPEN)
 
 
 def test_filing_without_a_summary_or_request_shows_a_field_error(alice):

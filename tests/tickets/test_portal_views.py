@@ -11,7 +11,7 @@ from django.utils import timezone
 from knowledge.models import ArticleKind
 from tests import factories
 from tickets import services
-from tickets.models import Channel, EventKind, Status, Ticket
+from tickets.models import Channel, Customer, EventKind, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,21 @@ def test_it_explains_when_a_login_has_no_customer_record(client):
 
     assert response.status_code == 403
     assert "not linked to a customer record" in response.content.decode()
+
+
+@pytest.mark.parametrize("address", ["someone_elses", "new"])
+def test_a_login_not_linked_to_a_customer_cannot_open_requests(client, address):
+    owner = services.customer_get_or_create(email="owner@example.com", name="Owner")[0]
+    email = "owner@example.com" if address == "someone_elses" else "new@example.com"
+    client.force_login(factories.UserFactory(username=email, email=email))
+
+    data = {"subject": "Hello", "body": "In your name", "language": "en"}
+    response = client.post(reverse("portal:request_new") + "?category=other", data)
+
+    assert response.status_code == 403
+    assert "not linked to a customer record" in response.content.decode()
+    assert not Ticket.objects.exists()
+    assert list(Customer.objects.all()) == [owner]
 
 
 @pytest.mark.parametrize(

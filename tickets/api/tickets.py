@@ -27,7 +27,7 @@ from tickets.api.serializers import (
     TicketCreateInput,
     TicketOutput,
 )
-from tickets.models import Channel, Customer, Tag, Ticket
+from tickets.models import Channel, Tag, Ticket
 from tickets.selectors import customer_for_user, ticket_for_user
 
 _DETAIL_FIELDS = ("app_version", "device", "os", "browser", "chain", "asset", "tx_hash", "from_address", "to_address")
@@ -84,7 +84,13 @@ class TicketListCreateApi(APIView):
             )
             channel = data.get("channel", Channel.AGENT)
         else:
-            customer = _customer_of(request.user)
+            # As in the portal: only a login linked to its customer record (through a verified address) writes
+            # as that customer; an unverified address must not open requests in someone's name.
+            customer = customer_for_user(user=request.user)
+            if customer is None:
+                raise exceptions.PermissionDenied(
+                    _("Your sign-in is not linked to a customer record yet: verify your email address first.")
+                )
             channel = Channel.PORTAL
         ticket = services.ticket_create(
             customer=customer,
@@ -99,13 +105,6 @@ class TicketListCreateApi(APIView):
             **_ticket_details(data),
         )
         return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)), status=201)
-
-
-def _customer_of(user) -> Customer:
-    customer = customer_for_user(user=user)
-    if customer is None:
-        customer, _created = services.customer_get_or_create(email=user.email, name=user.get_full_name(), user=user)
-    return customer
 
 
 def _etag(ticket: Ticket, is_staff: bool) -> str:

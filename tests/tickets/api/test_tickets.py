@@ -8,7 +8,7 @@ from supportdesk.services import api_token_revoke
 from tests import factories
 from tests.factories import token_client
 from tickets import services
-from tickets.models import Channel, Status, Ticket
+from tickets.models import Channel, Customer, Status, Ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 64
 
@@ -141,6 +141,19 @@ class TestWrites:
             "from_address": ["This looks like a Bitcoin address, but the chain is Ethereum."],
         }
         assert not Ticket.objects.exists()
+
+    @pytest.mark.parametrize("address", ["someone_elses", "new"])
+    def test_a_login_not_linked_to_a_customer_cannot_open_requests_as_in_the_portal(self, api, address):
+        owner = services.customer_get_or_create(email="owner@example.com", name="Owner")[0]
+        email = "owner@example.com" if address == "someone_elses" else "new@example.com"
+        api.force_authenticate(factories.UserFactory(username=email, email=email))
+
+        response = api.post("/api/v1/tickets/", {"subject": "Hello", "body": "In your name"}, format="json")
+
+        assert response.status_code == 403
+        assert "not linked to a customer record" in response.json()["error"]["message"]
+        assert not Ticket.objects.exists()
+        assert list(Customer.objects.all()) == [owner]
 
     def test_customers_may_not_set_staff_fields(self, api, customer):
         api.force_authenticate(customer.user)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ua_parser import parse as parse_user_agent
 
 from supportdesk.kit.text import MAX_BODY_LENGTH
+from supportdesk.kit.validators import known_time_zones
 from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import TransactionFields, transaction_field_errors
 from tickets.models import Category
@@ -226,7 +226,7 @@ class PortalReplyForm(forms.Form):
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
-    return [("", _("Site default (UTC)")), *((zone, zone) for zone in sorted(zoneinfo.available_timezones()))]
+    return [("", _("Site default (UTC)")), *((zone, zone) for zone in sorted(known_time_zones()))]
 
 
 class ProfileForm(forms.Form):

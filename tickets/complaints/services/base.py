@@ -3,10 +3,14 @@ and touching the complaint's ticket, whose timeline (tickets.events) records eve
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.validators import field_error
 from tickets import services as ticket_services
 from tickets.complaints.models import Complaint
 from tickets.models import Ticket
@@ -32,13 +36,13 @@ ERROR_OWNER_NOT_STAFF = "owner_not_staff"
 
 
 def domain_error(message: str, code: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
+    """A coded error, on `field` when given (kit.validators.field_error), else on the complaint as a whole."""
+    return field_error(field, message, code) if field else ValidationError(message, code=code)
 
 
-def touch_ticket(ticket_id: int) -> None:
+def touch_tickets(ticket_ids: Iterable[int], *, now: datetime | None = None) -> None:
     """The complaint's history is the ticket's timeline: each change leaves an event and touches the ticket."""
-    Ticket.objects.filter(pk=ticket_id).update(updated_at=timezone.now())
+    Ticket.objects.filter(pk__in=list(ticket_ids)).update(updated_at=now or timezone.now())
 
 
 def require_staff(actor, ticket_id: int, permission: str = "tickets.change_complaint") -> None:

@@ -21,9 +21,9 @@ from tickets.complaints.services.base import (
     domain_error,
     lock_complaint,
     require_customer,
+    touch_tickets,
 )
 from tickets.complaints.services.stages import move_stage, send_closed_on_commit
-from tickets.models import Ticket
 
 
 @transaction.atomic
@@ -111,7 +111,7 @@ def complaint_follow_up_sweep(*, now: datetime | None = None) -> FollowUpResult:
             )
             for ticket_id in closed_ticket_ids
         )
-        _touch_tickets(closed_ticket_ids, now=now)
+        touch_tickets(closed_ticket_ids, now=now)
         for pk, ticket_id in to_close:
             send_closed_on_commit(Complaint(pk=pk, ticket_id=ticket_id, stage=Stage.CLOSED_UNCONFIRMED))
 
@@ -131,13 +131,9 @@ def complaint_follow_up_sweep(*, now: datetime | None = None) -> FollowUpResult:
             )
             for ticket_id in reminded_ticket_ids
         )
-        _touch_tickets(reminded_ticket_ids, now=now)
+        touch_tickets(reminded_ticket_ids, now=now)
         for pk, _ticket_id in to_remind:
             transaction.on_commit(
                 lambda pk=pk: async_task("tickets.complaints.tasks.send_confirmation_request", pk, True)
             )
     return FollowUpResult(reminded=[pk for pk, _t in to_remind], closed=[pk for pk, _t in to_close])
-
-
-def _touch_tickets(ticket_ids: list[int], *, now: datetime) -> None:
-    Ticket.objects.filter(pk__in=ticket_ids).update(updated_at=now)

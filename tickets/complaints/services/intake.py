@@ -20,7 +20,7 @@ from tickets.complaints.services.base import (
     domain_error,
     require_customer,
     require_staff,
-    touch_ticket,
+    touch_tickets,
 )
 from tickets.complaints.services.stages import stage_due_at
 from tickets.models import Category, Channel, Status, Ticket
@@ -70,7 +70,7 @@ def complaint_open(
             _("%(ticket)s is already a complaint.") % {"ticket": ticket.reference}, ERROR_ALREADY_A_COMPLAINT
         ) from error
     events.complaint_opened(ticket=ticket.pk, actor=actor, subject=subject, note=reason)
-    touch_ticket(ticket.pk)
+    touch_tickets([ticket.pk])
     return complaint
 
 

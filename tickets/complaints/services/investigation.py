@@ -17,7 +17,7 @@ from tickets.complaints.services.base import (
     domain_error,
     lock_complaint,
     require_staff,
-    touch_ticket,
+    touch_tickets,
 )
 from tickets.models import Attachment, Team, TicketMessage
 
@@ -118,7 +118,7 @@ def complaint_update(
                 before=_shown(complaint, name, old),
                 after=_shown(complaint, name, changes[name]),
             )
-        touch_ticket(complaint.ticket_id)
+        touch_tickets([complaint.ticket_id])
     for name in ("evidence_messages", "evidence_attachments"):
         if name not in changes:
             continue
@@ -128,7 +128,7 @@ def complaint_update(
             manager.set(new_ids)
             note = str(Complaint._meta.get_field(name).verbose_name)
             events.complaint_updated(ticket=complaint.ticket_id, actor=actor, field=note, after=str(len(new_ids)))
-            touch_ticket(complaint.ticket_id)
+            touch_tickets([complaint.ticket_id])
     if fields:
         complaint.save(update_fields=[*fields, "updated_at"])
     return complaint

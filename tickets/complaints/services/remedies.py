@@ -25,7 +25,7 @@ from tickets.complaints.services.base import (
     domain_error,
     lock_complaint,
     require_staff,
-    touch_ticket,
+    touch_tickets,
 )
 
 
@@ -85,7 +85,7 @@ def remedy_propose(
         after=remedy.status,
         note=_("proposed: %(remedy)s") % {"remedy": remedy},
     )
-    touch_ticket(complaint.ticket_id)
+    touch_tickets([complaint.ticket_id])
     return remedy
 
 
@@ -116,7 +116,7 @@ def _remedy_decide(*, remedy: Remedy, actor, reason: str, approve: bool) -> Reme
         after=remedy.status,
         note=f"{remedy}: {reason}",
     )
-    touch_ticket(remedy.complaint.ticket_id)
+    touch_tickets([remedy.complaint.ticket_id])
     return remedy
 
 
@@ -150,5 +150,5 @@ def remedy_mark_paid(*, remedy: Remedy, actor, payment_reference: str = "") -> R
         after=RemedyStatus.PAID,
         note=f"{remedy} {remedy.payment_reference}".strip(),
     )
-    touch_ticket(remedy.complaint.ticket_id)
+    touch_tickets([remedy.complaint.ticket_id])
     return remedy

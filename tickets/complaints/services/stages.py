@@ -23,7 +23,7 @@ from tickets.complaints.services.base import (
     domain_error,
     lock_complaint,
     require_staff,
-    touch_ticket,
+    touch_tickets,
 )
 from tickets.signals import complaint_closed
 
@@ -74,7 +74,7 @@ def move_stage(complaint: Complaint, stage: str, actor, reason: str, *, now: dat
         fields.append("closed_at")
     complaint.save(update_fields=fields)
     events.complaint_stage_changed(ticket=complaint.ticket_id, actor=actor, before=before, after=stage, note=reason)
-    touch_ticket(complaint.ticket_id)
+    touch_tickets([complaint.ticket_id])
     if stage in FINAL_STAGES:
         send_closed_on_commit(complaint)
 

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from feedback.reports import DIMENSION_LABELS, SatisfactionReport, ScorecardRow
+from supportdesk.kit.spreadsheets import EchoBuffer, escape_cell
 from tickets.models import ticket_reference
 
 BOM = "\ufeff"
 CHUNK_SIZE = 2000
 ROWS_PER_STREAM_CHUNK = 500
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 RESPONSE_COLUMNS = (
     "id", "invitation__ticket_id", "invitation__created_at", "submitted_at", "invitation__agent__username",
@@ -36,12 +36,6 @@ RESPONSE_COLUMNS = (
 )  # fmt: skip
 
 Table = tuple[str, list[str], Iterable[list]]
-
-
-def escape_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def response_header() -> list[str]:
@@ -81,16 +75,9 @@ def response_row_formatter() -> Callable[[tuple], list]:
     return format_row
 
 
-class _Echo:
-    """csv.writer target that hands each formatted line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     """BOM + header, then rows joined in batches (one tiny chunk per row would slow the stream)."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     yield BOM + writer.writerow([str(cell) for cell in header])
     batch = []
     for row in rows:
@@ -123,7 +110,7 @@ def export_responses_csv(rows_iter: Iterable[tuple], out: IO[str]) -> int:
 
 def tables_csv_chunks(tables: list[Table]) -> Iterator[str]:
     """Several tables in one CSV file, each under its title and separated by a blank line."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(EchoBuffer())
     yield BOM
     for index, (title, header, rows) in enumerate(tables):
         if index:

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from feedback.exports import escape_cell
 from supportdesk.kit.admin_links import app_list_link
 from supportdesk.kit.choices import Weekday
+from supportdesk.kit.spreadsheets import escape_cell
 from tickets.models import Channel
 from workforce import services, staffing
 from workforce.models import STAFFING_PERMISSION, ForecastEvent, Shift

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
+from supportdesk.kit.spreadsheets import EchoBuffer, escape_cell
 from tickets.admin.links import ticket_admin_link
 from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.complaints import admin_forms, selectors, services
@@ -296,20 +297,6 @@ def _shift_month(month: date, delta: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: prefix them with a quote."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 def _summary_rows(summary: selectors.MonthlySummary):
     month = summary.month.strftime("%Y-%m")
     yield ["month", "section", "item", "value", "count"]
@@ -327,8 +314,8 @@ def _summary_rows(summary: selectors.MonthlySummary):
 
 
 def _summary_csv(summary: selectors.MonthlySummary) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow([csv_safe(cell) for cell in row]) for row in _summary_rows(summary))
+    writer = csv.writer(EchoBuffer())
+    rows = (writer.writerow([escape_cell(cell) for cell in row]) for row in _summary_rows(summary))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"complaints-{summary.month:%Y-%m}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -5,31 +5,6 @@ from tests import factories
 from tests.factories import token_client
 
 
-@pytest.fixture
-def category(db):
-    return factories.HelpCategoryFactory(slug="security", name="Security", translations={"zh-hans": "安全"})
-
-
-@pytest.fixture
-def article(editor, category):
-    return factories.kb_article(
-        author=editor,
-        slug="backup",
-        category=category,
-        translations={
-            "en": ("How to back up your recovery phrase", "Write it **down**."),
-            "zh-hans": ("如何备份助记词", "把助记词**抄写**下来。"),
-        },
-    )
-
-
-@pytest.fixture
-def english_only(editor, category):
-    return factories.kb_article(
-        author=editor, slug="dapp", category=category, translations={"en": ("Connecting to a DApp", "Open it.")}
-    )
-
-
 def test_anonymous_visitors_list_only_published_articles(api, editor, article, english_only):
     factories.kb_article(author=editor, slug="draft", status=ArticleStatus.DRAFT, translations={"en": ("D", "d")})
     factories.kb_article(author=editor, slug="old", status=ArticleStatus.ARCHIVED, translations={"en": ("O", "o")})

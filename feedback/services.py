@@ -40,6 +40,7 @@ from feedback.models import (
 )
 from supportdesk.kit.validators import ERROR_INVALID_CHOICE
 from tickets.models import Channel, Customer, Team, Ticket
+from tickets.safety.services import intake as safety_intake
 
 ERROR_ALREADY_ANSWERED = "survey_already_answered"
 ERROR_EXPIRED = "survey_expired"
@@ -185,6 +186,9 @@ def survey_response_submit(*, invitation: SurveyInvitation, answers: Mapping[str
     if invitation.is_expired:
         raise ValidationError(_("This survey link has expired."), code=ERROR_EXPIRED)
     cleaned = clean_survey_answers(questions=invitation.template.questions.all(), answers=answers)
+    # Free-text answers pass the wallet-safety gate before they are stored.
+    texts = {name: value for name, value in cleaned.items() if isinstance(value, str)}
+    cleaned |= safety_intake.gate_standalone(texts, channel="survey", customer=invitation.customer).values
     columns = {dimension.value: cleaned.pop(dimension.value, None) for dimension in RATED_DIMENSIONS}
     response = SurveyResponse.objects.create(
         invitation=invitation,
@@ -305,9 +309,10 @@ def suggestion_submit(
     clean_title, clean_body = _clean_suggestion(title=title, body=body, category=category)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")}, code=ERROR_INVALID_CHOICE)
+    gated = safety_intake.gate_standalone({"title": clean_title, "body": clean_body}, channel="suggestion", customer=customer)
     return Suggestion.objects.create(
-        title=clean_title,
-        body=clean_body,
+        title=gated.values["title"],
+        body=gated.values["body"],
         category=category,
         channel=channel,
         language=language,

@@ -8,8 +8,6 @@ open the link mailed to it (the contact form's pattern: tickets.portal.contact).
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -85,7 +83,7 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("from") == "suggest":
         services.deflection_record(
             article=card.article,
-            query=request.GET.get("q", ""),
+            query=services.deflection_query_of(token=request.GET.get("d", ""), session=request.session),
             user=request.user,
             session_key=request.session.session_key or "",
         )
@@ -119,25 +117,31 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "knowledge/portal/search.html", {"query": query, "results": results})
 
 
-def _card_json(card: ArticleCard, *, query: str = "") -> dict:
+def _card_json(card: ArticleCard, *, query_token: str = "") -> dict:
     url = reverse("knowledge:article", args=[card.article.slug])
     return {
         "title": card.translation.title,
         "summary": card.translation.summary,
         "url": url,
-        "suggest_url": f"{url}?from=suggest&q={query}" if query else url,
+        "suggest_url": f"{url}?from=suggest&d={query_token}" if query_token else url,
         "kind": card.article.get_kind_display(),
     }
 
 
-@require_GET
+@require_POST
 def suggest(request: HttpRequest) -> JsonResponse:
-    """Articles matching a request subject being typed (deflection). Opening one is recorded as a deflection."""
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    """Articles matching a request subject being typed (deflection). Opening one is recorded as a deflection.
+
+    POST, so the text is never in a URL; the links carry a short token for it instead.
+    """
+    query = " ".join(request.POST.get("q", "").split())[:200]
     if len(query) < SUGGEST_MIN_LENGTH:
         return JsonResponse({"results": []})
     cards = selectors.article_search(query, _language(), limit=5)
-    return JsonResponse({"results": [_card_json(card, query=quote(query)) for card in cards]})
+    if not cards:
+        return JsonResponse({"results": []})
+    token = services.deflection_query_hold(query=query, session=request.session)
+    return JsonResponse({"results": [_card_json(card, query_token=token) for card in cards]})
 
 
 # FAQ bot ---------------------------------------------------------------------

@@ -16,6 +16,14 @@ class Channel(models.TextChoices):
     AGENT = "agent", _("Created by agent")
 
 
+class ExposureStep(models.TextChoices):
+    """The agent's checklist on a ticket whose customer exposed a secret (the wallet-safety playbook)."""
+
+    ADVISED = "advised", _("Customer advised")
+    FUNDS_MOVED = "funds_moved", _("Funds moved to a new wallet")
+    APPROVALS_REVOKED = "approvals_revoked", _("Token approvals revoked")
+
+
 class Priority(models.TextChoices):
     LOW = "low", _("Low")
     NORMAL = "normal", _("Normal")
@@ -101,3 +109,4 @@ class EventKind(models.TextChoices):
     COMPLAINT_FOLLOW_UP = "complaint_follow_up", _("Complaint follow-up")
     SLA_WARNING = "sla_warning", _("SLA at risk")
     SLA_BREACH = "sla_breach", _("SLA breached")
+    EXPOSURE_STEP = "exposure_step", _("Exposure checklist")

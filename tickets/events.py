@@ -173,6 +173,11 @@ def build_customer_warned(*, ticket: Ticket | int, warning: TicketMessage, note:
     return _new(EventKind.CUSTOMER_WARNED, ticket, None, after=str(warning.pk), note=note)
 
 
+def build_exposure_step_done(*, ticket: Ticket | int, actor, step: str) -> TicketEvent:
+    """An agent ticked a step of the exposure checklist; after = the ExposureStep code."""
+    return _new(EventKind.EXPOSURE_STEP, ticket, actor, after=step)
+
+
 # Complaints -----------------------------------------------------------------
 
 
@@ -236,6 +241,7 @@ secret_suspected = _saving(build_secret_suspected)
 reply_blocked = _saving(build_reply_blocked)
 verification_changed = _saving(build_verification_changed)
 customer_warned = _saving(build_customer_warned)
+exposure_step_done = _saving(build_exposure_step_done)
 complaint_opened = _saving(build_complaint_opened)
 complaint_stage_changed = _saving(build_complaint_stage_changed)
 complaint_updated = _saving(build_complaint_updated)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 
 from supportdesk.kit.mail import send_rendered_mail
 from tickets.email import imap
 from tickets.email.services import outbound
-from tickets.models import ContactRequest
+from tickets.models import ContactRequest, Customer, Ticket
+from tickets.safety.selectors import security_officers
 from tickets.services import contact_request_token
 
 
@@ -40,3 +42,21 @@ def contact_request_send_confirmation(contact_request_id: int, site_url: str) ->
         text_template="portal/email/contact_confirm_message.txt",
         context=context,
     )
+
+
+def security_alert_send(kinds: str, channel: str, ticket_id: int | None, customer_id: int | None) -> int:
+    """Page the security officers about an exposed secret (kinds and channel, never the text). Returns recipients."""
+    recipients = list(security_officers().values_list("email", flat=True))
+    if not recipients:
+        return 0
+    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    customer = Customer.objects.filter(pk=customer_id).first() if customer_id else None
+    ticket_url = settings.SITE_URL + reverse("admin:tickets_ticket_change", args=[ticket.pk]) if ticket else ""
+    send_rendered_mail(
+        to=recipients,
+        language=settings.LANGUAGE_CODE,
+        subject_template="emails/security_alert_subject.txt",
+        text_template="emails/security_alert.txt",
+        context={"kinds": kinds, "channel": channel, "ticket": ticket, "ticket_url": ticket_url, "customer": customer},
+    )
+    return len(recipients)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Mapping, MutableMapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from knowledge.models import (
 from knowledge.search import refresh_search_vectors
 from knowledge.text import render_markdown, searchable_text, video_embed_url
 from tickets.models import Tag
+from tickets.safety.services import intake as safety_intake
 
 ERROR_INVALID_TRANSITION = "invalid_transition"
 ERROR_NEEDS_ENGLISH = "needs_english_translation"
@@ -156,6 +158,25 @@ def article_vote(*, article: Article, helpful: bool, user=None, session_key: str
         vote.save(update_fields=["helpful"])
     Article.objects.filter(pk=article.pk).update(**counters)
     return vote
+
+
+DEFLECTION_SESSION_KEY = "knowledge_deflection_queries"
+DEFLECTION_QUERIES_KEPT = 10
+
+
+def deflection_query_hold(*, query: str, session: MutableMapping) -> str:
+    """Keep what the customer is typing server-side under a short token, so the article links carry the
+    token instead of the text (it never reaches access logs or browser history). The text passes the
+    wallet-safety gate first: the session is stored too. Only the newest few queries are kept."""
+    token = secrets.token_urlsafe(6)
+    held = dict(list(session.get(DEFLECTION_SESSION_KEY, {}).items())[-(DEFLECTION_QUERIES_KEPT - 1) :])
+    held[token] = safety_intake.gate_text(query)
+    session[DEFLECTION_SESSION_KEY] = held
+    return token
+
+
+def deflection_query_of(*, token: str, session: Mapping) -> str:
+    return session.get(DEFLECTION_SESSION_KEY, {}).get(token, "")
 
 
 def deflection_record(*, article: Article, query: str, user=None, session_key: str = "") -> DeflectionEvent:

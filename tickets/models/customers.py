@@ -31,6 +31,9 @@ class Customer(TimeStampedModel):
     is_vip = models.BooleanField(_("VIP"), default=False)
     notify_on_reply = models.BooleanField(_("email me when support replies"), default=True)
     notify_on_status = models.BooleanField(_("email me when a request is solved or closed"), default=True)
+    # The wallet-safety playbook: when and where the customer last sent us a recovery phrase or private key.
+    secret_exposed_at = models.DateTimeField(_("secret exposed at"), null=True, blank=True)
+    secret_exposed_channel = models.CharField(_("secret exposed through"), max_length=50, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -30,6 +30,8 @@ class ContactRequest(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # Kinds of secret (tickets.safety) removed from the form; never the secret itself.
+    secret_kinds = models.JSONField(_("secrets removed"), default=list, blank=True, editable=False)
     ticket = models.OneToOneField(
         Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,14 +1,17 @@
-"""Reads of wallet safety: the security team, official contacts, identity-verification state."""
+"""Reads of wallet safety: the security team and officers, official contacts, identity-verification state,
+the exposure checklist of a ticket."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Team, Ticket
+from tickets.models import EventKind, ExposureStep, Team, Ticket, TicketEvent
 from tickets.safety import lookalike
 from tickets.safety.models import IdentityVerification, OfficialContact, VerificationStatus
 
@@ -28,6 +31,45 @@ def reason_labels(verdict: lookalike.Verdict) -> list[str]:
 def security_team() -> Team | None:
     """The team exposed-secret and impersonator tickets go to (None: they stay where they are)."""
     return Team.objects.filter(handles_security=True, is_active=True).order_by("id").first()
+
+
+SECURITY_ALERT_PERMISSION = "receive_security_alerts"
+
+
+def security_officers() -> QuerySet:
+    """Active users who hold tickets.receive_security_alerts, directly or through a role (group)."""
+    holds = Q(user_permissions__codename=SECURITY_ALERT_PERMISSION) | Q(
+        groups__permissions__codename=SECURITY_ALERT_PERMISSION
+    )
+    return get_user_model().objects.filter(holds, is_active=True).exclude(email="").distinct().order_by("pk")
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    code: str
+    label: str
+    done_by: str = ""
+    done_at: object = None
+
+
+def exposure_checklist(ticket: Ticket) -> list[ChecklistStep]:
+    """Each step of the playbook with who ticked it and when (the newest event per step), in order."""
+    done = {}
+    for event in (
+        TicketEvent.objects.filter(ticket=ticket, kind=EventKind.EXPOSURE_STEP)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    ):
+        done[event.after] = event
+    return [
+        ChecklistStep(
+            code=step.value,
+            label=str(step.label),
+            done_by=done[step.value].actor.get_username() if step.value in done and done[step.value].actor else "",
+            done_at=done[step.value].created_at if step.value in done else None,
+        )
+        for step in ExposureStep
+    ]
 
 
 def official_contacts() -> list[OfficialContact]:

@@ -29,6 +29,7 @@ from tickets.models import (
     Ticket,
     WalletAddress,
 )
+from tickets.safety.services import intake
 from tickets.selectors import customer_can_reopen, customer_for_user
 from tickets.services.base import (
     ERROR_MERGE_SAME_CUSTOMER,
@@ -227,13 +228,18 @@ def contact_request_create(
 
     `site_url` is the absolute root of the portal the link points to.
     """
+    gated = intake.gate_standalone(
+        {"name": " ".join(name.split()), "subject": clean_subject(subject), "body": clean_body(body)},
+        channel=Channel.WEB_FORM,
+    )
     contact_request = ContactRequest.objects.create(
         email=normalise_email(email),
-        name=" ".join(name.split())[:200],
-        subject=clean_subject(subject),
-        body=clean_body(body),
+        name=gated.values["name"][:200],
+        subject=gated.values["subject"],
+        body=gated.values["body"],
         category=category,
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        secret_kinds=gated.kinds,
     )
     transaction.on_commit(
         lambda: async_task("tickets.tasks.contact_request_send_confirmation", contact_request.pk, site_url)
@@ -274,6 +280,10 @@ def contact_request_confirm(*, contact_request: ContactRequest) -> Ticket | None
         category=contact_request.category,
         language=contact_request.language,
     )
+    if contact_request.secret_kinds:
+        intake.secret_exposure_record_earlier(
+            ticket=ticket, kinds=contact_request.secret_kinds, where=_("contact form"), actor=None
+        )
     contact_request.confirmed_at = timezone.now()
     contact_request.ticket = ticket
     contact_request.save(update_fields=["confirmed_at", "ticket"])

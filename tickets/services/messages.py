@@ -136,7 +136,24 @@ def ticket_create(
     the customer's own portal user; None for channels without a login (email).
     """
     scrubber = Scrubber(from_customer=True)
-    cleaned_subject = scrubber.text(clean_subject(subject), "subject")[:SUBJECT_MAX_LENGTH]
+    # Every free-text field passes the wallet-safety gate before the ticket is written.
+    text_fields = intake.gate(
+        {
+            "subject": clean_subject(subject),
+            "app_version": app_version.strip(),
+            "device": device.strip(),
+            "os": os.strip(),
+            "browser": browser.strip(),
+            "chain": chain.strip(),
+            "asset": asset.strip(),
+            "tx_hash": tx_hash.strip(),
+            "from_address": from_address.strip(),
+            "to_address": to_address.strip(),
+            "account_email": account_email.strip(),
+        },
+        scrubber=scrubber,
+    )
+    cleaned_subject = text_fields["subject"][:SUBJECT_MAX_LENGTH]
     check_choice(channel, Channel, "channel")
     language = language or customer.language
     if priority:
@@ -154,18 +171,18 @@ def ticket_create(
         tier=route.tier,
         language=language,
         team=route.team,
-        app_version=app_version.strip()[:50],
-        device=device.strip()[:100],
-        os=os.strip()[:100],
-        browser=browser.strip()[:100],
-        chain=chain.strip()[:32],
-        asset=asset.strip()[:32],
+        app_version=text_fields["app_version"][:50],
+        device=text_fields["device"][:100],
+        os=text_fields["os"][:100],
+        browser=text_fields["browser"][:100],
+        chain=text_fields["chain"][:32],
+        asset=text_fields["asset"][:32],
         amount=amount,
-        tx_hash=tx_hash.strip()[:128],
-        from_address=from_address.strip()[:128],
-        to_address=to_address.strip()[:128],
+        tx_hash=text_fields["tx_hash"][:128],
+        from_address=text_fields["from_address"][:128],
+        to_address=text_fields["to_address"][:128],
         tx_time=tx_time,
-        account_email=account_email.strip()[:254],
+        account_email=text_fields["account_email"][:254],
     )
     is_staff = actor is not None and actor.is_staff
     events.created(ticket=ticket, actor=actor, channel=channel, note=route.summary())

@@ -1,6 +1,7 @@
 // Deflection for the portal's new-request form: while the customer types a subject into
-// <input data-kb-suggest="/portal/help/suggest">, show matching help articles. Opening one
-// goes through ?from=suggest, which the article page records as a deflection.
+// <input data-kb-suggest="/portal/help/suggest">, show matching help articles. The text is
+// POSTed (never put in a URL); opening an article goes through ?from=suggest&d=<token>,
+// which the article page records as a deflection.
 (function () {
   "use strict";
   document.querySelectorAll("input[data-kb-suggest]").forEach(function (input) {
@@ -17,7 +18,14 @@
         if (query === last) { return; }
         last = query;
         if (query.length < 2) { box.replaceChildren(); return; }
-        fetch(input.dataset.kbSuggest + "?q=" + encodeURIComponent(query), { headers: { "Accept": "application/json" } })
+        var csrf = input.form ? input.form.querySelector("input[name=csrfmiddlewaretoken]") : null;
+        var body = new URLSearchParams({ q: query });
+        fetch(input.dataset.kbSuggest, {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" }
+        })
           .then(function (response) { return response.json(); })
           .then(function (data) {
             box.replaceChildren();

@@ -24,6 +24,7 @@ from tickets.complaints.services.base import (
     touch_tickets,
 )
 from tickets.complaints.services.stages import move_stage, send_closed_on_commit
+from tickets.safety.services import intake as safety_intake
 
 
 @transaction.atomic
@@ -48,7 +49,8 @@ def _answer(complaint: Complaint, *, resolved: bool, comment: str, actor) -> Com
         raise domain_error(_("This complaint is not awaiting your confirmation."), ERROR_NOT_AWAITING_CONFIRMATION)
     now = timezone.now()
     complaint.customer_resolved = resolved
-    complaint.customer_comment = (comment or "").strip()
+    gated = safety_intake.gate_on_ticket({"comment": (comment or "").strip()}, ticket=complaint.ticket, actor=actor)
+    complaint.customer_comment = gated["comment"]
     complaint.customer_answered_at = now
     complaint.save(update_fields=["customer_resolved", "customer_comment", "customer_answered_at", "updated_at"])
     ConfirmationToken.objects.filter(complaint=complaint, used_at__isnull=True).update(used_at=now)

@@ -24,6 +24,7 @@ from tickets.complaints.services.base import (
 )
 from tickets.complaints.services.stages import stage_due_at
 from tickets.models import Category, Channel, Status, Ticket
+from tickets.safety.services import intake as safety_intake
 from tickets.selectors import customer_for_user
 
 COMPLAINT_CATEGORY_SLUG = "complaint"
@@ -54,13 +55,14 @@ def complaint_open(
             _("%(ticket)s is already a complaint.") % {"ticket": ticket.reference}, ERROR_ALREADY_A_COMPLAINT
         )
     now = timezone.now()
+    gated = safety_intake.gate_on_ticket({"desired outcome": (desired_outcome or "").strip()}, ticket=ticket, actor=actor)
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(
                 ticket=ticket,
                 subject=subject,
                 severity=severity,
-                desired_outcome=(desired_outcome or "").strip(),
+                desired_outcome=gated["desired outcome"],
                 owner=ticket.assignee,
                 stage_entered_at=now,
                 stage_due_at=stage_due_at(Stage.INTAKE, now),

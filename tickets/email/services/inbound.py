@@ -47,8 +47,8 @@ from tickets.email.parsing import (
 from tickets.email.selectors import ticket_for_inbound_email
 from tickets.email.services import outbound
 from tickets.models import Channel, Ticket, TicketMessage
-from tickets.safety import raw_mail
 from tickets.safety.scrubbing import kind_labels
+from tickets.safety.services import intake as safety_intake
 from tickets.selectors import customer_can_reply
 
 logger = logging.getLogger(__name__)
@@ -75,40 +75,50 @@ class _Outcome:
 
 
 def inbound_email_receive(*, raw: bytes, source: str) -> tuple[InboundEmail, bool]:
-    """Store and process one raw mail. Returns (record, created); created is False for a duplicate."""
+    """Store and process one raw mail. Returns (record, created); created is False for a duplicate.
+
+    What is stored has passed the wallet-safety gate first: a mail carrying a secret is
+    kept as its headers only, and processed from the bytes in hand.
+    """
     summary = peek_headers(raw)
     key = dedup_key(summary.message_id, raw)
     existing = InboundEmail.objects.without_raw().filter(dedup_key=key).first()
     if existing is not None:
         return existing, False
+    stored, kinds = safety_intake.gate_raw_email(raw)
     try:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
                 dedup_key=key,
                 message_id=summary.message_id[:500],
                 source=source,
-                from_address=summary.from_address,
-                subject=summary.subject,
-                raw=raw,
+                from_address=safety_intake.gate_text(summary.from_address)[:254],
+                subject=safety_intake.gate_text(summary.subject),
+                raw=stored,
                 size=len(raw),
             )
     except IntegrityError:
         # The same mail arrived concurrently (two pollers, a re-run import).
         return InboundEmail.objects.without_raw().get(dedup_key=key), False
-    return inbound_email_process(inbound=inbound), True
+    inbound = inbound_email_process(inbound=inbound, raw=raw)
+    if kinds:
+        _note_secret_removed(inbound, kinds)
+    return inbound, True
 
 
-def inbound_email_process(*, inbound: InboundEmail) -> InboundEmail:
-    """Turn a stored mail into a ticket, reply or note; on any failure, quarantine it with the reason."""
+def inbound_email_process(*, inbound: InboundEmail, raw: bytes | None = None) -> InboundEmail:
+    """Turn a stored mail into a ticket, reply or note; on any failure, quarantine it with the reason.
+
+    `raw` is the mail as received when it is processed on arrival (the stored copy may be headers only).
+    """
     try:
         with transaction.atomic():
             locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
             if locked.status not in _REPROCESSABLE:
                 return locked
-            parsed = parse_email(bytes(locked.raw))
+            parsed = parse_email(raw if raw is not None else bytes(locked.raw))
             outcome = _route(parsed)
             _record(locked, parsed, outcome)
-            _forget_secret_body(locked, parsed)
             return locked
     except Exception as error:  # noqa: BLE001 - whatever goes wrong, the mail must land in quarantine
         return _quarantine(inbound.pk, error)
@@ -135,8 +145,8 @@ def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> No
     inbound.ticket_message = outcome.message
     inbound.notes = outcome.notes
     inbound.error = ""
-    inbound.from_address = parsed.from_address[:254]
-    inbound.subject = parsed.subject[:255]
+    inbound.from_address = safety_intake.gate_text(parsed.from_address)[:254]
+    inbound.subject = safety_intake.gate_text(parsed.subject)[:255]
     inbound.attempts += 1
     inbound.processed_at = timezone.now()
     inbound.save(
@@ -147,17 +157,10 @@ def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> No
     )  # fmt: skip
 
 
-def _forget_secret_body(inbound: InboundEmail, parsed: ParsedEmail) -> None:
-    """Once processed, a mail that carried a wallet secret keeps only its headers (tickets.safety.raw_mail)."""
-    kinds, in_subject = raw_mail.secret_kinds(parsed)
-    if not kinds:
-        return
+def _note_secret_removed(inbound: InboundEmail, kinds: list[str]) -> None:
     removed = _("Body removed: it contained a %(kinds)s.") % {"kinds": kind_labels(kinds)}
-    inbound.raw = raw_mail.headers_only(bytes(inbound.raw), note=removed, drop_subject=in_subject)
-    if in_subject:
-        inbound.subject = "[removed]"
     inbound.notes = "\n".join(filter(None, [inbound.notes, removed]))
-    inbound.save(update_fields=["raw", "subject", "notes"])
+    inbound.save(update_fields=["notes"])
 
 
 def _describe(error: Exception) -> str:
@@ -167,10 +170,11 @@ def _describe(error: Exception) -> str:
 
 
 def _quarantine(pk: int, error: Exception) -> InboundEmail:
-    logger.warning("Inbound email %s quarantined: %s", pk, error)
+    reason = safety_intake.gate_text(_describe(error))
+    logger.warning("Inbound email %s quarantined: %s", pk, reason)
     inbound = InboundEmail.objects.without_raw().get(pk=pk)
     inbound.status = InboundStatus.QUARANTINED
-    inbound.error = _describe(error)
+    inbound.error = reason
     inbound.attempts += 1
     inbound.processed_at = timezone.now()
     inbound.save(update_fields=["status", "error", "attempts", "processed_at"])

@@ -1,15 +1,24 @@
-"""Wallet safety at intake: the writes tickets.services delegates to.
+"""Wallet safety at intake: THE gate every piece of customer-supplied text passes before anything is written.
 
-Every message, subject, attachment name and text attachment passes through a
-Scrubber (tickets.safety.scrubbing) before anything is stored, queued or logged.
-Afterwards `secret_exposure_record` flags the ticket, raises its priority, routes it to
-the security team and warns the customer, and `secret_request_refuse` stops
-agent replies that ask for a secret. Logs name the kinds of secret, never the text.
+`gate(texts, scrubber=...)` redacts a mapping of field name → text (subjects, bodies,
+device and environment fields, names) into the Scrubber (tickets.safety.scrubbing) that
+also takes the message body, its HTML and its text attachments; `gate_standalone` does
+the same for text that belongs to no ticket yet (suggestions, survey and complaint
+comments, the contact form, help-centre queries) and starts the exposure playbook at
+once; `gate_raw_email` is the gate of a raw inbound mail before it is stored. Found
+secrets are replaced by the redaction marker; the original is never stored, logged or mailed.
+
+After a ticket's message is stored, `secret_exposure_record` flags the ticket, raises its
+priority, routes it to the security team, flags the customer, pages the security
+officers and warns the customer (tickets.safety.services.exposure); `secret_request_refuse`
+stops agent replies that ask for a secret. Logs name the kinds of secret, never the text.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
@@ -22,20 +31,82 @@ from tickets.email.services import outbound
 from tickets.models import (
     AgentProfile,
     AuthorKind,
+    Customer,
     Priority,
     Ticket,
     TicketMessage,
     Tier,
 )
+from tickets.safety import raw_mail
 from tickets.safety.detect import MNEMONIC
 from tickets.safety.guard import find_secret_requests
 from tickets.safety.scrubbing import Scrubber, kind_labels
 from tickets.safety.selectors import security_team
+from tickets.safety.services.exposure import exposure_record
 from tickets.sla.services import clocks as sla_clocks
 
 logger = logging.getLogger("tickets.safety")
 
 ERROR_SECRET_REQUEST = "secret_request"  # noqa: S105 - an error code, not a password
+
+
+# The gate ------------------------------------------------------------------------
+
+
+def gate(texts: Mapping[str, str], *, scrubber: Scrubber) -> dict[str, str]:
+    """Each text with its secrets replaced by the redaction marker; the scrubber remembers what and where."""
+    return {name: scrubber.text(value or "", name) for name, value in texts.items()}
+
+
+def gate_text(value: str) -> str:
+    """One text that is not the customer's message but may quote it (a parser error, a header)."""
+    return Scrubber(from_customer=False).text(value or "")
+
+
+@dataclass(frozen=True)
+class Gated:
+    values: dict[str, str]
+    kinds: list[str]  # kinds of the secrets removed (never the text)
+
+
+def gate_standalone(texts: Mapping[str, str], *, channel: str, customer: Customer | None = None) -> Gated:
+    """The gate for text that is stored outside a ticket; a removed secret starts the playbook at once.
+
+    The caller stores `values` and, if it later becomes a ticket, keeps `kinds` for
+    `secret_exposure_record_earlier` (as the contact form does).
+    """
+    scrubber = Scrubber(from_customer=True)
+    values = gate(texts, scrubber=scrubber)
+    kinds = sorted({finding.kind for finding in scrubber.certain})
+    if kinds:
+        logger.warning("Removed %s from the %s (%s)", kind_labels(kinds), scrubber.places(True), channel)
+        exposure_record(customer=customer, kinds=kind_labels(kinds), channel=channel)
+    return Gated(values=values, kinds=kinds)
+
+
+def gate_on_ticket(texts: Mapping[str, str], *, ticket: Ticket, actor) -> dict[str, str]:
+    """The gate for customer text stored beside a ticket's messages (a complaint's desired outcome,
+    the customer's comment): a removed secret flags and escalates the ticket as a message would."""
+    scrubber = Scrubber(from_customer=True)
+    values = gate(texts, scrubber=scrubber)
+    if scrubber.certain:
+        first = ticket.messages.order_by("created_at", "id").first()
+        kinds = [finding.kind for finding in scrubber.certain]
+        _exposed(ticket, first, kinds, scrubber.places(True), actor, from_customer=True)
+    return values
+
+
+def gate_raw_email(raw: bytes) -> tuple[bytes, list[str]]:
+    """The raw source of an inbound mail as it may be stored, and the kinds of secret it carried.
+
+    Every header and every part (plain, HTML, text attachments, whether or not the
+    mail parses) is scanned; a mail with a secret is kept as its headers only.
+    """
+    kinds, in_headers = raw_mail.raw_secret_kinds(raw)
+    if not kinds:
+        return raw, []
+    removed = _("Body removed: it contained a %(kinds)s.") % {"kinds": kind_labels(kinds)}
+    return raw_mail.headers_only(raw, note=removed, drop_headers=in_headers), kinds
 
 
 def _escalate_to_security(ticket: Ticket, actor) -> list[str]:
@@ -111,6 +182,8 @@ def _exposed(ticket: Ticket, message: TicketMessage, kinds: list[str], places: s
     events.secret_exposed(ticket=ticket, actor=actor, kinds=kind_labels(kinds), note=places)
     if not from_customer:
         return
+    channel = message.via if message is not None else ticket.channel
+    exposure_record(customer=ticket.customer, kinds=kind_labels(kinds), channel=channel, ticket=ticket)
     fields = _escalate_to_security(ticket, actor)
     if not ticket.secret_exposed:
         ticket.secret_exposed = True

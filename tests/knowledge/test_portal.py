@@ -66,7 +66,7 @@ def test_no_unpublished_article_is_reachable_by_a_customer(client, customer_user
     assert client.get(reverse("knowledge:article", args=["secret"])).status_code == 404
     assert client.post(reverse("knowledge:vote", args=["secret"]), {"helpful": "yes"}).status_code == 404
     assert "Secret" not in client.get(reverse("knowledge:search"), {"q": "secret"}).content.decode()
-    assert client.get(reverse("knowledge:suggest"), {"q": "secret hidden"}).json() == {"results": []}
+    assert client.post(reverse("knowledge:suggest"), {"q": "secret hidden"}).json() == {"results": []}
     assert "Secret" not in client.get(reverse("knowledge:category", args=["security"])).content.decode()
     assert "Secret" not in client.get(reverse("knowledge:home")).content.decode()
 
@@ -114,16 +114,30 @@ def test_search_page_finds_chinese_articles(client, article):
 def test_suggestions_while_typing_a_subject_link_through_the_deflection_recorder(client, customer_user, article):
     client.force_login(customer_user)
 
-    results = client.get(reverse("knowledge:suggest"), {"q": "back up recovery"}).json()["results"]
+    results = client.post(reverse("knowledge:suggest"), {"q": "back up recovery"}).json()["results"]
     assert [result["title"] for result in results] == ["How to back up your recovery phrase"]
+    assert "recovery" not in results[0]["suggest_url"]
     client.get(results[0]["suggest_url"])
 
     event = DeflectionEvent.objects.get()
     assert (event.article, event.query, event.user) == (article, "back up recovery", customer_user)
 
 
+def test_the_typed_text_never_goes_into_a_url(client, article):
+    """Suggestions are asked for by POST and link with a short token, so the text reaches no access log."""
+    assert client.get(reverse("knowledge:suggest"), {"q": "back up recovery"}).status_code == 405
+    phrase = "private key 4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318 back up recovery"
+
+    results = client.post(reverse("knowledge:suggest"), {"q": phrase}).json()["results"]
+    client.get(results[0]["suggest_url"])
+
+    assert "4c0883a6" not in results[0]["suggest_url"]
+    assert "4c0883a6" not in DeflectionEvent.objects.get().query
+    assert "[private key removed]" in DeflectionEvent.objects.get().query
+
+
 def test_suggestions_need_two_characters(client, article):
-    assert client.get(reverse("knowledge:suggest"), {"q": "b"}).json() == {"results": []}
+    assert client.post(reverse("knowledge:suggest"), {"q": "b"}).json() == {"results": []}
 
 
 def ask(client, question):

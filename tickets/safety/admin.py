@@ -1,21 +1,26 @@
 """Admin for wallet safety: explorer links, official contacts, identity verifications, and the
 ticket page additions (explorer links next to hashes and addresses, identity status, the
-"Request identity verification" action). Imported by tickets.admin."""
+"Request identity verification" action, the exposure checklist panel). Imported by tickets.admin."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from supportdesk.kit.admin_actions import ReadOnlyAdminMixin
+from supportdesk.kit.admin_actions import ReadOnlyAdminMixin, error_text
 from tickets.admin.links import ticket_admin_link
+from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
 from tickets.models import Ticket
 from tickets.safety import selectors
 from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
-from tickets.safety.services import verification_request
+from tickets.safety.services import exposure_step_done, verification_request
 
 
 def _explorer(ticket: Ticket) -> ExplorerLink | None:
@@ -52,8 +57,38 @@ def _chain_value(ticket: Ticket, value: str, *, is_tx: bool) -> str:
     return format_html("{}" * len(parts), *parts)
 
 
+def exposure_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
+    """The playbook's checklist, on tickets whose customer exposed a secret."""
+    if not ticket.secret_exposed:
+        return None
+    return {
+        "steps": selectors.exposure_checklist(ticket),
+        "customer": ticket.customer,
+        "can_tick": request.user.has_perm("tickets.change_ticket"),
+        "tick_url": reverse("admin:tickets_ticket_exposure_step", args=[ticket.pk]),
+    }
+
+
+register_ticket_panel(
+    TicketPanel(
+        key="safety.exposure_checklist",
+        template="admin/tickets/safety/_exposure_panel.html",
+        order=150,
+        context=exposure_panel_context,
+    )
+)
+
+
 class TicketSafetyAdminMixin:
     """Mixed into TicketAdmin."""
+
+    def get_urls(self):
+        tick = self.admin_site.admin_view(self.exposure_step_view)
+        return [path("<id:pk>/exposure-step/", tick, name="tickets_ticket_exposure_step"), *super().get_urls()]
+
+    def exposure_step_view(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        """The checklist's buttons post here (they sit inside the ticket form, hence their own URL)."""
+        return _exposure_step(request, get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk), self)
 
     @admin.display(description=_("transaction hash"))
     def tx_hash_link(self, obj: Ticket) -> str:
@@ -88,6 +123,17 @@ class TicketSafetyAdminMixin:
             self.message_user(
                 request, _("Verification codes sent for %(count)d tickets.") % {"count": sent}, messages.SUCCESS
             )
+
+
+@require_POST
+def _exposure_step(request: HttpRequest, ticket: Ticket, model_admin) -> HttpResponseRedirect:
+    try:
+        exposure_step_done(ticket=ticket, step=request.POST.get("exposure_step", ""), actor=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        model_admin.message_user(request, error_text(error), messages.ERROR)
+    else:
+        model_admin.message_user(request, _("Checklist updated."), messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
 
 
 @admin.register(ExplorerLink)

@@ -177,7 +177,8 @@ def customer_update_profile(
         raise ValidationError({"language": ValidationError(_("Unknown language."), code=ERROR_UNKNOWN_LANGUAGE)})
     if time_zone and not is_time_zone(time_zone):
         raise ValidationError({"time_zone": ValidationError(_("Unknown time zone."), code=ERROR_UNKNOWN_TIME_ZONE)})
-    customer.name = " ".join(name.split())[:200]
+    gated = intake.gate_standalone({"name": " ".join(name.split())}, channel="profile", customer=customer)
+    customer.name = gated.values["name"][:200]
     customer.language = language
     customer.notify_on_reply = notify_on_reply
     customer.notify_on_status = notify_on_status

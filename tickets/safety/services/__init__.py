@@ -1,11 +1,13 @@
 """Every wallet-safety write, one module per noun.
 
-intake.py: what happens when a secret comes in (flag, escalate, warn) or an agent
-reply asks for one; verification.py: identity verification codes; redaction.py:
+intake.py: the gate every customer text passes, and what happens when a secret comes
+in (flag, escalate, warn) or an agent reply asks for one; exposure.py: the playbook
+(customer flag, security-officer alert, checklist); verification.py: identity verification codes; redaction.py:
 secrets already stored; impersonators.py: impersonator reports. The detectors and
 the scrubber they use are pure modules (tickets.safety.detect, .guard, .scrubbing).
 """
 
+from tickets.safety.services.exposure import exposure_record, exposure_step_done
 from tickets.safety.services.impersonators import impersonator_report
 from tickets.safety.services.intake import (
     ERROR_SECRET_REQUEST,
@@ -24,6 +26,8 @@ from tickets.safety.services.verification import (
 __all__ = [
     "ERROR_SECRET_REQUEST",
     "ERROR_TOO_MANY_REQUESTS",
+    "exposure_record",
+    "exposure_step_done",
     "impersonator_report",
     "message_redact_secrets",
     "secret_exposure_record",

@@ -133,3 +133,23 @@ def test_signed_in_customers_are_sent_to_the_full_request_form(client, customer)
     response = client.get(reverse("portal:contact"))
 
     assert response["Location"] == reverse("portal:request_new")
+
+
+def test_a_secret_in_the_form_is_removed_before_the_request_is_held_and_flags_the_ticket_once_confirmed(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    phrase = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    form = {**FORM, "subject": f"words {phrase}", "body": f"my phrase is {phrase}"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:contact"), form)
+
+    pending = ContactRequest.objects.get()
+    assert (pending.subject, pending.body) == ("words [recovery phrase removed]", "my phrase is [recovery phrase removed]")
+    assert pending.secret_kinds == ["mnemonic"]
+    assert "sausage" not in mailoutbox[0].body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link(mailoutbox[0]))
+
+    ticket = Ticket.objects.get()
+    assert ticket.secret_exposed
+    assert ticket.events.filter(kind="secret_exposed", note="contact form").exists()

@@ -120,3 +120,43 @@ def test_changelist_query_count_does_not_grow(client, administrator, customer, a
     add_rows(19)
     with django_assert_num_queries(len(one_row.captured_queries)):
         client.get(url)
+
+
+@pytest.fixture
+def exposed_ticket(customer, team):
+    phrase = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    return services.ticket_create(
+        customer=customer, subject="Help", body=f"phrase: {phrase}", channel=Channel.PORTAL, team=team
+    )
+
+
+def test_the_exposure_checklist_shows_only_on_exposed_tickets(client, supervisor, exposed_ticket, ticket):
+    client.force_login(supervisor)
+
+    page = client.get(reverse("admin:tickets_ticket_change", args=[exposed_ticket.pk])).content.decode()
+    plain = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk])).content.decode()
+
+    assert "data-exposure-checklist" in page and "Customer flagged as exposed on" in page
+    assert page.count('name="exposure_step"') == 3
+    assert "data-exposure-checklist" not in plain
+
+
+def test_an_agent_ticks_a_step_from_the_ticket_page(client, supervisor, exposed_ticket):
+    client.force_login(supervisor)
+    url = reverse("admin:tickets_ticket_exposure_step", args=[exposed_ticket.pk])
+
+    response = client.post(url, {"exposure_step": "funds_moved"}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:tickets_ticket_change", args=[exposed_ticket.pk])
+    assert "Checklist updated." in page and page.count('name="exposure_step"') == 2
+    assert exposed_ticket.events.filter(kind="exposure_step", after="funds_moved", actor=supervisor).exists()
+    assert client.get(url).status_code == 405
+
+
+def test_a_manager_cannot_tick_the_checklist(client, manager, exposed_ticket):
+    client.force_login(manager)
+
+    client.post(reverse("admin:tickets_ticket_exposure_step", args=[exposed_ticket.pk]), {"exposure_step": "advised"})
+
+    assert not exposed_ticket.events.filter(kind="exposure_step").exists()

@@ -1,5 +1,6 @@
 """The raw source kept of an inbound mail never holds a recovery phrase: such a mail keeps only its headers."""
 
+import base64
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -73,3 +74,40 @@ def test_a_clean_mail_keeps_its_raw_source_byte_for_byte():
     record.refresh_from_db()
     assert bytes(record.raw) == raw
     assert "Body removed" not in record.notes
+
+
+def html_only(html: str, *, extra_header: str = "") -> bytes:
+    lines = ["From: Carol <carol@example.com>", "To: support@supportdesk.local", "Subject: Wallet help",
+             "Message-ID: <raw-secret-2@example.com>", "MIME-Version: 1.0", *filter(None, [extra_header]),
+             "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+             base64.b64encode(html.encode()).decode()]  # fmt: skip
+    return "\r\n".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        html_only(f"<p>My words: {PHRASE}</p>"),
+        html_only("<ol>" + "".join(f"<li>{word}</li>" for word in PHRASE.split()) + "</ol>"),
+        html_only("<p>Hello</p>", extra_header=f"X-Note: {PHRASE}"),
+    ],
+    ids=["html only", "html list", "other header"],
+)
+def test_the_html_part_and_every_header_are_scanned_before_the_raw_source_is_stored(raw):
+    record, _created = inbound_email_receive(raw=raw, source=InboundSource.FILE)
+
+    record.refresh_from_db()
+    kept = bytes(record.raw)
+    assert PHRASE.split()[4].encode() not in kept
+    assert "Body removed" in everything_in(kept)
+
+
+def test_a_quarantined_mail_keeps_no_secret_either():
+    raw = mail(body=f"my words: {PHRASE}").replace(b"From:", b"X-Sender:")
+
+    record, _created = inbound_email_receive(raw=raw, source=InboundSource.FILE)
+
+    record.refresh_from_db()
+    assert record.status == InboundStatus.QUARANTINED
+    assert PHRASE not in everything_in(bytes(record.raw))
+    assert "Body removed: it contained a recovery phrase." in record.notes

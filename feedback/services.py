@@ -309,7 +309,9 @@ def suggestion_submit(
     clean_title, clean_body = _clean_suggestion(title=title, body=body, category=category)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")}, code=ERROR_INVALID_CHOICE)
-    gated = safety_intake.gate_standalone({"title": clean_title, "body": clean_body}, channel="suggestion", customer=customer)
+    gated = safety_intake.gate_standalone(
+        {"title": clean_title, "body": clean_body}, channel="suggestion", customer=customer
+    )
     return Suggestion.objects.create(
         title=gated.values["title"],
         body=gated.values["body"],

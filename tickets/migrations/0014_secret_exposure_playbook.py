@@ -4,34 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0013_outbound_kinds'),
+        ("tickets", "0013_outbound_kinds"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='ticket',
-            options={'ordering': ['-created_at', '-id'], 'permissions': [('view_all_tickets', 'Can see every ticket, whatever the team'), ('assign_any_ticket', 'Can assign any ticket to any agent of its team'), ('receive_security_alerts', 'Is emailed at once when a customer exposes a secret')], 'verbose_name': 'ticket', 'verbose_name_plural': 'tickets'},
+            name="ticket",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    ("view_all_tickets", "Can see every ticket, whatever the team"),
+                    ("assign_any_ticket", "Can assign any ticket to any agent of its team"),
+                    ("receive_security_alerts", "Is emailed at once when a customer exposes a secret"),
+                ],
+                "verbose_name": "ticket",
+                "verbose_name_plural": "tickets",
+            },
         ),
         migrations.AddField(
-            model_name='contactrequest',
-            name='secret_kinds',
-            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='secrets removed'),
+            model_name="contactrequest",
+            name="secret_kinds",
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name="secrets removed"),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='secret_exposed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='secret exposed at'),
+            model_name="customer",
+            name="secret_exposed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="secret exposed at"),
         ),
         migrations.AddField(
-            model_name='customer',
-            name='secret_exposed_channel',
-            field=models.CharField(blank=True, max_length=50, verbose_name='secret exposed through'),
+            model_name="customer",
+            name="secret_exposed_channel",
+            field=models.CharField(blank=True, max_length=50, verbose_name="secret exposed through"),
         ),
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('status', 'Status changed'), ('assignment', 'Assignment changed'), ('team', 'Team changed'), ('priority', 'Priority changed'), ('category', 'Category changed'), ('tier', 'Tier changed'), ('tags', 'Tags changed'), ('merge', 'Merged'), ('reply', 'Public reply'), ('note', 'Internal note'), ('customer_message', 'Customer message'), ('customer_merge', 'Customer merged'), ('secret_exposed', 'Secret removed'), ('secret_suspected', 'Possible secret'), ('reply_blocked', 'Reply blocked'), ('verification', 'Identity verification'), ('customer_warned', 'Customer warned'), ('complaint', 'Complaint opened'), ('complaint_stage', 'Complaint stage changed'), ('complaint_update', 'Complaint details changed'), ('remedy', 'Remedy'), ('complaint_follow_up', 'Complaint follow-up'), ('sla_warning', 'SLA at risk'), ('sla_breach', 'SLA breached'), ('exposure_step', 'Exposure checklist')], max_length=20, verbose_name='kind'),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("status", "Status changed"),
+                    ("assignment", "Assignment changed"),
+                    ("team", "Team changed"),
+                    ("priority", "Priority changed"),
+                    ("category", "Category changed"),
+                    ("tier", "Tier changed"),
+                    ("tags", "Tags changed"),
+                    ("merge", "Merged"),
+                    ("reply", "Public reply"),
+                    ("note", "Internal note"),
+                    ("customer_message", "Customer message"),
+                    ("customer_merge", "Customer merged"),
+                    ("secret_exposed", "Secret removed"),
+                    ("secret_suspected", "Possible secret"),
+                    ("reply_blocked", "Reply blocked"),
+                    ("verification", "Identity verification"),
+                    ("customer_warned", "Customer warned"),
+                    ("complaint", "Complaint opened"),
+                    ("complaint_stage", "Complaint stage changed"),
+                    ("complaint_update", "Complaint details changed"),
+                    ("remedy", "Remedy"),
+                    ("complaint_follow_up", "Complaint follow-up"),
+                    ("sla_warning", "SLA at risk"),
+                    ("sla_breach", "SLA breached"),
+                    ("exposure_step", "Exposure checklist"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

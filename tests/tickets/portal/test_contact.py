@@ -144,7 +144,10 @@ def test_a_secret_in_the_form_is_removed_before_the_request_is_held_and_flags_th
         client.post(reverse("portal:contact"), form)
 
     pending = ContactRequest.objects.get()
-    assert (pending.subject, pending.body) == ("words [recovery phrase removed]", "my phrase is [recovery phrase removed]")
+    assert (pending.subject, pending.body) == (
+        "words [recovery phrase removed]",
+        "my phrase is [recovery phrase removed]",
+    )
     assert pending.secret_kinds == ["mnemonic"]
     assert "sausage" not in mailoutbox[0].body
     with django_capture_on_commit_callbacks(execute=True):

@@ -55,7 +55,9 @@ def complaint_open(
             _("%(ticket)s is already a complaint.") % {"ticket": ticket.reference}, ERROR_ALREADY_A_COMPLAINT
         )
     now = timezone.now()
-    gated = safety_intake.gate_on_ticket({"desired outcome": (desired_outcome or "").strip()}, ticket=ticket, actor=actor)
+    gated = safety_intake.gate_on_ticket(
+        {"desired outcome": (desired_outcome or "").strip()}, ticket=ticket, actor=actor
+    )
     try:
         with transaction.atomic():
             complaint = Complaint.objects.create(

@@ -41,6 +41,9 @@ def exposure_record(*, customer: Customer | None, kinds: str, channel: str, tick
 def exposure_step_done(*, ticket: Ticket, step: str, actor) -> None:
     """An agent ticks a step of the checklist of a ticket whose customer exposed a secret."""
     check_choice(step, ExposureStep, "step")
-    if not actor.has_perm("tickets.change_ticket") or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
+    if (
+        not actor.has_perm("tickets.change_ticket")
+        or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists()
+    ):
         raise PermissionDenied(_("You may not work on this ticket."))
     events.exposure_step_done(ticket=ticket, actor=actor, step=step)

@@ -97,7 +97,7 @@ def bot_ask(*, conversation: BotConversation, text: str) -> BotReply:
         raise ValidationError(_("Please type a question."), code=ERROR_EMPTY_QUESTION)
     # Like every intake, the bot never stores a recovery phrase or private key (tickets.safety).
     scrubber = Scrubber(from_customer=True)
-    question = scrubber.text(question, "bot")
+    question = safety_intake.gate({"bot": question}, scrubber=scrubber)["bot"]
     asked = BotMessage.objects.create(conversation=conversation, role=BotRole.USER, text=question)
     with override(conversation.language):
         if scrubber.certain:
@@ -262,10 +262,14 @@ def bot_handoff_request(
         address = normalise_email(email)
     except ValidationError as error:
         raise ValidationError({"email": error}) from error
+    gated = safety_intake.gate_standalone({"name": " ".join((name or "").split())}, channel=Channel.BOT)
     conversation.handoff_email = address
-    conversation.handoff_name = " ".join((name or "").split())[:MAX_NAME_LENGTH]
+    conversation.handoff_name = gated.values["name"][:MAX_NAME_LENGTH]
+    conversation.secret_kinds = sorted({*conversation.secret_kinds, *gated.kinds})
     conversation.handoff_requested_at = timezone.now()
-    conversation.save(update_fields=["handoff_email", "handoff_name", "handoff_requested_at", "updated_at"])
+    conversation.save(
+        update_fields=["handoff_email", "handoff_name", "secret_kinds", "handoff_requested_at", "updated_at"]
+    )
     transaction.on_commit(
         lambda: async_task("knowledge.tasks.bot_handoff_send_confirmation", conversation.pk, site_url)
     )

@@ -181,7 +181,9 @@ def knowledge_bot_handoff_email(desk):
     visitor = Client()
     accepted(visitor.post(reverse("knowledge:bot_ask"), {"question": SECRET}))
     with desk.capture(execute=True):
-        accepted(visitor.post(reverse("knowledge:bot_handoff_email"), {"email": "dan@example.com", "name": "Dan"}))
+        accepted(
+            visitor.post(reverse("knowledge:bot_handoff_email"), {"email": "dan@example.com", "name": SHORT_PHRASE})
+        )
     accepted(Client().post(desk.link_in_last_mail("/portal/help/bot/handoff/confirm/")), 200)
 
 

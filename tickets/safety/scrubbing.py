@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import html_to_text
+from tickets.email.parsing import decode_bytes
 from tickets.safety.detect import SecretFinding, find_secrets, redact_findings
 
 _TEXT_ATTACHMENT_TYPES = {"text/plain", "text/csv", "application/json"}
@@ -61,7 +62,8 @@ class Scrubber:
         if content_type not in _TEXT_ATTACHMENT_TYPES:
             return upload
         upload.seek(0)
-        content = upload.read().decode("utf-8", errors="replace")
+        # Whatever charset the customer's file is in (GBK, Big5, UTF-16 …): a secret must not hide in it.
+        content = decode_bytes(upload.read())
         upload.seek(0)
         found = find_secrets(content)
         self.findings += [("attachment", finding) for finding in found]

@@ -59,6 +59,7 @@ BUILDERS = [
     ("secret_exposed", {"kinds": "mnemonic", "note": "body"}, EventKind.SECRET_EXPOSED, "", "mnemonic", "body"),
     ("secret_suspected", {"kinds": "key", "note": "body"}, EventKind.SECRET_SUSPECTED, "", "key", "body"),
     ("reply_blocked", {"secrets": "password", "note": "asked"}, EventKind.REPLY_BLOCKED, "", "password", "asked"),
+    ("exposure_step_done", {"step": "funds_moved"}, EventKind.EXPOSURE_STEP, "", "funds_moved", ""),
     (
         "verification_changed",
         {"status": "verified", "note": "email, portal"},

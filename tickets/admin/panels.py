@@ -34,6 +34,7 @@ fieldsets are two sections with fixed orders, so a panel can go above the form, 
 the agent's controls and the ticket's record, or below both:
 
     100  complaint summary                      tickets.complaints.admin
+    150  exposure checklist (secret exposed)    tickets.safety.admin
     200  conversation                           tickets.admin.conversation
     300  reply tools (macros, article links)    knowledge.admin_macros
     400  FORM_CONTROLS_ORDER: the Reply and Ticket fieldsets

@@ -71,7 +71,7 @@ def exposure_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
 
 register_ticket_panel(
     TicketPanel(
-        key="safety.exposure_checklist",
+        key="tickets.safety",
         template="admin/tickets/safety/_exposure_panel.html",
         order=150,
         context=exposure_panel_context,

@@ -30,14 +30,21 @@ class CustomerAdmin(admin.ModelAdmin):
     form = forms.CustomerAdminForm
     list_display = ["__str__", "language", "country", "is_vip", "portal_account", "ticket_count", "created_at"]
     list_select_related = ["user"]
-    list_filter = ["is_vip", "language", "country", ("user", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "is_vip",
+        "language",
+        "country",
+        ("user", admin.EmptyFieldListFilter),
+        ("secret_exposed_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "email", "other_emails__email", "phone", "wallet_addresses__address"]
     autocomplete_fields = ["user"]
     inlines = [CustomerEmailInline, WalletAddressInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     actions = ["merge_customers"]
-    readonly_fields = ["created_at", "updated_at"]
+    # Set by the wallet-safety playbook when the customer sends a secret; never edited by hand.
+    readonly_fields = ["created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ticket_total=count_subquery(Ticket.objects.all(), "customer"))

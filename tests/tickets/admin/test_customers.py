@@ -67,3 +67,18 @@ def test_the_customer_changelist_runs_a_fixed_number_of_queries(
     )
 
     assert len(response.context["cl"].result_list) == size
+
+
+def test_exposed_customers_can_be_listed_and_their_flag_is_read_only(client, supervisor, customer):
+    customer.secret_exposed_at = customer.created_at
+    customer.secret_exposed_channel = "email"
+    customer.save(update_fields=["secret_exposed_at", "secret_exposed_channel"])
+    factories.CustomerFactory(email="safe@example.com")
+    client.force_login(supervisor)
+
+    listed = client.get(reverse("admin:tickets_customer_changelist"), {"secret_exposed_at__isempty": "0"})
+    page = client.get(reverse("admin:tickets_customer_change", args=[customer.pk]))
+
+    assert list(listed.context["cl"].result_list) == [customer]
+    assert "secret_exposed_channel" not in page.context["adminform"].form.fields
+    assert "Secret exposed through" in page.content.decode()

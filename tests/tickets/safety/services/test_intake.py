@@ -290,3 +290,42 @@ def test_admin_reply_box_shows_the_refusal_as_a_field_error(client, ticket, agen
     assert "Official support never asks for a password" in str(response.context["adminform"].form.errors["reply_body"])
     assert ticket.events.filter(kind=EventKind.REPLY_BLOCKED, actor=agent).exists()
     assert not ticket.messages.filter(author=agent).exists()
+
+
+def test_the_environment_fields_of_a_request_pass_the_gate(customer, security_team, team):
+    ticket = services.ticket_create(
+        customer=customer, subject="Crash", body="The app closes.", channel=Channel.PORTAL, actor=customer.user,
+        team=team, device=PHRASE, os=f"key 0x{PRIVATE_KEY}", browser="Chrome 120", app_version="2.1",
+    )  # fmt: skip
+
+    ticket.refresh_from_db()
+    assert (ticket.device, ticket.os, ticket.browser) == (
+        "[recovery phrase removed]",
+        "key [private key removed]",
+        "Chrome 120",
+    )
+    assert ticket.secret_exposed
+    assert ticket.events.get(kind=EventKind.SECRET_EXPOSED).note == "device, os"
+
+
+def test_a_complaints_desired_outcome_passes_the_gate_and_flags_the_ticket(customer, security_team, team):
+    from tickets.complaints.services import complaint_file
+
+    complaint = complaint_file(
+        user=customer.user, subject="fees", title="Fees", body="Too high.", desired_outcome=f"refund, words {PHRASE}"
+    )
+
+    assert complaint.desired_outcome == "refund, words [recovery phrase removed]"
+    assert complaint.ticket.secret_exposed
+    assert complaint.ticket.events.filter(kind=EventKind.SECRET_EXPOSED, note="desired outcome").exists()
+
+
+def test_a_survey_comment_passes_the_gate(customer):
+    from feedback.services import survey_response_submit
+
+    invitation = factories.SurveyInvitationFactory(ticket=factories.ticket(customer=customer))
+    response = survey_response_submit(invitation=invitation, answers={"overall": 5, "comment": f"ok {PHRASE}"})
+
+    customer.refresh_from_db()
+    assert response.comment == "ok [recovery phrase removed]"
+    assert customer.secret_exposed_channel == "survey"

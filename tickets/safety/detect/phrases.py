@@ -136,6 +136,17 @@ def _key(word: str) -> str:
     return word_key(word) if word[0] < "\u3000" else word  # kana and Hangul are matched as written
 
 
+def _without_particle(key: str, start: int, end: int, before: bool) -> tuple[int, int, str, Places | None]:
+    """Japanese and Korean write particles onto the word next to them ("私のきどう", "가격입니다"): the
+    first word of a phrase may end a longer kana or Hangul word, the last may begin one."""
+    for length in range(len(key) - 1, 1, -1):
+        part = key[-length:] if before else key[:length]
+        places = lookup(part)
+        if places is not None:
+            return (end - length, end, part, places) if before else (start, start + length, part, places)
+    return start, end, key, None
+
+
 def word_phrase_findings(text: str) -> list[SecretFinding]:
     """One C-level split and a set test per word rule out almost all prose; tokens are only built
     for stretches where at least ten of twelve words are in a list."""
@@ -158,7 +169,10 @@ def word_phrase_findings(text: str) -> list[SecretFinding]:
             gap = text[tokens[-1].end : start] if tokens else None
             joined = gap is not None and (gap == " " or WORD_GAP.fullmatch(gap) is not None)
             key = _key(words[i])
-            tokens.append(Token(start, end, key, lookup(key), joined))
+            places = lookup(key)
+            if places is None and key[0] >= "\u3000":
+                start, end, key, places = _without_particle(key, start, end, before=i < region.start())
+            tokens.append(Token(start, end, key, places, joined))
         for run in runs(tokens):
             findings += run_findings(run)
     return findings

@@ -5,15 +5,19 @@ Three shapes are recognised (the text is already NFKC, so "，" is "," and the i
 - separated: characters each set apart by spaces, commas, 、, ;, newlines or numbering
   ("的 一 是", "的、一、是", "1. 的\\n2. 一", "(1)的(2)一"). Ordinary prose never does that to twelve
   characters in a row, so these runs are judged like Latin words (checksum: certain; else suspected);
-- after a label: "助记词：的一是…。请帮我" — the characters that follow a phrase label (助记词, 助記詞,
-  mnemonic, シードフレーズ …), unspaced or in space-separated groups, up to the first punctuation;
+- after a label: "助记词：的一是…。请帮我" or "助记词是的一是…请帮我" — the characters that follow a
+  phrase label (助记词, 助記詞, mnemonic, シードフレーズ …), unspaced or in space-separated groups, up
+  to the first punctuation or text that is not a wordlist character. When text follows directly,
+  the longest valid phrase is taken (it covers the whole phrase);
 - lines of their own: a line, or consecutive lines of equal length ("的一是在\\n不了有和\\n…"), made
   only of wordlist characters.
 
 The Chinese lists are the 2048 commonest characters in frequency order, so ordinary sentences are
 all wordlist words and pass a 4-bit checksum one time in sixteen. Unspaced candidates therefore
 also have to look random: a phrase draws its characters evenly from the whole list (mean index
-≈ 1024), prose from the top of it (mean index of twelve prose characters ≈ 250, p99 ≈ 510).
+≈ 1024), prose from the top of it (mean index of twelve characters of support text ≈ 300, p99 ≈
+620 in our UI strings) and repeats characters. The price: about one random phrase in 400 written
+without any separator is missed (measured by `manage.py detector_bench`).
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from tickets.safety.detect.wordlists import valid_language, wordlists
 _NUMBERING = r"\(\d{1,2}\)|\d{1,2}[.)、:]?"
 _SEPARATOR = rf"[ \t\r\n,;:、/|·・\-]|{_NUMBERING}"
 _SEPARATOR_START = r"[ \t\r\n,;:、/|·・\-(\d]"
-# Between groups of characters after a label: whitespace and numbering, never a comma (that is prose).
-_GROUP_GAP = re.compile(rf"(?:\s|{_NUMBERING}){{0,8}}")
+# Between groups of characters after a label: spaces and numbering on the same line, never a comma
+# or a line break (prose goes on like that; lines of their own are `_line_findings`' business).
+_GROUP_GAP = re.compile(rf"(?:[ \t]|{_NUMBERING}){{0,8}}")
 _LINE_FILLER = r"[ \t\r\d.、:()\-\"'“”「」『』。,!?]"
 _LABEL = re.compile(
     r"助记词|助記詞|助记符|助記符|记忆词|記憶詞|恢复短语|恢復短語|恢复词|恢復詞|种子短语|種子短語|种子词|種子詞|"
@@ -60,13 +65,16 @@ _INTRO = re.compile(r"(?:\s*(?:是|为|為|如下所示|如下|:|-|—|は|은|�
 _ANY_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 # Below this mean wordlist index, unspaced characters read like prose (see the module docstring).
 MIN_RANDOM_MEAN_INDEX = 560
+# Twenty-four draws from 2048 characters repeat more than two of them about once in 2,500 phrases.
+MAX_RANDOM_REPEATS = 2
 
 
 @cache
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     han = f"[{wordlists().han_characters}]"
     separated = re.compile(rf"{han}(?={_SEPARATOR_START})(?:(?:{_SEPARATOR}){{1,8}}{han}){{11,}}")
-    line = re.compile(rf"^{_LINE_FILLER}*((?:{han}[ \t]*)+){_LINE_FILLER}*$", re.MULTILINE)
+    # The last line of a phrase may go on with a sentence of prose ("…立。请尽快帮我处理").
+    line = re.compile(rf"{_LINE_FILLER}*((?:{han}[ \t]*)+){_LINE_FILLER}*(?:[。!?;][^\n]*)?$", re.MULTILINE)
     return re.compile(han), separated, line
 
 
@@ -74,25 +82,32 @@ def _token(match: re.Match) -> Token:
     return Token(match.start(), match.end(), match.group(), wordlists().places[match.group()])
 
 
-def _in_groups(tokens: list[Token]) -> bool:
-    """Written in equal groups ("的一是在 不了有和 人这中大", one group per line): prose is not."""
+def _in_groups(text: str, tokens: list[Token]) -> bool:
+    """Written in equal groups on one line ("的一是在 不了有和 人这中大"): Chinese prose has no spaces.
+    (Short lines of equal length do happen in prose, so groups on lines of their own still have to
+    look random.)"""
     sizes = [1]
     for previous, token in itertools.pairwise(tokens):
         if token.start == previous.end:
             sizes[-1] += 1
+        elif "\n" in text[previous.end : token.start]:
+            return False
         else:
             sizes.append(1)
     return len(sizes) >= 2 and len(set(sizes[:-1])) == 1 and sizes[-1] <= sizes[0]
 
 
 def _looks_random(tokens: list[Token]) -> bool:
+    repeats = len(tokens) - len({token.key for token in tokens})
+    if repeats > MAX_RANDOM_REPEATS:
+        return False
     return fmean(min(token.places.values()) for token in tokens) >= MIN_RANDOM_MEAN_INDEX
 
 
-def _is_phrase(tokens: list[Token]) -> bool:
+def _is_phrase(text: str, tokens: list[Token]) -> bool:
     """A valid phrase that is either written in groups or spread over the list like a random draw."""
     valid = valid_language([token.places for token in tokens]) is not None
-    return valid and (_in_groups(tokens) or _looks_random(tokens))
+    return valid and (_in_groups(text, tokens) or _looks_random(tokens))
 
 
 def _separated_findings(text: str) -> list[SecretFinding]:
@@ -122,25 +137,28 @@ def _read_after(text: str, position: int) -> tuple[list[Token], list[bool]]:
     return tokens, ends
 
 
-def _labelled_findings(text: str) -> list[SecretFinding]:
-    """After a label: the longest valid phrase, preferring one that ends where the characters do.
-    An exact-length run that ends there but fails the checksum, or reads like prose, is suspected."""
-    findings = []
+def _label_ends(text: str) -> list[tuple[int, int]]:
+    """Where each phrase label ends, before and after its intro ("是", "如下", ":")."""
     labels = list(_LABEL.finditer(text))
     if any(hint in text for hint in _OTHER_LABEL_HINTS):
         labels += _OTHER_LABEL.finditer(text)
-    for label in labels:
-        after_intro = _INTRO.match(text, label.end()).end()
+    return sorted((label.end(), _INTRO.match(text, label.end()).end()) for label in labels)
+
+
+def _labelled_findings(text: str, label_ends: list[tuple[int, int]]) -> list[SecretFinding]:
+    """After a label: the longest valid phrase, preferring one that ends where the characters do.
+    An exact-length run that ends there and looks random but fails the checksum is suspected."""
+    findings = []
+    for label_end, after_intro in label_ends:
         candidates, suspected = [], None
-        for start in dict.fromkeys((after_intro, label.end())):
+        for start in dict.fromkeys((after_intro, label_end)):
             tokens, ends = _read_after(text, start)
             candidates += [
                 (ends[length - 1], length, tokens[:length])
                 for length in PHRASE_LENGTHS
-                if length <= len(tokens) and _is_phrase(tokens[:length])
+                if length <= len(tokens) and _is_phrase(text, tokens[:length])
             ]
-            exact = suspected is None and len(tokens) in PHRASE_LENGTHS and ends[-1]
-            if exact and (_looks_random(tokens) or valid_language([token.places for token in tokens]) is not None):
+            if suspected is None and len(tokens) in PHRASE_LENGTHS and ends[-1] and _looks_random(tokens):
                 suspected = SecretFinding(MNEMONIC, SUSPECTED, tokens[0].start, tokens[-1].end)
         if candidates:
             _ends, _length, tokens = max(candidates, key=lambda candidate: candidate[:2])
@@ -150,25 +168,31 @@ def _labelled_findings(text: str) -> list[SecretFinding]:
     return findings
 
 
-def _line_findings(text: str) -> list[SecretFinding]:
+def _line_findings(text: str, label_ends: list[tuple[int, int]]) -> list[SecretFinding]:
     """Lines of nothing but wordlist characters; consecutive lines count together if all but the last
-    are equally long (a phrase copied in groups)."""
+    are equally long (a phrase copied in groups). The first group often sits on the label's line
+    ("…助记词：齐捕婚"), so the rest of a label's line counts as a line too."""
     character, _separated, line = _patterns()
-    lines = [(match.start(), match.end(), [_token(char) for char in character.finditer(text, *match.span(1))])
-             for match in line.finditer(text)]  # fmt: skip
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    starts += [after_intro for _label_end, after_intro in label_ends if "\n" not in text[_label_end:after_intro]]
+    lines = []
+    for start in sorted(set(starts)):
+        match = line.match(text, start)
+        if match is not None:
+            lines.append((start, match.end(), [_token(char) for char in character.finditer(text, *match.span(1))]))
     findings = []
     i = 0
     while i < len(lines):
         best: list[Token] | None = None
         tokens: list[Token] = []
         for j in range(i, len(lines)):
-            consecutive = j == i or lines[j][0] == lines[j - 1][1] + 1
+            consecutive = j == i or text.count("\n", lines[j - 1][1], lines[j][0]) == 1
             if not consecutive or (j > i + 1 and len(lines[j - 1][2]) != len(lines[i][2])):
                 break
             tokens = tokens + lines[j][2]
             if len(tokens) > PHRASE_LENGTHS[0]:
                 break
-            if len(tokens) in PHRASE_LENGTHS and _is_phrase(tokens):
+            if len(tokens) in PHRASE_LENGTHS and _is_phrase(text, tokens):
                 best, last = tokens, j
         if best is None:
             i += 1
@@ -181,4 +205,5 @@ def _line_findings(text: str) -> list[SecretFinding]:
 def han_phrase_findings(text: str) -> list[SecretFinding]:
     if not _ANY_HAN.search(text):
         return []
-    return [*_separated_findings(text), *_labelled_findings(text), *_line_findings(text)]
+    label_ends = _label_ends(text)
+    return [*_separated_findings(text), *_labelled_findings(text, label_ends), *_line_findings(text, label_ends)]

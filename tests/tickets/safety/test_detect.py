@@ -12,6 +12,7 @@ benign look-alikes of our own: transaction hashes in context, ordinary sentences
 """
 
 import itertools
+import random
 
 import base58
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mnemonic import Mnemonic
 
+from devdata.bench.secret_texts import key_samples, lookalikes, phrase_samples
 from tickets.safety import SecretFinding, find_secrets, redact_secrets
 from tickets.safety.detect import CERTAIN, KEYSTORE, MNEMONIC, PRIVATE_KEY, SUSPECTED, WIF, XPRV
 
@@ -215,3 +217,25 @@ def test_chinese_phrase_in_groups_of_characters():
     grouped = " ".join("".join(phrase[i : i + 4]) for i in range(0, 12, 4))
 
     assert kinds(f"助记词 {grouped}") == [(MNEMONIC, CERTAIN)]
+
+
+def test_the_generated_set_is_found_certain_and_removed_and_its_lookalikes_are_not():
+    """The set `manage.py detector_bench` reports on: every language × length × separator, in prose."""
+    rng = random.Random(1)
+    samples = phrase_samples(rng, lengths=(12, 24)) + key_samples(rng)
+
+    missed = [sample.name for sample in samples if sample.secret in redact_secrets(sample.text)]
+    false_positives = [text for text in lookalikes(rng) if any(f.is_certain for f in find_secrets(text))]
+
+    assert len(samples) > 400
+    assert missed == []
+    assert false_positives == []
+
+
+def test_offsets_are_in_the_callers_text_when_normalisation_changes_its_length():
+    phrase = BIP39_VECTORS[1]
+    text = f"ﬁle ① 私钥：…  words: {phrase}"
+
+    [finding] = find_secrets(text)
+
+    assert text[finding.start : finding.end] == phrase

@@ -59,9 +59,11 @@ def _nearest(pattern: re.Pattern, text: str, start: int, end: int) -> int | None
     return min(distances) if distances else None
 
 
-def _by_context(kind: str, text: str, start: int, end: int) -> SecretFinding | None:
-    key = _nearest(_KEY_CONTEXT, text, start, end)
-    not_key = _nearest(_NOT_KEY_CONTEXT, text, start, end)
+def _by_context(kind: str, text: str, start: int, end: int, context_start: int | None = None) -> SecretFinding | None:
+    """`context_start`: where the words that describe it are looked for (the first of several keys)."""
+    context_start = start if context_start is None else context_start
+    key = _nearest(_KEY_CONTEXT, text, context_start, end)
+    not_key = _nearest(_NOT_KEY_CONTEXT, text, context_start, end)
     if not_key is not None and (key is None or not_key <= key):
         return None
     return SecretFinding(kind, CERTAIN if key is not None else SUSPECTED, start, end)
@@ -135,7 +137,7 @@ def _hex_findings(text: str) -> list[SecretFinding]:
     for run in _hex_runs(text):
         for start, end, digits in _hex_groups(run):
             if len(digits) == 64:
-                finding = _by_context(PRIVATE_KEY, text, start, end)
+                finding = _by_context(PRIVATE_KEY, text, start, end, context_start=run[0].start())
             elif is_ed25519_keypair(bytes.fromhex(digits)):
                 finding = SecretFinding(PRIVATE_KEY, CERTAIN, start, end)
             else:

@@ -27,7 +27,14 @@ import re
 from functools import cache
 from statistics import fmean
 
-from tickets.safety.detect.findings import CERTAIN, MNEMONIC, PHRASE_LENGTHS, SUSPECTED, SecretFinding
+from tickets.safety.detect.findings import (
+    CERTAIN,
+    MIN_PHRASE_WORDS,
+    MNEMONIC,
+    PHRASE_LENGTHS,
+    SUSPECTED,
+    SecretFinding,
+)
 from tickets.safety.detect.phrases import Token, run_findings
 from tickets.safety.detect.wordlists import valid_language, wordlists
 
@@ -36,30 +43,28 @@ _SEPARATOR = rf"[ \t\r\n,;:、/|·・\-]|{_NUMBERING}"
 _SEPARATOR_START = r"[ \t\r\n,;:、/|·・\-(\d]"
 # Between groups of characters after a label: spaces and numbering on the same line, never a comma
 # or a line break (prose goes on like that; lines of their own are `_line_findings`' business).
-_GROUP_GAP = re.compile(rf"(?:[ \t]|{_NUMBERING}){{0,8}}")
+_GROUP_GAP = rf"(?:[ \t]|{_NUMBERING}){{0,8}}"
 _LINE_FILLER = r"[ \t\r\d.、:()\-\"'“”「」『』。,!?]"
 _LABEL = re.compile(
     r"助记词|助記詞|助记符|助記符|记忆词|記憶詞|恢复短语|恢復短語|恢复词|恢復詞|种子短语|種子短語|种子词|種子詞|"
     r"备份短语|備份短語|钱包短语|錢包短語|短语|短語"
 )
-# Labels in other scripts, scanned only when a literal hint is present: an alternation of
-# Latin words costs ten times the scan of the Chinese one.
-_OTHER_LABEL = re.compile(
-    r"(?:mnemonic|recovery\s+phrase|seed\s+phrase|seed\s+words|secret\s+phrase|backup\s+phrase|ニーモニック|"
-    r"リカバリーフレーズ|復元フレーズ|シードフレーズ|니모닉|복구\s*문구|시드\s*문구)",
-    re.IGNORECASE,
-)
-_OTHER_LABEL_HINTS = (
-    "hrase",
-    "HRASE",
-    "nemonic",
-    "NEMONIC",
-    "ords",
-    "ORDS",
+# Labels in other scripts, found with str.find on the lower-cased text: a regex alternation of Latin
+# words costs ten times the scan of the Chinese one.
+_OTHER_LABELS = (
+    "mnemonic",
+    "recovery phrase",
+    "seed phrase",
+    "seed words",
+    "secret phrase",
+    "backup phrase",
     "ニーモニック",
-    "フレーズ",
+    "リカバリーフレーズ",
+    "復元フレーズ",
+    "シードフレーズ",
     "니모닉",
-    "문구",
+    "복구 문구",
+    "시드 문구",
 )
 _INTRO = re.compile(r"(?:\s*(?:是|为|為|如下所示|如下|:|-|—|は|은|는))*\s*")
 _ANY_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -70,12 +75,13 @@ MAX_RANDOM_REPEATS = 2
 
 
 @cache
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     han = f"[{wordlists().han_characters}]"
     separated = re.compile(rf"{han}(?={_SEPARATOR_START})(?:(?:{_SEPARATOR}){{1,8}}{han}){{11,}}")
     # The last line of a phrase may go on with a sentence of prose ("…立。请尽快帮我处理").
     line = re.compile(rf"{_LINE_FILLER}*((?:{han}[ \t]*)+){_LINE_FILLER}*(?:[。!?;][^\n]*)?$", re.MULTILINE)
-    return re.compile(han), separated, line
+    after = re.compile(rf"(?:{_GROUP_GAP}{han}){{1,{PHRASE_LENGTHS[0]}}}")
+    return re.compile(han), separated, line, after
 
 
 def _token(match: re.Match) -> Token:
@@ -106,12 +112,12 @@ def _looks_random(tokens: list[Token]) -> bool:
 
 def _is_phrase(text: str, tokens: list[Token]) -> bool:
     """A valid phrase that is either written in groups or spread over the list like a random draw."""
-    valid = valid_language([token.places for token in tokens]) is not None
-    return valid and (_in_groups(text, tokens) or _looks_random(tokens))
+    shaped = _in_groups(text, tokens) or _looks_random(tokens)  # cheaper than the checksum, so first
+    return shaped and valid_language([token.places for token in tokens]) is not None
 
 
 def _separated_findings(text: str) -> list[SecretFinding]:
-    character, separated, _line = _patterns()
+    character, separated, _line, _after = _patterns()
     findings = []
     for match in separated.finditer(text):
         findings += run_findings([_token(char) for char in character.finditer(text, match.start(), match.end())])
@@ -119,30 +125,32 @@ def _separated_findings(text: str) -> list[SecretFinding]:
 
 
 def _read_after(text: str, position: int) -> tuple[list[Token], list[bool]]:
-    """Up to 24 characters from `position`, and for each whether the phrase may end after it."""
-    character = _patterns()[0]
-    tokens: list[Token] = []
-    ends: list[bool] = []
-    while len(tokens) < PHRASE_LENGTHS[0]:
-        next_start = _GROUP_GAP.match(text, position).end()
-        match = character.match(text, next_start)
-        if tokens:
-            ends.append(next_start > position or match is None)
-        if match is None:
-            break
-        tokens.append(_token(match))
-        position = match.end()
-    if len(ends) < len(tokens):
-        ends.append(character.match(text, position) is None)
+    """Up to 24 characters from `position` (none if fewer than twelve), and for each whether the
+    phrase may end after it (a gap or the end of the characters follows)."""
+    character, _separated, _line, after = _patterns()
+    match = after.match(text, position)
+    if match is None or match.end() - match.start() < MIN_PHRASE_WORDS:
+        return [], []
+    tokens = [_token(char) for char in character.finditer(text, match.start(), match.end())]
+    if len(tokens) < MIN_PHRASE_WORDS:
+        return [], []
+    ends = [following.start > token.end for token, following in itertools.pairwise(tokens)]
+    ends.append(character.match(text, tokens[-1].end) is None)
     return tokens, ends
 
 
 def _label_ends(text: str) -> list[tuple[int, int]]:
     """Where each phrase label ends, before and after its intro ("是", "如下", ":")."""
-    labels = list(_LABEL.finditer(text))
-    if any(hint in text for hint in _OTHER_LABEL_HINTS):
-        labels += _OTHER_LABEL.finditer(text)
-    return sorted((label.end(), _INTRO.match(text, label.end()).end()) for label in labels)
+    ends = [label.end() for label in _LABEL.finditer(text)]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would shift
+        lowered = text
+    for label in _OTHER_LABELS:
+        position = lowered.find(label)
+        while position >= 0:
+            ends.append(position + len(label))
+            position = lowered.find(label, position + 1)
+    return sorted((end, _INTRO.match(text, end).end()) for end in ends)
 
 
 def _labelled_findings(text: str, label_ends: list[tuple[int, int]]) -> list[SecretFinding]:
@@ -172,28 +180,30 @@ def _line_findings(text: str, label_ends: list[tuple[int, int]]) -> list[SecretF
     """Lines of nothing but wordlist characters; consecutive lines count together if all but the last
     are equally long (a phrase copied in groups). The first group often sits on the label's line
     ("…助记词：齐捕婚"), so the rest of a label's line counts as a line too."""
-    character, _separated, line = _patterns()
+    character, _separated, line, _after = _patterns()
     starts = [0] + [match.end() for match in re.finditer("\n", text)]
-    starts += [after_intro for _label_end, after_intro in label_ends if "\n" not in text[_label_end:after_intro]]
-    lines = []
+    starts += [after_intro for label_end, after_intro in label_ends if "\n" not in text[label_end:after_intro]]
+    lines = []  # (start, end, characters span, number of characters)
     for start in sorted(set(starts)):
         match = line.match(text, start)
         if match is not None:
-            lines.append((start, match.end(), [_token(char) for char in character.finditer(text, *match.span(1))]))
+            characters = match.group(1).replace(" ", "").replace("\t", "")
+            lines.append((start, match.end(), match.span(1), len(characters)))
     findings = []
     i = 0
     while i < len(lines):
-        best: list[Token] | None = None
-        tokens: list[Token] = []
+        best, last, total = None, i, 0
         for j in range(i, len(lines)):
             consecutive = j == i or text.count("\n", lines[j - 1][1], lines[j][0]) == 1
-            if not consecutive or (j > i + 1 and len(lines[j - 1][2]) != len(lines[i][2])):
+            if not consecutive or (j > i + 1 and lines[j - 1][3] != lines[i][3]):
                 break
-            tokens = tokens + lines[j][2]
-            if len(tokens) > PHRASE_LENGTHS[0]:
+            total += lines[j][3]
+            if total > PHRASE_LENGTHS[0]:
                 break
-            if len(tokens) in PHRASE_LENGTHS and _is_phrase(text, tokens):
-                best, last = tokens, j
+            if total in PHRASE_LENGTHS:
+                tokens = [_token(char) for k in range(i, j + 1) for char in character.finditer(text, *lines[k][2])]
+                if _is_phrase(text, tokens):
+                    best, last = tokens, j
         if best is None:
             i += 1
             continue

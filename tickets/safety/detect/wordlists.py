@@ -55,17 +55,20 @@ class Wordlists:
     # Wallets accept the first four letters of an English word (unique in the list).
     english_prefixes: dict[str, str]
     han_characters: str  # every character of the two Chinese lists, for a regex class
-    known: frozenset[str]  # every key `lookup` finds: the words and the English abbreviations
+    # Every lower-cased word `lookup` finds, with and without its accents, and the English abbreviations.
+    known: frozenset[str]
 
 
 @cache
 def wordlists() -> Wordlists:
     places: dict[str, Places] = {}
+    accented = set()
     for number, language in enumerate(LANGUAGES):
         for index, word in enumerate(Mnemonic(language).wordlist):
             word = unicodedata.normalize("NFKC", word)
             key = word if language in _UNACCENTED else word_key(word)
             places.setdefault(key, {})[number] = index
+            accented.add(word.lower())
     english = Mnemonic("english").wordlist
     han = set(Mnemonic("chinese_simplified").wordlist) | set(Mnemonic("chinese_traditional").wordlist)
     abbreviations = {word[:length] for word in english for length in range(4, len(word))}
@@ -73,7 +76,7 @@ def wordlists() -> Wordlists:
         places=places,
         english_prefixes={word[:4]: word for word in english if len(word) > 4},
         han_characters="".join(sorted(han)),
-        known=frozenset(places) | abbreviations,
+        known=frozenset(places) | abbreviations | accented,
     )
 
 

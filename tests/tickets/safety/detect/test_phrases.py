@@ -138,3 +138,13 @@ def test_property_a_phrase_in_any_surrounding_text_is_removed(before, after, lan
 
     assert secret not in redacted
     assert "[recovery phrase removed]" in redacted
+
+
+def test_an_english_phrase_glued_to_japanese_particles():
+    phrase = " ".join(words("english"))
+    text = f"ニーモニックは{phrase}です。"
+
+    [finding] = find_secrets(text)
+
+    assert finding.is_certain
+    assert text[finding.start : finding.end] == phrase

@@ -53,7 +53,9 @@ class Scrubber:
         if not any(finding.is_certain for finding in found):
             return markup
         redacted = self.text(markup, "body")
-        if any(finding.is_certain for finding in find_secrets(html_to_text(redacted))):
+        split_by_markup = [finding for finding in find_secrets(html_to_text(redacted)) if finding.is_certain]
+        if split_by_markup:
+            self.findings += [("body", finding) for finding in split_by_markup]  # so the intake still flags it
             return ""
         return redacted
 

@@ -14,7 +14,8 @@ def test_detector_bench_reports_speed_memory_and_detection(capsys):
     output = capsys.readouterr().out
     assert re.search(r"wordlists and patterns: [\d.]+ MiB held", output)
     assert re.search(r"find_secrets on \d+ bytes .* 5 runs: wall p50 [\d.]+ ms, p95 .* CPU p50 [\d.]+ ms", output)
-    [(total, found, removed)] = re.findall(r"generated set: (\d+) secrets .*found (\d+), certain and removed (\d+)", output)
+    pattern = r"generated set: (\d+) secrets .*found (\d+), certain and removed (\d+)"
+    [(total, found, removed)] = re.findall(pattern, output)
     assert int(total) > 700
     assert int(total) - int(removed) <= 2  # an unspaced Chinese phrase that reads like prose may be missed
     assert int(found) >= int(removed)

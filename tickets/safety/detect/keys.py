@@ -115,7 +115,9 @@ def _hex_groups(chunks: list[re.Match]) -> list[tuple[int, int, str]]:
             if len(more) == 64 and is_ed25519_keypair(bytes.fromhex(digits + more)):
                 j, digits = k, digits + more
         if len(digits) in (64, 128):
-            groups.append((chunks[i].start(), chunks[j].end(), digits))
+            start = chunks[i].start()
+            start -= 2 if chunks[i].string[start - 2 : start] == "0x" else 0  # the prefix goes with the key
+            groups.append((start, chunks[j].end(), digits))
             i = j + 1
         else:
             i += 1

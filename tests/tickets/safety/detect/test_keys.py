@@ -85,3 +85,7 @@ def test_decimal_numbers_never_join_a_hex_key():
 @pytest.mark.parametrize("text", lookalikes(random.Random(3)))
 def test_lookalikes_are_never_certain(text):
     assert not any(finding.is_certain for finding in find_secrets(text))
+
+
+def test_the_0x_prefix_is_removed_with_the_key():
+    assert redact_secrets(f"key 0x{HEX}") == "key [private key removed]"

@@ -137,12 +137,13 @@ _WARNING_FR = re.compile(
     re.I,
 )
 _WARNING_ID = re.compile(
-    r"\bjangan\b|tidak\s+(?:akan\s+)?pernah|\bsiapa\s+pun\b|\bsiapapun\b|penipu|phishing|\bmenyamar|"
+    r"\bjangan\s+(?:\w+\s+){0,3}?(?:bagikan|berikan|beri\s+tahu|beritahu\w*|kirim\w*|memberi\w*|membagikan|"
+    r"mengirim\w*|tunjukkan|masukkan|sebutkan)|tidak\s+(?:akan\s+)?pernah|\bsiapa\s+pun\b|\bsiapapun\b|penipu|phishing|\bmenyamar|"
     r"\b(?:simpan|jaga)\b[^.]{0,40}\b(?:aman|rahasia)|rahasiakan",
     re.I,
 )
 _WARNING_VI = re.compile(
-    r"không\s+bao\s+giờ|đừng|tuyệt\s+đối\s+không|không\s+(?:được\s+|nên\s+)?(?:chia\s+sẻ|gửi|cung\s+cấp|tiết\s+lộ)|"
+    r"không\s+bao\s+giờ|đừng\s+(?:\w+\s+){0,2}?(?:chia\s+sẻ|gửi|cung\s+cấp|tiết\s+lộ|nhập|cho\s+ai)|tuyệt\s+đối\s+không|không\s+(?:được\s+|nên\s+)?(?:chia\s+sẻ|gửi|cung\s+cấp|tiết\s+lộ)|"
     r"không\s+ai|bất\s+kỳ\s+ai|lừa\s+đảo|giả\s+mạo|phishing|\b(?:giữ|bảo\s+quản)\b[^.]{0,40}(?:an\s+toàn|bí\s+mật)",
     re.I,
 )

@@ -28,30 +28,35 @@ REQUESTS = {
         "請把私鑰發給我們。",
         "請告訴我您的錢包密碼。",
         "請回覆您收到的驗證碼。",
+        "別擔心，請把助記詞發給我們。",
     ],
     "es": [
         "Por favor, envíenos su frase de recuperación para verificar la cuenta.",
         "¿Nos puede indicar su clave privada?",
         "Necesitamos su contraseña para recuperar los fondos.",
         "Díganos el código de verificación que recibió.",
+        "No se preocupe, envíenos su frase semilla y lo resolvemos.",
     ],
     "fr": [
         "Veuillez nous envoyer votre phrase de récupération.",
         "Pouvez-vous nous communiquer votre clé privée ?",
         "Quel est votre mot de passe ?",
         "Merci de nous transmettre le code de vérification reçu par SMS.",
+        "Ne vous inquiétez pas, envoyez-nous votre phrase de récupération.",
     ],
     "id": [
         "Silakan kirimkan frasa pemulihan Anda kepada kami.",
         "Mohon berikan kunci pribadi dompet Anda.",
         "Kami perlu kata sandi Anda untuk memulihkan akun.",
         "Tolong sebutkan kode verifikasi yang Anda terima.",
+        "Jangan khawatir, kirimkan frasa pemulihan Anda kepada kami.",
     ],
     "vi": [
         "Vui lòng gửi cho chúng tôi cụm từ khôi phục của bạn.",
         "Bạn hãy cung cấp khóa riêng tư của ví.",
         "Mật khẩu ví của bạn là gì?",
         "Xin hãy trả lời bằng mã xác minh bạn nhận được.",
+        "Đừng lo, hãy gửi cụm từ khôi phục cho chúng tôi.",
     ],
 }
 PASSING = {

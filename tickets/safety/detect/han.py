@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import re
 from functools import cache
-from statistics import fmean
 
 from tickets.safety.detect.findings import (
     CERTAIN,
@@ -104,10 +103,11 @@ def _in_groups(text: str, tokens: list[Token]) -> bool:
 
 
 def _looks_random(tokens: list[Token]) -> bool:
-    repeats = len(tokens) - len({token.key for token in tokens})
-    if repeats > MAX_RANDOM_REPEATS:
+    characters = [token.key for token in tokens]
+    if len(characters) - len(set(characters)) > MAX_RANDOM_REPEATS:
         return False
-    return fmean(min(token.places.values()) for token in tokens) >= MIN_RANDOM_MEAN_INDEX
+    rank = wordlists().han_rank
+    return sum(rank[character] for character in characters) >= MIN_RANDOM_MEAN_INDEX * len(characters)
 
 
 def _is_phrase(text: str, tokens: list[Token]) -> bool:

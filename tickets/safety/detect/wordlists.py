@@ -55,6 +55,7 @@ class Wordlists:
     # Wallets accept the first four letters of an English word (unique in the list).
     english_prefixes: dict[str, str]
     han_characters: str  # every character of the two Chinese lists, for a regex class
+    han_rank: dict[str, int]  # a Chinese character's lowest index in the two lists (its frequency rank)
     # Every lower-cased word `lookup` finds, with and without its accents, and the English abbreviations.
     known: frozenset[str]
 
@@ -76,6 +77,7 @@ def wordlists() -> Wordlists:
         places=places,
         english_prefixes={word[:4]: word for word in english if len(word) > 4},
         han_characters="".join(sorted(han)),
+        han_rank={char: min(places[char].values()) for char in han},
         known=frozenset(places) | abbreviations | accented,
     )
 

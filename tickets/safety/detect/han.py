@@ -103,7 +103,10 @@ def _in_groups(text: str, tokens: list[Token]) -> bool:
 
 
 def _looks_random(tokens: list[Token]) -> bool:
-    characters = [token.key for token in tokens]
+    return _random_characters("".join(token.key for token in tokens))
+
+
+def _random_characters(characters: str) -> bool:
     if len(characters) - len(set(characters)) > MAX_RANDOM_REPEATS:
         return False
     rank = wordlists().han_rank
@@ -131,6 +134,9 @@ def _read_after(text: str, position: int) -> tuple[list[Token], list[bool]]:
     match = after.match(text, position)
     if match is None or match.end() - match.start() < MIN_PHRASE_WORDS:
         return [], []
+    unspaced = match.group()
+    if unspaced.isalpha() and not any(_random_characters(unspaced[:length]) for length in PHRASE_LENGTHS):
+        return [], []  # prose: no phrase can start here (the common case, so no tokens are built)
     tokens = [_token(char) for char in character.finditer(text, match.start(), match.end())]
     if len(tokens) < MIN_PHRASE_WORDS:
         return [], []

@@ -35,13 +35,14 @@ from tickets.safety.detect.findings import (
 from tickets.safety.detect.han import han_phrase_findings
 from tickets.safety.detect.keys import key_findings
 from tickets.safety.detect.normalise import normalise
-from tickets.safety.detect.phrases import word_phrase_findings
+from tickets.safety.detect.phrases import MAX_FUZZY_WORDS, word_phrase_findings
 from tickets.safety.detect.wordlists import checksum_valid_indices
 
 __all__ = [
     "CERTAIN",
     "KEYSTORE",
     "KINDS",
+    "MAX_FUZZY_WORDS",
     "MIN_PHRASE_WORDS",
     "MNEMONIC",
     "PHRASE_LENGTHS",

@@ -134,9 +134,9 @@ def _read_after(text: str, position: int) -> tuple[list[Token], list[bool]]:
     match = after.match(text, position)
     if match is None or match.end() - match.start() < MIN_PHRASE_WORDS:
         return [], []
-    unspaced = match.group()
-    if unspaced.isalpha() and not any(_random_characters(unspaced[:length]) for length in PHRASE_LENGTHS):
-        return [], []  # prose: no phrase can start here (the common case, so no tokens are built)
+    characters = match.group()
+    if characters.isalpha() and not any(_random_characters(characters[:length]) for length in PHRASE_LENGTHS):
+        return [], []  # unspaced prose: no phrase starts here (the common case, so no tokens are built)
     tokens = [_token(char) for char in character.finditer(text, match.start(), match.end())]
     if len(tokens) < MIN_PHRASE_WORDS:
         return [], []

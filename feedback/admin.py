@@ -90,7 +90,7 @@ class SurveyResponseAdmin(HistoryAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/feedback/surveyresponse/change_list.html"
     fields = [
         "invitation", "overall", "attitude", "speed", "professionalism", "problem_solved", "comment",
-        "other_answers", "submitted_at",
+        "other_answers", "answered_via", "submitted_at",
     ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest):

@@ -44,7 +44,11 @@ SURVEY_ERROR_RESPONSES = {
     409: OpenApiResponse(ErrorOutput, description=_("`survey_already_answered`: the survey was answered already.")),
     410: OpenApiResponse(ErrorOutput, description=_("`survey_expired`: the survey link has expired.")),
 }
-_LINK_ERROR_STATUS = {services.ERROR_ALREADY_ANSWERED: status.HTTP_409_CONFLICT, services.ERROR_EXPIRED: 410}
+_LINK_ERROR_STATUS = {
+    services.ERROR_ALREADY_ANSWERED: status.HTTP_409_CONFLICT,
+    services.ERROR_EXPIRED: 410,
+    services.ERROR_NOT_YOUR_SURVEY: status.HTTP_403_FORBIDDEN,
+}
 TOKEN_PARAMETER = OpenApiParameter("token", str, OpenApiParameter.PATH, pattern=f"^{SURVEY_LINK_PATTERN}$")
 
 
@@ -147,7 +151,9 @@ class SurveyResponseApi(APIView):
         serializer.is_valid(raise_exception=True)
         with translation.override(invitation.language):
             try:
-                services.survey_response_submit(invitation=invitation, answers=serializer.validated_data["answers"])
+                services.survey_response_submit(
+                    invitation=invitation, answers=serializer.validated_data["answers"], user=request.user
+                )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     raise exceptions.ValidationError({"answers": _error_details(error)}) from error

@@ -30,14 +30,16 @@ def _send(*, template: str, context: dict, recipients: list[str], language: str 
 
 
 def send_survey_invitation(invitation: SurveyInvitation) -> None:
-    """Queued on the ticket's email thread (tickets.email.services.outbound): a reply to it lands on the ticket."""
-    context = {"invitation": invitation, "ticket": invitation.ticket, "url": survey_url(invitation)}
+    """Queued on the ticket's email thread (tickets.email.services.outbound): a reply to it lands on the ticket.
+    The stored copy shows a placeholder for the link (staff must not answer in the customer's name)."""
+    context = {"invitation": invitation, "ticket": invitation.ticket}
     content = render_mail(
         language=invitation.language,
         subject_template="feedback/email/survey_invitation_subject.txt",
         text_template="feedback/email/survey_invitation.txt",
         html_template="feedback/email/survey_invitation.html",
         context=context,
+        customer_link=("url", survey_url(invitation)),
     )
     outbound.outbound_email_queue_prepared(
         ticket=invitation.ticket, kind=OutboundKind.SURVEY, content=content, to_address=invitation.customer.email

@@ -234,6 +234,11 @@ class SurveyResponseQuerySet(models.QuerySet):
         return self.filter(invitation__agent=user)
 
 
+class AnsweredVia(models.TextChoices):
+    CUSTOMER_LINK = "customer_link", _("Customer's emailed link (not signed in)")
+    SIGNED_IN = "signed_in", _("Customer's signed-in account")
+
+
 class SurveyResponse(models.Model):
     """The customer's answers. Written once by feedback.services.survey_response_submit, never changed."""
 
@@ -247,6 +252,9 @@ class SurveyResponse(models.Model):
     problem_solved = models.BooleanField(_("problem solved"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     other_answers = models.JSONField(_("other answers"), default=dict, blank=True)
+    answered_via = models.CharField(
+        _("answered via"), max_length=16, choices=AnsweredVia.choices, default=AnsweredVia.CUSTOMER_LINK
+    )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
 
     objects = SurveyResponseQuerySet.as_manager()

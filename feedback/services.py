@@ -22,6 +22,7 @@ from django_q.tasks import async_task
 
 from feedback import emails
 from feedback.models import (
+    AnsweredVia,
     RATED_DIMENSIONS,
     RATING_MAX,
     RATING_MIN,
@@ -44,6 +45,7 @@ from tickets.safety.services import intake as safety_intake
 
 ERROR_ALREADY_ANSWERED = "survey_already_answered"
 ERROR_EXPIRED = "survey_expired"
+ERROR_NOT_YOUR_SURVEY = "survey_not_yours"
 ERROR_ANSWER_REQUIRED = "answer_required"
 ERROR_INVALID_ANSWER = "invalid_answer"
 ERROR_EMPTY = "empty"
@@ -178,9 +180,19 @@ def clean_survey_answers(*, questions: Iterable[SurveyQuestion], answers: Mappin
 
 
 @transaction.atomic
-def survey_response_submit(*, invitation: SurveyInvitation, answers: Mapping[str, object]) -> SurveyResponse:
-    """Record the customer's answers once; a low overall rating opens a supervisor follow-up."""
-    invitation = SurveyInvitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
+def survey_response_submit(
+    *, invitation: SurveyInvitation, answers: Mapping[str, object], user=None
+) -> SurveyResponse:
+    """Record the customer's answers once; a low overall rating opens a supervisor follow-up.
+
+    Whoever holds the emailed link answers as the customer, but a signed-in visitor must be that
+    customer: an agent who got hold of a link cannot rate their own work. The response records whether
+    it came through the link alone or from the customer's signed-in account.
+    """
+    invitation = SurveyInvitation.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invitation.pk)
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and invitation.customer.user_id != user.pk:
+        raise ValidationError(_("This survey belongs to another account."), code=ERROR_NOT_YOUR_SURVEY)
     if invitation.is_answered:
         raise ValidationError(_("This survey has already been answered. Thank you!"), code=ERROR_ALREADY_ANSWERED)
     if invitation.is_expired:
@@ -196,6 +208,7 @@ def survey_response_submit(*, invitation: SurveyInvitation, answers: Mapping[str
         problem_solved=cleaned.pop(Dimension.SOLVED.value, None),
         comment=cleaned.pop(Dimension.COMMENT.value, None) or "",
         other_answers=cleaned,
+        answered_via=AnsweredVia.SIGNED_IN if signed_in else AnsweredVia.CUSTOMER_LINK,
     )
     invitation.answered_at = response.submitted_at
     invitation.save(update_fields=["answered_at"])

@@ -46,7 +46,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         form = SurveyForm(request.POST or None, questions=questions, language=invitation.language)
         if request.method == "POST" and form.is_valid():
             try:
-                services.survey_response_submit(invitation=invitation, answers=form.cleaned_data)
+                services.survey_response_submit(invitation=invitation, answers=form.cleaned_data, user=request.user)
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):
                     # Answered in another tab, or expired while the page was open.

@@ -46,6 +46,10 @@ def test_it_invites_the_customer_when_a_ticket_is_solved_and_emails_the_link(han
     assert (outbound.ticket, outbound.status) == (handled_ticket, DeliveryStatus.SENT)
     assert message.extra_headers["Message-ID"] == f"<{outbound.message_id}>"
     assert message.reply_to == [reply_to_address(handled_ticket)]
+    # The stored copy (shown to agents in the admin) has a placeholder, never the working link.
+    assert "/portal/survey/" not in outbound.body_text + outbound.body_html
+    assert "[customer link]" in outbound.body_text and "[customer link]" in outbound.body_html
+    assert outbound.customer_link == ""
 
 
 def test_it_writes_the_email_in_the_customers_language(handled_ticket, solve, customer):
@@ -171,6 +175,26 @@ def test_it_records_answers_once_against_the_ticket_agent_and_team(invitation, a
         services.survey_response_submit(invitation=invitation, answers={**ANSWERS, "overall": 1})
     assert error.value.code == services.ERROR_ALREADY_ANSWERED
     assert SurveyResponse.objects.get().overall == 5
+
+
+def test_an_answer_records_whether_it_came_through_the_link_or_the_customers_account(invitation, customer):
+    assert services.survey_response_submit(invitation=invitation, answers=ANSWERS).answered_via == "customer_link"
+    SurveyResponse.objects.all().delete()
+    SurveyInvitation.objects.filter(pk=invitation.pk).update(answered_at=None)
+    invitation.refresh_from_db()
+
+    response = services.survey_response_submit(invitation=invitation, answers=ANSWERS, user=customer.user)
+
+    assert response.answered_via == "signed_in"
+
+
+def test_a_signed_in_agent_cannot_answer_the_customers_survey(invitation, agent):
+    """Issue 19, finding 2: an agent holding the link must not rate their own work as the customer."""
+    with pytest.raises(ValidationError) as error:
+        services.survey_response_submit(invitation=invitation, answers=ANSWERS, user=agent)
+
+    assert error.value.code == services.ERROR_NOT_YOUR_SURVEY
+    assert not SurveyResponse.objects.exists()
 
 
 def test_it_refuses_an_expired_survey(invitation):

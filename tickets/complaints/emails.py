@@ -17,7 +17,6 @@ def send_confirmation_request(*, complaint: Complaint, token: str, reminder: boo
         "customer": customer,
         "reminder": reminder,
         "remedies": list(complaint.remedies.granted()),
-        "confirm_url": base + reverse("complaints:confirm", args=[token]),
         "detail_url": base + reverse("complaints:detail", args=[complaint.pk]),
         "close_after_days": settings.COMPLAINT_CLOSE_UNCONFIRMED_AFTER_DAYS,
     }
@@ -27,6 +26,8 @@ def send_confirmation_request(*, complaint: Complaint, token: str, reminder: boo
         text_template="emails/complaints/confirmation.txt",
         html_template="emails/complaints/confirmation.html",
         context=context,
+        # The link answers in the customer's name: the stored copy (shown to staff) has a placeholder.
+        customer_link=("confirm_url", base + reverse("complaints:confirm", args=[token])),
     )
     # On the ticket's email thread: threaded, retried, with a delivery status.
     outbound.outbound_email_queue_prepared(ticket=complaint.ticket, kind=OutboundKind.COMPLAINT, content=content)

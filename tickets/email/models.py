@@ -161,6 +161,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     body_text = models.TextField(_("plain-text body"), blank=True)
     body_html = models.TextField(_("HTML body"), blank=True)
+    # A survey or confirmation link acts as the customer: the bodies hold "[customer link]" and this
+    # field the link, put in only when the message is sent and erased once it is (never in the admin).
+    customer_link = models.TextField(_("customer link"), blank=True, editable=False)
     status = models.CharField(
         _("delivery status"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
     )

@@ -1,11 +1,14 @@
 """Admin for the email channel: smoke, constant query counts, raw source permissions, actions."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
+from tickets.complaints.models import Complaint, Stage
 from tickets.email.models import DeliveryStatus, InboundEmail, InboundStatus, OutboundEmail
 from tickets.models import Ticket
 
@@ -125,3 +128,25 @@ def test_the_retry_action_sends_failed_mail_again(client, supervisor, django_cap
     assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.SENT, 9, "")
     assert len(mailoutbox) == 1
     assert OutboundEmail.objects.count() == 1
+
+
+def test_an_agent_sees_no_customer_link_in_a_stored_mail_but_the_customer_gets_a_working_one(
+    client, agent, ticket, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 19, finding 2: a confirmation link in the admin let agents confirm complaints as the customer."""
+    settings.SITE_URL = "http://testserver"
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.complaint(ticket=ticket, actor=agent, stage=Stage.AWAITING_CONFIRMATION)
+    [sent] = mailoutbox
+    link = re.search(r"http://testserver(/portal/complaints/confirm/[^/\s]+/)", sent.body).group(1)
+    stored = OutboundEmail.objects.get(ticket=ticket, kind="complaint")
+    client.force_login(agent)
+
+    page = client.get(reverse("admin:tickets_outboundemail_change", args=[stored.pk])).content.decode()
+
+    assert link.split("/")[-2] not in page
+    assert "[customer link]" in page
+    assert link.split("/")[-2] in sent.alternatives[0][0]
+    client.logout()
+    assert client.post(link, {"resolved": "yes", "comment": ""}).status_code == 200
+    assert Complaint.objects.get(ticket=ticket).stage == Stage.CLOSED_CONFIRMED

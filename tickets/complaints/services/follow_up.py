@@ -44,7 +44,7 @@ def confirmation_link_issue(*, complaint: Complaint) -> str:
     return token
 
 
-def _answer(complaint: Complaint, *, resolved: bool, comment: str, actor) -> Complaint:
+def _answer(complaint: Complaint, *, resolved: bool, comment: str, actor, via_link: bool = False) -> Complaint:
     if complaint.stage != Stage.AWAITING_CONFIRMATION:
         raise domain_error(_("This complaint is not awaiting your confirmation."), ERROR_NOT_AWAITING_CONFIRMATION)
     now = timezone.now()
@@ -55,6 +55,9 @@ def _answer(complaint: Complaint, *, resolved: bool, comment: str, actor) -> Com
     complaint.save(update_fields=["customer_resolved", "customer_comment", "customer_answered_at", "updated_at"])
     ConfirmationToken.objects.filter(complaint=complaint, used_at__isnull=True).update(used_at=now)
     note = _("customer: resolved") if resolved else _("customer: not resolved")
+    if via_link:
+        # Whoever holds the emailed link answers; the timeline says it was the link, not a signed-in customer.
+        note = _("%(answer)s (via customer link)") % {"answer": note}
     if complaint.customer_comment:
         note = f"{note} – {complaint.customer_comment}"
     move_stage(complaint, Stage.CLOSED_CONFIRMED if resolved else Stage.REOPENED, actor, note, now=now)
@@ -75,7 +78,9 @@ def complaint_respond_with_link(*, token: str, resolved: bool, comment: str = ""
     customer = stored.complaint.ticket.customer
     if user is not None and user.is_authenticated and customer.user_id != user.pk:
         raise domain_error(_("This link is not valid."), tokens.ERROR_LINK_INVALID)
-    return _answer(lock_complaint(stored.complaint), resolved=resolved, comment=comment, actor=customer.user)
+    return _answer(
+        lock_complaint(stored.complaint), resolved=resolved, comment=comment, actor=customer.user, via_link=True
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from supportdesk.kit.mail import RenderedMail
+from supportdesk.kit.mail import RenderedMail, insert_customer_link
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.parsing import REPLY_MARKER
 from tickets.email.selectors import acknowledgements_recently_sent, thread_headers
@@ -75,6 +75,7 @@ def _queue(
         subject=content.subject[:255] if content else "",
         body_text=content.text if content else "",
         body_html=content.html if content else "",
+        customer_link=content.customer_link if content else "",
         message_id=_new_message_id(ticket),
         status=status,
         next_attempt_at=timezone.now() if status == DeliveryStatus.QUEUED else None,
@@ -218,15 +219,16 @@ def build_message(outbound: OutboundEmail) -> EmailMultiAlternatives:
         auto = "auto-replied" if outbound.kind == OutboundKind.ACKNOWLEDGEMENT else "auto-generated"
         headers["Auto-Submitted"] = auto
         headers["X-Auto-Response-Suppress"] = "All"
+    text, html = insert_customer_link(text=outbound.body_text, html=outbound.body_html, link=outbound.customer_link)
     message = EmailMultiAlternatives(
         subject=outbound.subject,
-        body=outbound.body_text,
+        body=text,
         from_email=formataddr((settings.SUPPORT_EMAIL_NAME, support_address())),
         to=[outbound.to_address],
         reply_to=[reply_to_address(outbound.ticket)],
         headers=headers,
     )
-    message.attach_alternative(outbound.body_html, "text/html")
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -249,8 +251,8 @@ def outbound_email_send(*, outbound_id: int) -> str:
     except Exception as error:  # noqa: BLE001 - any transport failure is recorded and retried
         return _record_failure(outbound, error)
     outbound.status, outbound.sent_at, outbound.next_attempt_at = DeliveryStatus.SENT, timezone.now(), None
-    outbound.last_error = ""
-    outbound.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error"])
+    outbound.last_error = outbound.customer_link = ""
+    outbound.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "customer_link"])
     return outbound.status
 
 

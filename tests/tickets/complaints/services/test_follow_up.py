@@ -84,6 +84,16 @@ def test_a_valid_link_confirms_the_resolution_and_closes_the_complaint(communica
     assert (closed.stage, closed.customer_resolved, closed.customer_comment) == (Stage.CLOSED_CONFIRMED, True, "Thanks")
     event = TicketEvent.objects.filter(kind=EventKind.COMPLAINT_STAGE).last()
     assert (event.actor, event.after) == (customer.user, Stage.CLOSED_CONFIRMED)
+    assert event.note == "customer: resolved (via customer link) – Thanks"
+
+
+def test_the_stored_copy_shows_a_placeholder_and_the_link_is_erased_once_sent(communicated, mailoutbox):
+    token = link_token(mailoutbox[0])
+    outbound = OutboundEmail.objects.get(kind=OutboundKind.COMPLAINT)
+
+    assert token not in outbound.body_text + outbound.body_html
+    assert "[customer link]" in outbound.body_text and "[customer link]" in outbound.body_html
+    assert outbound.customer_link == ""
 
 
 def test_not_resolved_reopens_the_complaint(communicated, mailoutbox):

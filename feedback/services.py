@@ -22,10 +22,10 @@ from django_q.tasks import async_task
 
 from feedback import emails
 from feedback.models import (
-    AnsweredVia,
     RATED_DIMENSIONS,
     RATING_MAX,
     RATING_MIN,
+    AnsweredVia,
     Dimension,
     FollowUpStatus,
     InvitationReason,
@@ -180,16 +180,16 @@ def clean_survey_answers(*, questions: Iterable[SurveyQuestion], answers: Mappin
 
 
 @transaction.atomic
-def survey_response_submit(
-    *, invitation: SurveyInvitation, answers: Mapping[str, object], user=None
-) -> SurveyResponse:
+def survey_response_submit(*, invitation: SurveyInvitation, answers: Mapping[str, object], user=None) -> SurveyResponse:
     """Record the customer's answers once; a low overall rating opens a supervisor follow-up.
 
     Whoever holds the emailed link answers as the customer, but a signed-in visitor must be that
     customer: an agent who got hold of a link cannot rate their own work. The response records whether
     it came through the link alone or from the customer's signed-in account.
     """
-    invitation = SurveyInvitation.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invitation.pk)
+    invitation = (
+        SurveyInvitation.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invitation.pk)
+    )
     signed_in = user is not None and user.is_authenticated
     if signed_in and invitation.customer.user_id != user.pk:
         raise ValidationError(_("This survey belongs to another account."), code=ERROR_NOT_YOUR_SURVEY)

@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0003_report_permissions_and_weekly_schedules'),
+        ("feedback", "0003_report_permissions_and_weekly_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='surveyresponse',
-            name='answered_via',
-            field=models.CharField(choices=[('customer_link', "Customer's emailed link (not signed in)"), ('signed_in', "Customer's signed-in account")], default='customer_link', max_length=16, verbose_name='answered via'),
+            model_name="surveyresponse",
+            name="answered_via",
+            field=models.CharField(
+                choices=[
+                    ("customer_link", "Customer's emailed link (not signed in)"),
+                    ("signed_in", "Customer's signed-in account"),
+                ],
+                default="customer_link",
+                max_length=16,
+                verbose_name="answered via",
+            ),
         ),
     ]

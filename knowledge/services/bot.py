@@ -38,6 +38,7 @@ ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"
 ERROR_ALREADY_HANDED_OFF = "already_handed_off"
 ERROR_SIGNED_IN_CONVERSATION = "signed_in_conversation"
+ERROR_STAFF_HANDOFF = "staff_handoff"
 ERROR_LINK_INVALID = "handoff_link_invalid"
 ERROR_LINK_EXPIRED = "handoff_link_expired"
 MAX_QUESTION_LENGTH = 500
@@ -203,6 +204,9 @@ def bot_handoff(*, conversation: BotConversation, user, base_url: str = "") -> T
     """
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Please sign in so our team can reply to you."))
+    if user.is_staff:
+        # A staff login must never turn into a customer record (customer_get_or_create would link it).
+        raise ValidationError(_("Staff accounts cannot hand a conversation to the team."), code=ERROR_STAFF_HANDOFF)
     conversation = BotConversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.handoff_ticket_id is not None:
         return conversation.handoff_ticket

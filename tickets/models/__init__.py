@@ -35,7 +35,7 @@ from tickets.models.tickets import (
     attachment_upload_to,
     team_ids_of,
 )
-from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
+from tickets.safety.models import ExplorerLink, IdentityVerification, ImpersonatorReport, OfficialContact
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "ExposureStep",
     "Holiday",
     "IdentityVerification",
+    "ImpersonatorReport",
     "InboundEmail",
     "KeywordRule",
     "OfficialContact",

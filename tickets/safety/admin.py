@@ -19,8 +19,15 @@ from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.chains import CHAIN_LABELS, is_valid_address, is_valid_tx_hash
 from tickets.models import Ticket
 from tickets.safety import selectors
-from tickets.safety.models import ExplorerLink, IdentityVerification, OfficialContact
-from tickets.safety.services import exposure_step_done, verification_request
+from tickets.safety.models import (
+    ExplorerLink,
+    IdentityVerification,
+    ImpersonatorReport,
+    ImpersonatorReportStatus,
+    OfficialContact,
+)
+from tickets.safety.services import exposure_step_done, impersonator_report_review, verification_request
+from tickets.safety.services.impersonators import REVIEW_PERMISSION
 
 
 def _explorer(ticket: Ticket) -> ExplorerLink | None:
@@ -169,3 +176,40 @@ class IdentityVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("ticket"), ordering="ticket_id")
     def ticket_link(self, obj: IdentityVerification) -> str:
         return ticket_admin_link(obj.ticket_id)
+
+
+@admin.register(ImpersonatorReport)
+class ImpersonatorReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The security queue of impersonator reports: written by the public form, moved on by actions."""
+
+    list_display = ["created_at", "contact", "where_seen", "check_result", "reporter_email", "status", "reviewed_by"]
+    list_select_related = ["reviewed_by"]
+    list_filter = ["status", "where_seen", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["contact", "reporter_email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["mark_reviewing", "mark_confirmed", "mark_dismissed"]
+    fields = [
+        ("contact", "where_seen"), "check_result", "description", ("reporter_email", "reporter", "language"),
+        ("status", "reviewed_by", "reviewed_at"), "review_note", "created_at",
+    ]  # fmt: skip
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def _review(self, request, queryset, status: str) -> None:
+        count = impersonator_report_review(reports=queryset, status=status, actor=request.user)
+        label = ImpersonatorReportStatus(status).label
+        self.message_user(request, _("%(count)d reports: %(status)s.") % {"count": count, "status": label})
+
+    @admin.action(description=_("Start reviewing"), permissions=["review"])
+    def mark_reviewing(self, request, queryset) -> None:
+        self._review(request, queryset, ImpersonatorReportStatus.REVIEWING)
+
+    @admin.action(description=_("Confirm: it is an impersonator"), permissions=["review"])
+    def mark_confirmed(self, request, queryset) -> None:
+        self._review(request, queryset, ImpersonatorReportStatus.CONFIRMED)
+
+    @admin.action(description=_("Dismiss"), permissions=["review"])
+    def mark_dismissed(self, request, queryset) -> None:
+        self._review(request, queryset, ImpersonatorReportStatus.DISMISSED)

@@ -3,17 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-WHERE_SEEN_CHOICES = [
-    ("telegram", _("Telegram")),
-    ("whatsapp", _("WhatsApp")),
-    ("wechat", _("WeChat")),
-    ("x", _("X / Twitter")),
-    ("facebook", _("Facebook")),
-    ("email", _("Email")),
-    ("phone", _("Phone call or SMS")),
-    ("website", _("Website or app")),
-    ("other", _("Somewhere else")),
-]
+from tickets.safety.models import WhereSeen
 
 
 class ContactCheckForm(forms.Form):
@@ -26,7 +16,7 @@ class ContactCheckForm(forms.Form):
 
 class ImpersonatorReportForm(forms.Form):
     contact = forms.CharField(label=_("Contact you want to report"), max_length=255)
-    where_seen = forms.ChoiceField(label=_("Where did you see it?"), choices=WHERE_SEEN_CHOICES)
+    where_seen = forms.ChoiceField(label=_("Where did you see it?"), choices=WhereSeen.choices)
     description = forms.CharField(
         label=_("What happened? (optional)"),
         required=False,

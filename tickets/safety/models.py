@@ -151,3 +151,68 @@ class IdentityVerification(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.status == VerificationStatus.PENDING and self.expires_at <= timezone.now()
+
+
+class WhereSeen(models.TextChoices):
+    TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    WECHAT = "wechat", _("WeChat")
+    X = "x", _("X / Twitter")
+    FACEBOOK = "facebook", _("Facebook")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone call or SMS")
+    WEBSITE = "website", _("Website or app")
+    OTHER = "other", _("Somewhere else")
+
+
+class ImpersonatorReportStatus(models.TextChoices):
+    NEW = "new", _("New")
+    REVIEWING = "reviewing", _("Being reviewed")
+    CONFIRMED = "confirmed", _("Impersonator confirmed (takedown requested)")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class ImpersonatorReport(models.Model):
+    """A report from the public "verify an official contact" page, in the security queue.
+
+    Anyone can send one, so it opens no ticket and sends no mail: a ticket would be in the name of
+    whatever address was typed and mail its text from our address. Security officers review it here.
+    """
+
+    contact = models.CharField(_("reported contact"), max_length=255)
+    check_result = models.CharField(_("check result"), max_length=255, blank=True)
+    where_seen = models.CharField(_("where it was seen"), max_length=20, choices=WhereSeen.choices)
+    description = models.TextField(_("what happened"), blank=True, help_text=_("Secrets are redacted on intake."))
+    reporter_email = models.EmailField(_("reporter's address (unconfirmed)"), max_length=254)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed-in reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImpersonatorReportStatus.choices, default=ImpersonatorReportStatus.NEW
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impersonator report")
+        verbose_name_plural = _("impersonator reports")
+        indexes = [models.Index(fields=["status", "-created_at"], name="impersonator_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.get_status_display()})"

@@ -99,11 +99,11 @@ def report_impersonator(request: HttpRequest) -> HttpResponse:
     impersonator_report(
         contact=data["contact"],
         verdict=selectors.contact_verdict(data["contact"], selectors.official_contacts()),
-        where_seen=dict(form.fields["where_seen"].choices)[data["where_seen"]],
+        where_seen=data["where_seen"],
         description=data["description"],
         email=data["email"],
         language=get_language() or settings.LANGUAGE_CODE,
-        user=request.user if request.user.is_authenticated and not request.user.is_staff else None,
+        user=request.user,
     )
     messages.success(request, _("Thank you. Our security team has received your report and will look into it."))
     return redirect("safety:verify_contact")

@@ -37,7 +37,7 @@ def test_the_form_holds_the_request_and_mails_a_confirmation_link(
     assert not Ticket.objects.exists()
     assert [mail.to for mail in mailoutbox] == [["carol@example.com"]]
     assert mailoutbox[0].subject == "[SupportDesk] Please confirm your request"
-    assert "Withdrawal missing" in mailoutbox[0].body
+    assert "Withdrawal missing" not in mailoutbox[0].body, "the sender's words are never mailed from our address"
 
 
 def test_confirming_the_link_creates_one_web_form_ticket(client, mailoutbox, django_capture_on_commit_callbacks):

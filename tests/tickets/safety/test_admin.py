@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests import factories
 from tickets import services
-from tickets.models import Channel, ExplorerLink, IdentityVerification, OfficialContact
+from tickets.models import Channel, ExplorerLink, IdentityVerification, ImpersonatorReport, OfficialContact
 
 TX = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
 ADDRESS = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
@@ -160,3 +160,38 @@ def test_a_manager_cannot_tick_the_checklist(client, manager, exposed_ticket):
     client.post(reverse("admin:tickets_ticket_exposure_step", args=[exposed_ticket.pk]), {"exposure_step": "advised"})
 
     assert not exposed_ticket.events.filter(kind="exposure_step").exists()
+
+
+def _impersonator_report(**fields) -> ImpersonatorReport:
+    return ImpersonatorReport.objects.create(
+        contact="supp0rtdesk.example", where_seen="telegram", reporter_email="v@example.com", **fields
+    )
+
+
+def test_the_impersonator_queue_is_for_the_security_side_and_moves_by_actions(client, supervisor, agent):
+    queued = _impersonator_report()
+    changelist = reverse("admin:tickets_impersonatorreport_changelist")
+    client.force_login(agent)
+    assert client.get(changelist).status_code == 403, "agents never see reports (they name victims)"
+    client.force_login(supervisor)
+    assert client.get(reverse("admin:tickets_impersonatorreport_change", args=[queued.pk])).status_code == 200
+
+    response = client.post(changelist, {"action": "mark_confirmed", "_selected_action": [queued.pk]}, follow=True)
+
+    queued.refresh_from_db()
+    assert response.status_code == 200
+    assert (queued.status, queued.reviewed_by) == ("confirmed", supervisor)
+
+
+def test_the_impersonator_queue_changelist_query_count_does_not_grow(client, supervisor):
+    client.force_login(supervisor)
+    url = reverse("admin:tickets_impersonatorreport_changelist")
+    _impersonator_report(reviewed_by=supervisor)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(19):
+        _impersonator_report(reviewed_by=supervisor)
+    with CaptureQueriesContext(connection) as twenty:
+        client.get(url)
+
+    assert len(one) == len(twenty)

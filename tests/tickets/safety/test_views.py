@@ -1,9 +1,11 @@
 """The public safety pages: verify an official contact, report an impersonator (rate-limited)."""
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tickets.models import Channel, OfficialContact, Priority, Ticket
+from tickets.models import Customer, ImpersonatorReport, OfficialContact, Ticket
+from tickets.safety.models import ImpersonatorReportStatus
 
 
 def test_page_shows_the_verdict_and_the_official_list(client, officials):
@@ -31,24 +33,64 @@ def test_page_query_count_does_not_grow_with_the_official_list(client, django_as
         client.get(url, {"contact": "supp0rtdesk.example"})
 
 
-def test_report_creates_a_security_ticket(client, officials, security_team):
-    response = client.post(
-        reverse("safety:report_impersonator"),
-        {
-            "contact": "supp0rtdesk.example",
-            "where_seen": "telegram",
-            "description": "They asked for my 12 words.",
-            "email": "victim@example.com",
-        },
-        follow=True,
-    )
+REPORT = {
+    "contact": "supp0rtdesk.example",
+    "where_seen": "telegram",
+    "description": "Click https://evil.example to claim your refund. They asked for my 12 words.",
+    "email": "victim@example.com",
+}
+
+
+def report(client, **changes):
+    return client.post(reverse("safety:report_impersonator"), {**REPORT, **changes}, follow=True)
+
+
+def test_a_report_goes_to_the_security_queue_without_a_ticket_or_a_mail(client, officials, mailoutbox):
+    """Issue 19, finding 6: the form opened a ticket in the typed address's name and mailed the text to it."""
+    response = report(client)
 
     assert "security team has received your report" in response.content.decode()
-    ticket = Ticket.objects.get()
-    assert (ticket.channel, ticket.priority, ticket.team) == (Channel.WEB_FORM, Priority.HIGH, security_team)
-    assert ticket.customer.email == "victim@example.com"
-    assert ticket.subject == "Impersonator report: supp0rtdesk.example"
-    assert "homoglyph" in ticket.messages.get().body and "Telegram" in ticket.messages.get().body
+    queued = ImpersonatorReport.objects.get()
+    assert (queued.contact, queued.where_seen, queued.reporter_email) == (
+        "supp0rtdesk.example",
+        "telegram",
+        "victim@example.com",
+    )
+    assert "homoglyph" in queued.check_result and "evil.example" in queued.description
+    assert (queued.status, queued.reporter) == (ImpersonatorReportStatus.NEW, None)
+    assert not Ticket.objects.exists() and not Customer.objects.exists()
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "customer", "customer_typing_another_address", "unlinked_user", "agent"])
+def test_every_visitor_can_report_and_nothing_is_done_in_anyones_name(
+    client, officials, mailoutbox, customer, agent, django_user_model, who
+):
+    users = {
+        "customer": customer.user,
+        "customer_typing_another_address": customer.user,
+        "unlinked_user": django_user_model.objects.create_user("loner", "loner@example.com", "x"),
+        "agent": agent,
+    }
+    if who in users:
+        client.force_login(users[who])
+    email = "stranger@example.net" if who == "customer_typing_another_address" else REPORT["email"]
+
+    response = report(client, email=email)
+
+    assert response.status_code == 200
+    queued = ImpersonatorReport.objects.get()
+    assert (queued.reporter, queued.reporter_email) == (users.get(who), email)
+    assert Customer.objects.count() == 1 and not Ticket.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_seed_phrase_in_a_report_is_redacted_before_storage(client, officials):
+    phrase = "abandon " * 11 + "about"
+
+    report(client, description=f"They wanted {phrase}")
+
+    assert phrase not in ImpersonatorReport.objects.get().description
 
 
 def test_report_requires_csrf_and_valid_input(officials):
@@ -58,7 +100,7 @@ def test_report_requires_csrf_and_valid_input(officials):
     assert strict.post(reverse("safety:report_impersonator"), data).status_code == 403
     invalid = Client().post(reverse("safety:report_impersonator"), {**data, "email": "nope"})
     assert invalid.status_code == 400 and "Enter a valid email address." in invalid.content.decode()
-    assert not Ticket.objects.exists()
+    assert not ImpersonatorReport.objects.exists()
 
 
 def test_reports_are_rate_limited_per_address(client, officials, settings):
@@ -67,4 +109,4 @@ def test_reports_are_rate_limited_per_address(client, officials, settings):
     statuses = [client.post(reverse("safety:report_impersonator"), data).status_code for _ in range(3)]
 
     assert statuses == [302, 302, 429]
-    assert Ticket.objects.count() == 2
+    assert ImpersonatorReport.objects.count() == 2

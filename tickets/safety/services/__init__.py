@@ -8,7 +8,7 @@ the scrubber they use are pure modules (tickets.safety.detect, .guard, .scrubbin
 """
 
 from tickets.safety.services.exposure import exposure_record, exposure_step_done
-from tickets.safety.services.impersonators import impersonator_report
+from tickets.safety.services.impersonators import impersonator_report, impersonator_report_review
 from tickets.safety.services.intake import (
     ERROR_SECRET_REQUEST,
     secret_exposure_record,
@@ -29,6 +29,7 @@ __all__ = [
     "exposure_record",
     "exposure_step_done",
     "impersonator_report",
+    "impersonator_report_review",
     "message_redact_secrets",
     "secret_exposure_record",
     "secret_exposure_record_earlier",

@@ -1,47 +1,54 @@
 """Reports of impersonators (fake support accounts, look-alike domains) from the public
-"verify an official contact" page."""
+"verify an official contact" page, and their review by the security team."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import services
-from tickets.models import Category, Channel, Priority, Ticket
 from tickets.safety.lookalike import Verdict
-from tickets.safety.selectors import security_team
+from tickets.safety.models import ImpersonatorReport, ImpersonatorReportStatus
+from tickets.safety.scrubbing import Scrubber
 
-SECURITY_CATEGORY_SLUG = "account-security"
+REVIEW_PERMISSION = "tickets.change_impersonatorreport"
 
 
 @transaction.atomic
 def impersonator_report(
     *, contact: str, verdict: Verdict, where_seen: str, description: str, email: str, language: str, user=None
-) -> Ticket:
-    """A public "report an impersonator" submission becomes a high-priority ticket for the security team.
+) -> ImpersonatorReport:
+    """A public "report an impersonator" submission goes to the security queue.
 
-    The description is customer text like any other: it goes through the
-    intake scrubber inside ticket_create.
+    Anyone can send this form with any address, so it opens no ticket (that would be in the name
+    of whoever owns the address) and sends no mail (that would carry the sender's text from our
+    address). The text is customer text like any other: secrets are redacted before storage.
+    `user` is the signed-in visitor, if any; it is recorded, never used to find or create a customer.
     """
-    customer, _created = services.customer_get_or_create(email=email, language=language, user=user)
-    reasons = ", ".join(verdict.reasons) or verdict.status
-    body = "\n".join(
-        [
-            _("Reported contact: %(contact)s") % {"contact": contact},
-            _("Check result: %(reasons)s") % {"reasons": reasons},
-            _("Where it was seen: %(where)s") % {"where": where_seen or "-"},
-            "",
-            description or "-",
-        ]
+    scrubber = Scrubber(from_customer=True)
+    return ImpersonatorReport.objects.create(
+        contact=scrubber.text(contact, "subject")[:255],
+        check_result=(", ".join(verdict.reasons) or verdict.status)[:255],
+        where_seen=where_seen,
+        description=scrubber.text(description or ""),
+        reporter_email=email,
+        reporter=user if user is not None and user.is_authenticated else None,
+        language=language[:10],
     )
-    return services.ticket_create(
-        customer=customer,
-        subject=_("Impersonator report: %(contact)s") % {"contact": contact[:150]},
-        body=body,
-        channel=Channel.WEB_FORM,
-        actor=user,
-        category=Category.objects.filter(slug=SECURITY_CATEGORY_SLUG).first(),
-        priority=Priority.HIGH,
-        language=language,
-        team=security_team(),
-    )
+
+
+@transaction.atomic
+def impersonator_report_review(*, reports: Iterable[ImpersonatorReport], status: str, actor, note: str = "") -> int:
+    """A security officer moves reports along (reviewing, confirmed, dismissed); returns how many changed."""
+    if not actor.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied(_("You may not review impersonator reports."))
+    if status not in ImpersonatorReportStatus.values:
+        raise ValueError(status)
+    fields = {"status": status, "reviewed_by": actor, "reviewed_at": timezone.now()}
+    if note:
+        fields["review_note"] = note
+    ids = [report.pk for report in reports]
+    return ImpersonatorReport.objects.filter(pk__in=ids).exclude(status=status).update(**fields)

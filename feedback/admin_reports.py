@@ -20,6 +20,8 @@ from feedback import exports, reports
 from feedback.charts import bar_chart
 from feedback.forms import ReportFilterForm
 from feedback.models import RATING_MAX
+from supportdesk.audit.models import AuditAction
+from supportdesk.audit.recording import audit_read
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_KINDS = ("responses", "report")
@@ -92,6 +94,7 @@ def export(request: HttpRequest, *, kind: str, fmt: str) -> HttpResponse:
         raise Http404
     filters = ReportFilterForm(request.GET or None).filters()
     filename = f"satisfaction-{kind}-{timezone.localdate().isoformat()}.{fmt}"
+    audit_read(request, action=AuditAction.EXPORT, object_type="feedback.export", object_id=kind, label=filename)
     if kind == "responses":
         queryset = filters.responses()
         if fmt == "csv":

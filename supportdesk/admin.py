@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.audit import admin as audit_admin  # noqa: F401 - registers the audit log viewer
 from supportdesk.models import ApiToken, AppKey, User
 from supportdesk.services import api_token_create, api_token_revoke, app_key_create
 

@@ -85,3 +85,7 @@ class AppKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+# The read audit lives in its own package; imported here so it is a model of this app.
+from supportdesk.audit.models import AuditEntry  # noqa: E402, F401

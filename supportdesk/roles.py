@@ -64,7 +64,16 @@ _AGENT_PERMISSIONS = (
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AGENT: _AGENT_PERMISSIONS,
-    SUPERVISOR: (*_AGENT_PERMISSIONS, "tickets.*", "feedback.*", "knowledge.*", "training.*", "workforce.*"),
+    SUPERVISOR: (
+        *_AGENT_PERMISSIONS,
+        "tickets.*",
+        "feedback.*",
+        "knowledge.*",
+        "training.*",
+        "workforce.*",
+        # The read audit (who saw which customer record); security officers hold it too.
+        "supportdesk.view_auditentry",
+    ),
     MANAGER: (
         "tickets.view_*",
         "tickets.view_all_tickets",

@@ -2,6 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_GET
 
+from supportdesk.audit.models import AuditAction
+from supportdesk.audit.recording import audit_read
 from tickets.models import Attachment
 from tickets.selectors import attachment_for_user
 
@@ -23,4 +25,6 @@ def attachment_response(attachment: Attachment) -> FileResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream an attachment to someone allowed to see its ticket; 404 for everyone else."""
-    return attachment_response(attachment_for_user(user=request.user, pk=pk))
+    attachment = attachment_for_user(user=request.user, pk=pk)
+    audit_read(request, attachment, action=AuditAction.DOWNLOAD)
+    return attachment_response(attachment)

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import action_page
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import services
@@ -26,7 +27,7 @@ class WalletAddressInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ReadAuditAdminMixin, admin.ModelAdmin):
     form = forms.CustomerAdminForm
     list_display = ["__str__", "language", "country", "is_vip", "portal_account", "ticket_count", "created_at"]
     list_select_related = ["user"]

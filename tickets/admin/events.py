@@ -21,6 +21,8 @@ class TicketEventAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=ticket__id", "actor__username"]
     show_full_result_count = False
+    # An audit log reads newest first (the model's own order is the timeline's, oldest first).
+    ordering = ["-created_at", "-id"]
     paginator = EstimatedCountPaginator
     list_display_links = None
 

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import error_text
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import selectors, services
@@ -51,7 +52,7 @@ RECORD_FIELDSETS = [
 
 
 @admin.register(Ticket)
-class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin):
+class TicketAdmin(ReadAuditAdminMixin, TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference_link", "subject", "customer_name", "status", "sla_badges", "priority", "category", "team",
         "assignee", "age", "updated_at",
@@ -85,6 +86,9 @@ class TicketAdmin(TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin)
         "chain", "asset", "amount", "tx_hash_link", "from_address_link", "to_address_link", "tx_time", "account_email",
         "secret_exposed", "identity_status",
     ]  # fmt: skip
+
+    def audit_label(self, obj: Ticket) -> str:
+        return obj.reference
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # sla_policy: named on the ticket page's SLA panel

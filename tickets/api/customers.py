@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportdesk.api_auth import IsStaff, TokenScopePermission
+from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.api.pagination import TicketCursorPagination
 from tickets.api.serializers import CustomerOutput
@@ -42,4 +43,6 @@ class CustomerDetailApi(APIView):
 
     @extend_schema(operation_id="customers_retrieve", responses={200: CustomerOutput, **ERROR_RESPONSES})
     def get(self, request, pk: int):
-        return Response(CustomerOutput(get_object_or_404(Customer, pk=pk)).data)
+        customer = get_object_or_404(Customer, pk=pk)
+        audit_read(request, customer)
+        return Response(CustomerOutput(customer).data)

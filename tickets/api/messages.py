@@ -10,6 +10,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from supportdesk.audit.models import AuditAction
+from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets import services
@@ -68,4 +70,6 @@ class AttachmentDownloadApi(APIView):
         responses={(200, "application/octet-stream"): OpenApiResponse(description=_("The file.")), **ERROR_RESPONSES},
     )
     def get(self, request, pk: int) -> FileResponse:
-        return attachment_response(attachment_for_user(user=request.user, pk=pk))
+        attachment = attachment_for_user(user=request.user, pk=pk)
+        audit_read(request, attachment, action=AuditAction.DOWNLOAD)
+        return attachment_response(attachment)

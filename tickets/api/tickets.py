@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportdesk.api_auth import IsStaff, TokenScopePermission
+from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
 from supportdesk.kit.api_schema import ERROR_RESPONSES, filter_parameters, paginated
 from tickets import services
@@ -120,6 +121,7 @@ class TicketDetailApi(APIView):
     )
     def get(self, request, pk: int):
         ticket = get_object_or_404(_visible_tickets(request), pk=pk)
+        audit_read(request, ticket, label=ticket.reference)
         etag = _etag(ticket, request.user.is_staff)
         if request.headers.get("If-None-Match") == etag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})

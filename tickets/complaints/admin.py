@@ -25,13 +25,15 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportdesk.audit.models import AuditAction
+from supportdesk.audit.recording import ReadAuditAdminMixin, audit_read
 from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
 from supportdesk.kit.spreadsheets import EchoBuffer, escape_cell
 from tickets.admin.links import ticket_admin_link
 from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.complaints import admin_forms, selectors, services
 from tickets.complaints.models import FINAL_STAGES, Complaint, Remedy, RemedyStatus
-from tickets.models import Ticket
+from tickets.models import Ticket, ticket_reference
 
 ACTION_TEMPLATE = "admin/sd_action_form.html"
 
@@ -74,7 +76,7 @@ class RemedyInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadAuditAdminMixin, admin.ModelAdmin):
     form = admin_forms.ComplaintWorkForm
     list_display = ["reference_link", "ticket_subject", "customer_name", "stage", "severity", "subject", "owner",
                     "age", "due", "company_at_fault", "remedy_total"]  # fmt: skip
@@ -113,6 +115,9 @@ class ComplaintAdmin(admin.ModelAdmin):
             field.widget.can_add_related = field.widget.can_change_related = False
             field.widget.can_delete_related = field.widget.can_view_related = False
         return field
+
+    def audit_label(self, obj: Complaint) -> str:
+        return ticket_reference(obj.ticket_id)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         granted = Remedy.objects.granted().exclude(amount__isnull=True).order_by("asset", "id")
@@ -278,6 +283,9 @@ class ComplaintAdmin(admin.ModelAdmin):
         month = (form.cleaned_data.get("month") if form.is_valid() else None) or timezone.localdate().replace(day=1)
         summary = selectors.complaint_monthly_summary(user=request.user, month=month)
         if request.GET.get("export") == "csv":
+            audit_read(
+                request, action=AuditAction.EXPORT, object_type="tickets.complaintsummary", object_id=f"{month:%Y-%m}"
+            )
             return _summary_csv(summary)
         context = {
             **self.admin_site.each_context(request),

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supportdesk.api_auth import IsStaff, TokenScopePermission
+from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.complaints import selectors, services
@@ -31,6 +32,7 @@ from tickets.complaints.models import (
     Severity,
     Stage,
 )
+from tickets.models import ticket_reference
 from tickets.selectors import ticket_for_user
 
 
@@ -156,6 +158,7 @@ def _require_view(request) -> None:
 
 def _detail(request, pk: int) -> dict:
     detail = selectors.complaint_portal_detail(user=request.user, pk=pk)
+    audit_read(request, detail.complaint, label=ticket_reference(detail.complaint.ticket_id))
     if request.user.is_staff:
         remedies = detail.complaint.remedies.order_by("proposed_at", "id")
         return StaffComplaintOutput(detail.complaint).data | {

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from supportdesk.audit.recording import audit_read
 from tickets.complaints import selectors, services, tokens
 from tickets.complaints.forms import ComplaintFileForm, ComplaintResponseForm
 from tickets.complaints.models import Stage
+from tickets.models import ticket_reference
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -64,6 +66,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.complaint_portal_detail(user=request.user, pk=pk)
+    audit_read(request, detail.complaint, label=ticket_reference(detail.complaint.ticket_id))
     form = ComplaintResponseForm() if detail.complaint.stage == Stage.AWAITING_CONFIRMATION else None
     return render(
         request, "portal/complaints/detail.html", {"detail": detail, "complaint": detail.complaint, "form": form}

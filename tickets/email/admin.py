@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from supportdesk.audit.models import AuditAction
+from supportdesk.audit.recording import audit_read
 from tickets.admin.links import ticket_admin_link
 from tickets.email.models import InboundEmail, InboundStatus, OutboundEmail
 from tickets.email.services import inbound, outbound
@@ -84,6 +86,7 @@ class InboundEmailAdmin(ReadOnlyRecordAdmin):
             raise PermissionDenied
         record = get_object_or_404(InboundEmail, pk=pk)
         logger.info("Raw source of inbound email %s downloaded by %s", pk, request.user.get_username())
+        audit_read(request, record, action=AuditAction.DOWNLOAD, label=f"inbound email {pk}")
         response = HttpResponse(bytes(record.raw), content_type="message/rfc822")
         response["Content-Disposition"] = f'attachment; filename="inbound-{pk}.eml"'
         response["X-Content-Type-Options"] = "nosniff"

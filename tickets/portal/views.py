@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.audit.recording import audit_read
 from tickets import services
 from tickets.forms import PortalReplyForm, PortalRequestForm, ProfileForm, environment_from_user_agent
 from tickets.models import Category, Channel, Ticket
@@ -108,7 +109,9 @@ def _detail(request: HttpRequest, ticket: Ticket, reply_form: PortalReplyForm | 
 @require_GET
 @customer_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, ticket_for_user(user=request.user, pk=pk))
+    ticket = ticket_for_user(user=request.user, pk=pk)
+    audit_read(request, ticket, label=ticket.reference)
+    return _detail(request, ticket)
 
 
 @require_POST

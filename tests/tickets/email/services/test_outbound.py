@@ -9,6 +9,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
+from supportdesk.kit.mail import CUSTOMER_LINK_PLACEHOLDER, RenderedMail
 from tickets import services, tasks
 from tickets.email.models import (
     DeliveryStatus,
@@ -285,3 +286,23 @@ def test_a_customer_who_opted_out_gets_no_reply_or_solved_mail(
     suppressed = OutboundEmail.objects.filter(ticket=portal_ticket, status=DeliveryStatus.SUPPRESSED)
     assert sorted(suppressed.values_list("kind", flat=True)) == sorted([OutboundKind.REPLY, OutboundKind.SOLVED])
     assert ticket_mails() == []
+
+
+def test_a_prepared_mail_keeps_its_customer_link_through_failed_attempts_and_drops_it_once_sent(
+    portal_ticket, settings, django_capture_on_commit_callbacks
+):
+    link = "https://desk.example/portal/survey/key:stamp:sig/"
+    content = RenderedMail(subject="Rate us", text=f"Open {CUSTOMER_LINK_PLACEHOLDER}\n", html="", customer_link=link)
+    settings.EMAIL_BACKEND = "tests.tickets.email.services.test_outbound.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        row = outbound.outbound_email_queue_prepared(ticket=portal_ticket, kind=OutboundKind.SURVEY, content=content)
+    row.refresh_from_db()
+    assert (row.status, row.body_text, row.customer_link) == (DeliveryStatus.RETRYING, "Open [customer link]\n", link)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboundEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert tasks.send_due_outbound_emails() == 1
+
+    row.refresh_from_db()
+    assert (row.status, row.customer_link) == (DeliveryStatus.SENT, "")
+    assert mail.outbox[-1].body == f"Open {link}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
@@ -56,7 +58,7 @@ class AuditEntryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "object_type", "object_link", "ip_address", "path"]
     list_select_related = ["actor"]
     list_filter = [StaffActorFilter, ObjectTypeFilter, "action", ("created_at", admin.DateFieldListFilter)]
-    search_fields = ["=object_id", "object_repr", "=actor__username", "=ip_address"]
+    search_fields = ["=object_id", "object_repr", "=actor__username"]
     search_help_text = _("Exact object id, object text, exact username or exact IP address.")
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
@@ -65,6 +67,15 @@ class AuditEntryAdmin(HistoryAdminMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     list_per_page = 100
     list_display_links = None
+
+    def get_search_results(self, request, queryset, search_term):
+        """An IP address is searched exactly, and only when the term is one (PostgreSQL's inet rejects text)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            address = str(ipaddress.ip_address(search_term.strip()))
+        except ValueError:
+            return results, may_have_duplicates
+        return results | queryset.filter(ip_address=address), may_have_duplicates
 
     @admin.display(description=_("object"), ordering="object_id")
     def object_link(self, obj: AuditEntry) -> str:

@@ -16,6 +16,7 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
+from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets.models import (
@@ -25,6 +26,7 @@ from tickets.models import (
     Customer,
     ExplorerLink,
     IdentityVerification,
+    ImpersonatorReport,
     KeywordRule,
     OfficialContact,
     SLAPolicy,
@@ -92,6 +94,12 @@ OBJECT_BUILDERS = {
     "tickets.OfficialContact": lambda ctx: OfficialContact.objects.create(
         kind="website", value="supportdesk.example", label="Website"
     ),
+    "tickets.ImpersonatorReport": lambda ctx: ImpersonatorReport.objects.create(
+        contact="supp0rtdesk.example", where_seen="telegram", reporter_email="v@example.com"
+    ),
+    "supportdesk.AuditEntry": lambda ctx: AuditEntry.objects.create(
+        actor=ctx["agent"], object_type="tickets.ticket", object_id=str(ctx["ticket"].pk)
+    ),
     "tickets.IdentityVerification": lambda ctx: IdentityVerification.objects.create(
         ticket=ctx["ticket"], requested_by=ctx["agent"], channels="email", code_hash="0" * 64, expires_at=timezone.now()
     ),
@@ -157,6 +165,8 @@ NO_ADD = {
     "tickets.Remedy",
     "tickets.TicketEvent",
     "tickets.IdentityVerification",
+    "tickets.ImpersonatorReport",
+    "supportdesk.AuditEntry",
     "feedback.SurveyInvitation",
     "feedback.SurveyResponse",
     "feedback.SurveyFollowUp",

@@ -75,3 +75,12 @@ def test_the_list_query_count_does_not_grow_with_rows(client, supervisor, agent)
         client.get(LIST)
 
     assert len(twenty.captured_queries) == one_count
+
+
+def test_the_search_finds_an_ip_address_and_ignores_text_that_is_not_one(client, supervisor, agent):
+    seen_from_office = entry(agent, ip_address="203.0.113.7")
+    entry(agent, ip_address="198.51.100.1")
+    client.force_login(supervisor)
+
+    assert shown(client, q="203.0.113.7") == [seen_from_office.pk]
+    assert shown(client, q="alice") == []

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 # session, user, customer, count, page of tickets (with category)
 LIST_QUERIES = 5
-# session, user, customer, ticket, messages, attachments
-DETAIL_QUERIES = 6
+# session, user, customer, ticket, messages, attachments, the read audit's INSERT
+DETAIL_QUERIES = 7
 
 
 def _tickets(customer, count):

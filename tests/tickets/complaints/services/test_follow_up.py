@@ -148,6 +148,15 @@ def test_someone_else_signed_in_cannot_use_the_link(communicated, mailoutbox, ot
     assert Complaint.objects.get().stage == Stage.AWAITING_CONFIRMATION
 
 
+def test_a_signed_in_agent_cannot_answer_with_the_customers_link(communicated, mailoutbox, agent):
+    """Issue 19, finding 2: an agent who got hold of the link must not confirm the complaint as the customer."""
+    with pytest.raises(ValidationError) as error:
+        services.complaint_respond_with_link(token=link_token(mailoutbox[0]), resolved=True, user=agent)
+
+    assert error.value.code == tokens.ERROR_LINK_INVALID
+    assert Complaint.objects.get(pk=communicated.pk).stage == Stage.AWAITING_CONFIRMATION
+
+
 def test_a_signed_in_customer_answers_in_the_portal_and_the_link_dies(communicated, mailoutbox, customer):
     services.complaint_respond(complaint=communicated, resolved=True, user=customer.user)
 

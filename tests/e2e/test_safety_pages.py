@@ -4,13 +4,13 @@ import pytest
 from django.core.cache import cache
 
 from tests.e2e.conftest import DESKTOP, PHONE
-from tickets.models import OfficialContact, Ticket
+from tickets.models import ImpersonatorReport, OfficialContact, Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_lookalike_is_flagged_and_reported(live_server, new_page, shot, viewport, security_team):
+def test_lookalike_is_flagged_and_reported(live_server, new_page, shot, viewport):
     cache.clear()
     OfficialContact.objects.create(kind="website", value="supportdesk.example", label="Official website")
     page = new_page(viewport=viewport)
@@ -26,4 +26,7 @@ def test_lookalike_is_flagged_and_reported(live_server, new_page, shot, viewport
     page.select_option("select[name=where_seen]", "telegram")
     page.click("button.sd-danger")
     assert "security team has received your report" in page.locator(".messages").inner_text()
-    assert Ticket.objects.get().team == security_team
+    assert ImpersonatorReport.objects.get().contact == "supp0rtdesk.example"
+    assert not Ticket.objects.exists(), (
+        "a report goes to the security queue, never a ticket in the typed address's name"
+    )

@@ -1,4 +1,4 @@
-"""tickets 0014: survey and complaint links already stored in outbound mail are taken out of the bodies."""
+"""tickets 0015: survey and complaint links already stored in outbound mail are taken out of the bodies."""
 
 from importlib import import_module
 
@@ -8,7 +8,7 @@ from django.apps import apps
 from tests import factories
 from tickets.email.models import DeliveryStatus, OutboundEmail
 
-migration = import_module("tickets.migrations.0014_outbound_customer_link")
+migration = import_module("tickets.migrations.0015_outbound_customer_link_impersonator_reports")
 pytestmark = pytest.mark.django_db
 
 SURVEY = "https://desk.example/portal/survey/0a1b:1tXyZ:abc/"

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from tickets.safety.lookalike import Verdict
 from tickets.safety.models import ImpersonatorReport, ImpersonatorReportStatus
-from tickets.safety.scrubbing import Scrubber
+from tickets.safety.services import intake
+from tickets.selectors import customer_for_user
 
 REVIEW_PERMISSION = "tickets.change_impersonatorreport"
 
@@ -25,15 +26,19 @@ def impersonator_report(
 
     Anyone can send this form with any address, so it opens no ticket (that would be in the name
     of whoever owns the address) and sends no mail (that would carry the sender's text from our
-    address). The text is customer text like any other: secrets are redacted before storage.
+    address). The text is customer text like any other: it passes the intake gate before storage.
     `user` is the signed-in visitor, if any; it is recorded, never used to find or create a customer.
     """
-    scrubber = Scrubber(from_customer=True)
+    gated = intake.gate_standalone(
+        {"contact": contact, "description": description or ""},
+        channel="impersonator_report",
+        customer=customer_for_user(user=user),
+    ).values
     return ImpersonatorReport.objects.create(
-        contact=scrubber.text(contact, "subject")[:255],
+        contact=gated["contact"][:255],
         check_result=(", ".join(verdict.reasons) or verdict.status)[:255],
         where_seen=where_seen,
-        description=scrubber.text(description or ""),
+        description=gated["description"],
         reporter_email=email,
         reporter=user if user is not None and user.is_authenticated else None,
         language=language[:10],

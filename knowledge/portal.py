@@ -32,6 +32,9 @@ BOT_SESSION_KEY = "knowledge_bot_conversation"
 # Mailing a hand-off link is limited like the contact form: per IP and address, and per session.
 RATE_LIMIT_ACTION = "bot_handoff"
 RATE_LIMIT_SESSION_ACTION = "bot_handoff_session"
+# Questions: per client IP and per visitor session (ACCOUNT_RATE_LIMITS), signed in or not.
+BOT_ASK_ACTION = "bot_ask"
+BOT_ASK_SESSION_ACTION = "bot_ask_session"
 SUGGEST_MIN_LENGTH = 2
 ARTICLES_PER_PAGE = 20
 
@@ -192,6 +195,11 @@ def _bot_refused(request: HttpRequest, message: str, *, status: int = 400) -> Ht
 
 @require_POST
 def bot_ask(request: HttpRequest) -> HttpResponse:
+    if not (
+        ratelimit.consume(request, action=BOT_ASK_ACTION)
+        and ratelimit.consume(request, action=BOT_ASK_SESSION_ACTION, key=_session_key(request))
+    ):
+        return _bot_refused(request, _("You are asking too quickly. Please wait a minute."), status=429)
     conversation = _conversation(request)
     try:
         reply = services.bot_ask(conversation=conversation, text=request.POST.get("question", ""))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.audit import admin as audit_admin  # noqa: F401 - registers the audit log viewer
 from supportdesk.models import ApiToken, AppKey, User
 from supportdesk.services import api_token_create, api_token_revoke, app_key_create
+from supportdesk.staff_mfa import mfa_missing
 
 
 @admin.register(User)
@@ -30,11 +31,16 @@ class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "user", "scope", "expires_at"]
+        help_texts = {"expires_at": _("Empty: the token expires after the default lifetime (STAFF_API_TOKEN_DAYS).")}
 
     def clean_user(self):
         user = self.cleaned_data["user"]
         if not user.is_staff:
             raise forms.ValidationError(_("API tokens are for staff users only."))
+        if mfa_missing(user):
+            raise forms.ValidationError(
+                _("This user's role requires two-factor authentication: they must set it up before getting a token.")
+            )
         return user
 
 

@@ -1,12 +1,10 @@
-from allauth.core import ratelimit
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.dashboard import dashboard_context
-
-ADMIN_LOGIN_FAILED = "admin_login_failed"
 
 
 class SupportDeskAdminSite(admin.AdminSite):
@@ -20,20 +18,12 @@ class SupportDeskAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        """Django's admin login, with allauth's rate limit on failures (per IP and per username).
+        """Staff sign in through allauth like everyone else, so its rate limits and MFA apply.
 
-        Customers log in through the portal (allauth, rate-limited there); staff use this form,
-        which Django does not limit by itself.
+        Anonymous visitors are sent to allauth's login page (and back here after it); a signed-in
+        user who is not staff gets a 403.
         """
-        if request.method != "POST":
-            return super().login(request, extra_context)
-        key = (request.POST.get("username") or "").strip().lower()
-        if not ratelimit.consume(request, action=ADMIN_LOGIN_FAILED, key=key, dry_run=True):
-            return HttpResponse(_("Too many failed sign-in attempts. Try again in a few minutes."), status=429)
-        response = super().login(request, extra_context)
-        if not request.user.is_authenticated:
-            ratelimit.consume(request, action=ADMIN_LOGIN_FAILED, key=key)
-        return response
+        return secure_admin_login(super().login)(request, extra_context)
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
         """Django's list plus the custom pages a ModelAdmin offers with `app_list_links(request)`.

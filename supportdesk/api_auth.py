@@ -22,6 +22,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, permissions, throttling
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from supportdesk.kit.client_ip import client_ip
 from supportdesk.models import ApiScope, ApiToken, AppKey
 from supportdesk.services import app_key_signing_secret, credential_touch, secret_hash
 
@@ -114,6 +115,10 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
     """One bucket per token, per app key, per user, or per IP for anonymous callers."""
 
     scope = "client"
+
+    def get_ident(self, request) -> str:
+        # DRF's own get_ident believes any X-Forwarded-For unless NUM_PROXIES is set: use TRUSTED_PROXIES.
+        return client_ip(request)
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, ApiToken):

@@ -1,10 +1,19 @@
 import zoneinfo
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.audit.recording import audit_flush
+from supportdesk.staff_mfa import enforced, mfa_missing
+
+ANONYMOUS_POST_ACTION = "anonymous_post"
+MFA_REQUIRED_MESSAGE = _("Your role requires two-factor authentication: set up an authenticator app or a security key.")
+TOO_MANY_REQUESTS_MESSAGE = _("Too many requests. Please wait a minute and try again.")
 
 
 class UserTimezoneMiddleware:
@@ -35,3 +44,61 @@ class AuditMiddleware:
         response = self.get_response(request)
         audit_flush(request)
         return response
+
+
+class StaffMfaMiddleware:
+    """Staff who must use two-factor authentication (supportdesk.staff_mfa) set it up before the admin or API.
+
+    The answer is remembered in the session once it is "set up", so a working day costs two queries, not two
+    per page.
+    """
+
+    SESSION_KEY = "supportdesk_mfa_checked"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_set_up(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"status": 403, "code": "mfa_required", "message": str(MFA_REQUIRED_MESSAGE)}},
+                    status=403,
+                )
+            messages.warning(request, MFA_REQUIRED_MESSAGE)
+            return redirect("mfa_index")
+        return self.get_response(request)
+
+    def _must_set_up(self, request: HttpRequest) -> bool:
+        user = request.user
+        if not (user.is_authenticated and user.is_staff and request.path.startswith(("/admin/", "/api/"))):
+            return False
+        if not enforced() or request.session.get(self.SESSION_KEY):
+            return False
+        if mfa_missing(user):
+            return True
+        request.session[self.SESSION_KEY] = True
+        return False
+
+
+class AnonymousPostRateLimitMiddleware:
+    """Every anonymous form POST (contact, bot, deflection, verification, reports…) is limited per client IP.
+
+    The API has DRF's throttles and the account pages allauth's own limits; everything else an
+    anonymous visitor can post to counts against ACCOUNT_RATE_LIMITS["anonymous_post"].
+    """
+
+    EXEMPT_PREFIXES = ("/api/", "/accounts/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and not request.path.startswith(self.EXEMPT_PREFIXES)
+            and not ratelimit.consume(request, action=ANONYMOUS_POST_ACTION)
+        ):
+            return HttpResponse(TOO_MANY_REQUESTS_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from supportdesk.models import ApiScope, ApiToken, AppKey
+from supportdesk.staff_mfa import mfa_missing
 
 STAFF_TOKEN_PREFIX = "sdt"  # noqa: S105 - a public prefix, not a secret
 APP_KEY_PREFIX = "sdapp"
@@ -31,7 +34,18 @@ def _new_secret(kind: str) -> tuple[str, str]:
 def api_token_create(
     *, user, name: str, scope: str = ApiScope.READ, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token for a staff user; returns the row and the plain token (never stored)."""
+    """Create a token for a staff user; returns the row and the plain token (never stored).
+
+    Without `expires_at` the token expires after STAFF_API_TOKEN_DAYS. A user whose role requires
+    two-factor authentication gets none until it is set up: a token must not be a way around it.
+    """
+    if mfa_missing(user):
+        raise ValidationError(
+            _("%(user)s must set up two-factor authentication before an API token can be issued.") % {"user": user},
+            code="mfa_required",
+        )
+    if expires_at is None and settings.STAFF_API_TOKEN_DAYS:
+        expires_at = timezone.now() + timedelta(days=settings.STAFF_API_TOKEN_DAYS)
     prefix, plain = _new_secret(STAFF_TOKEN_PREFIX)
     token = ApiToken.objects.create(
         user=user,

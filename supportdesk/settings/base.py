@@ -101,8 +101,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-allauth: customers sign in by email; staff use the admin login.
-ACCOUNT_LOGIN_METHODS = {"email"}
+# django-allauth: customers sign in by email, staff by email or username; the admin login redirects here.
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "supportdesk.middleware.StaffMfaMiddleware",
+    "supportdesk.middleware.AnonymousPostRateLimitMiddleware",
 ]
 
 # TEMPLATES
@@ -248,6 +250,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # SECURITY
+# The load balancers / reverse proxies in front of the site (IPs or CIDR networks, comma-separated). Only these
+# are believed about X-Forwarded-For; with none, the peer address is the client (supportdesk.kit.client_ip).
+# Every rate limit (DRF throttles, allauth, the bot, anonymous forms) uses that one answer.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -307,18 +313,38 @@ ACCOUNT_ADAPTER = "supportdesk.account_adapter.PortalAccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/portal/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[SupportDesk] "
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins: per IP, and per account (5 in 5 minutes).
-    "login_failed": "10/m/ip,5/300s/key",
-    # Failed staff logins on the admin form (supportdesk.admin_site): the same limits.
-    "admin_login_failed": "10/m/ip,5/300s/key",
+    # Failed logins per client IP (staff and customers: the admin signs in through allauth too). Per account
+    # there is no lock-out, which would lock the real user out: supportdesk.login_guard slows guesses instead.
+    "login_failed": "10/m/ip,60/h/ip",
     # The public contact form (/portal/contact/): per IP and per email address.
     "portal_contact": "10/h/ip,3/h/key",
     # The FAQ bot's hand-off by email (/portal/help/bot/handoff/email/): per IP and per email address,
     # and per visitor session.
     "bot_handoff": "10/h/ip,3/h/key",
     "bot_handoff_session": "3/h/key",
+    # Questions to the FAQ bot (/portal/help/bot/ask/): per client IP and per visitor session.
+    "bot_ask": "30/m/ip,300/h/ip",
+    "bot_ask_session": "20/m/key",
+    # Every other anonymous POST outside the API and the account pages (supportdesk.middleware).
+    "anonymous_post": "30/m/ip,300/h/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Staff in these roles (auth group names) and superusers must set up TOTP or a security key before they reach
+# the admin or get an API token; other staff (agents) may. Names of roles not yet created are simply unused.
+STAFF_MFA_REQUIRED_ROLES = env.list(
+    "STAFF_MFA_REQUIRED_ROLES", default=["Supervisor", "Administrator", "Security officer"]
+)
+STAFF_MFA_REQUIRED_FOR_SUPERUSERS = env.bool("STAFF_MFA_REQUIRED_FOR_SUPERUSERS", default=True)
+# Staff API tokens expire this many days after creation unless the administrator picks a date (0: never).
+STAFF_API_TOKEN_DAYS = env.int("STAFF_API_TOKEN_DAYS", default=90)
+# Per-account sign-in guard (supportdesk.login_guard): after this many failed attempts within the window, each
+# further attempt from an address that never signed in to the account waits twice as long as the one before
+# (from the base delay up to the maximum); the owner is told by email once per window.
+LOGIN_GUARD_FREE_FAILURES = env.int("LOGIN_GUARD_FREE_FAILURES", default=5)
+LOGIN_GUARD_BASE_DELAY_SECONDS = env.int("LOGIN_GUARD_BASE_DELAY_SECONDS", default=2)
+LOGIN_GUARD_MAX_DELAY_SECONDS = env.int("LOGIN_GUARD_MAX_DELAY_SECONDS", default=15 * 60)
+LOGIN_GUARD_WINDOW_SECONDS = env.int("LOGIN_GUARD_WINDOW_SECONDS", default=24 * 60 * 60)
 # A customer may reopen a solved request for this many days; after that they open a new one.
 PORTAL_REOPEN_WINDOW_DAYS = env.int("PORTAL_REOPEN_WINDOW_DAYS", default=7)
 # How long the confirmation link of a contact-form request or a bot hand-off stays valid (seconds).

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from supportdesk.kit.client_ip import client_ip
 from tickets.safety import selectors
 from tickets.safety.forms import ContactCheckForm, ImpersonatorReportForm, VerificationCodeForm
 from tickets.safety.services import impersonator_report, verification
@@ -38,14 +39,9 @@ VERIFICATION_MESSAGES = {
 }
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _report_allowed(request: HttpRequest) -> bool:
     """At most SAFETY_REPORTS_PER_HOUR reports per client address and hour."""
-    key = f"tickets.safety.reports:{_client_ip(request)}"
+    key = f"tickets.safety.reports:{client_ip(request)}"
     cache.add(key, 0, _REPORT_WINDOW_SECONDS)
     try:
         count = cache.incr(key)

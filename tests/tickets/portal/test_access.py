@@ -111,5 +111,12 @@ def test_a_customer_never_reaches_the_admin(client, customer):
 def test_a_customer_cannot_sign_in_to_the_admin_with_their_password(client, customer):
     response = client.post(reverse("admin:login"), {"username": customer.user.username, "password": "pw"})
 
-    assert response.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_signed_in_customer_is_refused_the_admin_login_page(client, customer):
+    client.force_login(customer.user)
+
+    assert client.get(reverse("admin:login")).status_code == 403

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -240,3 +241,29 @@ def test_help_pages_run_a_constant_number_of_queries(client, django_assert_num_q
         response = zh(client).get(url())
 
     assert response.status_code == 200
+
+
+def test_the_bot_is_rate_limited_per_address_whatever_x_forwarded_for_says(db, settings):
+    settings.TRUSTED_PROXIES = []
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "bot_ask": "3/m/ip", "anonymous_post": "100/m/ip"}
+    url = reverse("knowledge:bot_ask")
+    statuses = [
+        Client(REMOTE_ADDR="203.0.113.7")
+        .post(url, {"question": "fees"}, HTTP_ACCEPT="application/json", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        .status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    assert Client(REMOTE_ADDR="203.0.113.8").post(url, {"question": "fees"}).status_code == 302
+
+
+def test_one_bot_session_cannot_flood_from_many_addresses(client, db, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "bot_ask_session": "2/m/key"}
+    url = reverse("knowledge:bot_ask")
+    statuses = [
+        client.post(url, {"question": "fees"}, HTTP_ACCEPT="application/json", REMOTE_ADDR=ip).status_code
+        for ip in ("198.51.100.1", "198.51.100.2", "198.51.100.3")
+    ]
+
+    assert statuses == [200, 200, 429]

@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from supportdesk.account_adapter import PortalAccountAdapter
 from tests import factories
 from tickets import services
 from tickets.models import Channel, Customer
@@ -127,3 +128,14 @@ def test_the_language_switcher_offers_every_portal_language(client):
     for code in ("en", "zh-hans", "es", "fr", "id", "vi"):
         assert f'<option value="{code}"' in page
     assert "简体中文" in page
+
+
+def test_allauth_rate_limits_see_the_client_address_that_trusted_proxies_decide(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    adapter = PortalAccountAdapter()
+
+    spoofed = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    proxied = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.1")
+
+    assert adapter.get_client_ip(spoofed) == "203.0.113.7"
+    assert adapter.get_client_ip(proxied) == "198.51.100.1"

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,3 +85,28 @@ def test_the_admin_stays_in_english_for_an_english_browser(client, administrator
     assert '<html lang="en"' in content
     assert "Welcome," in content
     assert "欢迎" not in content
+
+
+def test_every_anonymous_form_post_is_limited_per_client_address(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "anonymous_post": "2/m/ip"}
+    forms = [reverse("portal:contact"), reverse("knowledge:bot_feedback"), reverse("safety:report_impersonator")]
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+
+    statuses = [
+        attacker.post(url, {}, HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n, url in enumerate(forms)
+    ]
+    other = Client(REMOTE_ADDR="203.0.113.8").post(forms[0], {})
+
+    assert 429 not in statuses[:2]
+    assert statuses[2] == 429
+    assert other.status_code != 429
+
+
+def test_signed_in_users_are_left_to_each_form_s_own_limits(settings, customer):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "anonymous_post": "1/m/ip"}
+    client = Client()
+    client.force_login(customer.user)
+
+    statuses = [client.post(reverse("knowledge:bot_feedback"), {}).status_code for _ in range(3)]
+
+    assert 429 not in statuses

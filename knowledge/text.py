@@ -17,6 +17,8 @@ import nh3
 from django.conf import settings
 from markdown_it import MarkdownIt
 
+from supportdesk.kit.text import ALLOWED_URL_SCHEMES
+
 # Han ideographs (CJK unified, extension A, compatibility) — the scripts written without spaces.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
@@ -52,7 +54,7 @@ def render_markdown(source: str) -> str:
         _markdown.render(source or ""),
         tags=ALLOWED_ARTICLE_TAGS,
         attributes=ALLOWED_ARTICLE_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
     )
 

@@ -5,8 +5,9 @@ Three ways in:
 - `Authorization: Bearer sdt_…` staff tokens with a read or write scope;
 - the wallet app: `X-App-Key: sdapp_…` plus `X-Customer-Token: <JWT>` — an HS256
   JWT signed by the wallet's backend with the key's signing secret, carrying
-  `sub` (the customer's email), `exp` (required) and optionally `name`. App-key
-  requests may only use the in-app intake endpoints.
+  `sub` (the customer's email), `iat` and `exp` (at most APP_TOKEN_MAX_LIFETIME_SECONDS
+  apart), `aud` = APP_TOKEN_AUDIENCE, `iss` = APP_TOKEN_ISSUER and optionally `name`.
+  App-key requests may only use the in-app intake endpoints.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import jwt
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -70,10 +72,18 @@ class AppKeyAuthentication(BaseAuthentication):
         token = request.headers.get("X-Customer-Token", "")
         try:
             claims = jwt.decode(
-                token, app_key_signing_secret(app_key), algorithms=["HS256"], options={"require": ["exp", "sub"]}
+                token,
+                app_key_signing_secret(app_key),
+                algorithms=["HS256"],
+                audience=settings.APP_TOKEN_AUDIENCE,
+                issuer=settings.APP_TOKEN_ISSUER,
+                options={"require": ["exp", "iat", "sub", "aud", "iss"]},
             )
         except jwt.PyJWTError as error:
             raise exceptions.AuthenticationFailed(_("Invalid or expired customer token.")) from error
+        if claims["exp"] - claims["iat"] > settings.APP_TOKEN_MAX_LIFETIME_SECONDS:
+            # A leaked long-lived token would be a standing key to the customer's requests.
+            raise exceptions.AuthenticationFailed(_("The customer token lives longer than allowed."))
         email = str(claims["sub"]).strip().lower()
         try:
             validate_email(email)
@@ -160,6 +170,7 @@ class AppKeyScheme(OpenApiAuthenticationExtension):
                 "in": "header",
                 "name": "X-Customer-Token",
                 "description": "HS256 JWT from the wallet backend, signed with the app key's signing secret; "
-                "claims: sub (customer email, required), exp (required), name (optional).",
+                "claims: sub (customer email), iat, exp (at most APP_TOKEN_MAX_LIFETIME_SECONDS after iat), "
+                "aud (APP_TOKEN_AUDIENCE), iss (APP_TOKEN_ISSUER), all required; name (optional).",
             },
         ]

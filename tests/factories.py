@@ -396,4 +396,6 @@ def token_client(user, scope=ApiScope.WRITE) -> APIClient:
 
 def customer_token(secret: str, email: str, *, expires_in: int = 300, **claims) -> str:
     """The X-Customer-Token the wallet backend signs for the customer it vouches for."""
-    return jwt.encode({"sub": email, "exp": int(time.time()) + expires_in, **claims}, secret, algorithm="HS256")
+    now = int(time.time())
+    standard = {"sub": email, "iat": now, "exp": now + expires_in, "aud": "supportdesk", "iss": "wallet-backend"}
+    return jwt.encode({**standard, **claims}, secret, algorithm="HS256")

@@ -43,8 +43,18 @@ def clean_body(body: str) -> str:
     return cleaned
 
 
+# Links in stored HTML may only open web pages or mail: bitcoin:, sms:, tel:, wallet deep links and the like are
+# phishing tools in a wallet company's support mail.
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
 def sanitise_html(html: str) -> str:
-    return nh3.clean(html or "", tags=ALLOWED_HTML_TAGS, link_rel="noopener noreferrer nofollow")
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_HTML_TAGS,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+    )
 
 
 _BLOCK_END = re.compile(r"<br\s*/?>|</(p|div|li|blockquote|pre)>", re.IGNORECASE)

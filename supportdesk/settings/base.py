@@ -254,6 +254,12 @@ SPECTACULAR_SETTINGS = {
 # are believed about X-Forwarded-For; with none, the peer address is the client (supportdesk.kit.client_ip).
 # Every rate limit (DRF throttles, allauth, the bot, anonymous forms) uses that one answer.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# /healthz tells anonymous callers only "ok"/"unavailable"; monitors sending this in X-Health-Token see details.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+# Customer tokens (JWT) from the wallet backend: audience and issuer they must name, and their longest life.
+APP_TOKEN_AUDIENCE = env("APP_TOKEN_AUDIENCE", default="supportdesk")
+APP_TOKEN_ISSUER = env("APP_TOKEN_ISSUER", default="wallet-backend")
+APP_TOKEN_MAX_LIFETIME_SECONDS = env.int("APP_TOKEN_MAX_LIFETIME_SECONDS", default=15 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -261,12 +267,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # LOGGING
+# Every record reaches the root handler, whose filter removes codes, tokens, signed links and wallet secrets
+# (supportdesk.log_redaction): Django's own loggers are pointed at it instead of their default handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "supportdesk.log_redaction.RedactSecretsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # EMAIL CHANNEL (issue 5)

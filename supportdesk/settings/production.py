@@ -1,8 +1,10 @@
 """Production settings: no defaults for secrets, hardened transport and cookies.
 
-`DJANGO_SECRET_KEY` and `DATABASE_URL` must be set; `manage.py check --deploy`
+`DJANGO_SECRET_KEY`, `DATABASE_URL` and `SITE_URL` must be set; `manage.py check --deploy`
 passes with these settings.
 """
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
@@ -18,6 +20,9 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -26,3 +31,13 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 SEED_DEMO_ALLOWED = False
+
+# Links in mail (surveys, verification, confirmations) must point at the real site, never a default.
+SITE_URL = env("SITE_URL").rstrip("/")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the public https:// address of the site.")
+
+# Verification codes must reach a phone, never the log: without a provider nothing is sent.
+SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.safety.sms.UnconfiguredSmsBackend")
+if SAFETY_SMS_BACKEND == "tickets.safety.sms.LogSmsBackend":
+    raise ImproperlyConfigured("LogSmsBackend writes verification codes to the log: configure a real SMS provider.")

@@ -1,8 +1,12 @@
-"""API throttling and client identity: a forged X-Forwarded-For does not buy a fresh bucket."""
+"""API authentication and throttling: forged X-Forwarded-For buys no fresh bucket; customer JWTs are bounded."""
 
+import time
+
+import jwt
 import pytest
 
 from supportdesk.api_auth import ClientRateThrottle
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +34,46 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(api, tight_thrott
 
     assert [response.status_code for response in first] == [200, 200, 429]
     assert other.status_code == 200
+
+
+def post_feedback(api, plain: str, token: str):
+    return api.post(
+        "/api/v1/app/feedback/",
+        {"subject": "Swap failed", "body": "It failed.", "app_version": "2.1"},
+        format="json",
+        HTTP_X_APP_KEY=plain,
+        HTTP_X_CUSTOMER_TOKEN=token,
+    )
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"aud": "another-service"},
+        {"aud": None},
+        {"iss": "someone-else"},
+        {"iss": None},
+        {"iat": None},
+        # Valid for a day: longer than APP_TOKEN_MAX_LIFETIME_SECONDS (15 minutes).
+        {"expires_in": 24 * 60 * 60},
+    ],
+    ids=["wrong-audience", "no-audience", "wrong-issuer", "no-issuer", "no-issued-at", "too-long-lived"],
+)
+def test_customer_tokens_need_audience_issuer_and_a_short_life(api, app_credentials, claims):
+    _key, plain, secret = app_credentials
+    now = int(time.time())
+    payload = {"sub": "a@example.com", "iat": now, "exp": now + claims.pop("expires_in", 300)}
+    payload |= {"aud": "supportdesk", "iss": "wallet-backend", **claims}
+    token = jwt.encode({name: value for name, value in payload.items() if value is not None}, secret, "HS256")
+
+    response = post_feedback(api, plain, token)
+
+    assert response.status_code == 401
+
+
+def test_a_well_formed_customer_token_is_accepted(api, app_credentials):
+    _key, plain, secret = app_credentials
+
+    response = post_feedback(api, plain, factories.customer_token(secret, "a@example.com"))
+
+    assert response.status_code == 201

@@ -4,8 +4,41 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
+
+HEALTH_TOKEN = "monitor-3f9a1c"
+
+
+@pytest.fixture
+def client(client, settings):
+    """A monitor with the health token: sees the details."""
+    settings.HEALTHZ_TOKEN = HEALTH_TOKEN
+    client.defaults["HTTP_X_HEALTH_TOKEN"] = HEALTH_TOKEN
+    return client
+
+
+def test_anonymous_callers_get_the_status_only(settings, db):
+    settings.HEALTHZ_TOKEN = HEALTH_TOKEN
+    anonymous = Client().get("/healthz")
+    wrong_token = Client(HTTP_X_HEALTH_TOKEN="guess").get("/healthz")
+
+    assert anonymous.json() == {"status": "ok"}
+    assert wrong_token.json() == {"status": "ok"}
+
+
+def test_staff_see_the_details_without_a_token(agent):
+    staff = Client()
+    staff.force_login(agent)
+
+    assert set(staff.get("/healthz").json()) == {"status", "database", "queue"}
+
+
+def test_an_unset_token_opens_nothing(settings, db):
+    settings.HEALTHZ_TOKEN = ""
+
+    assert Client(HTTP_X_HEALTH_TOKEN="").get("/healthz").json() == {"status": "ok"}
 
 
 def test_healthz_is_200_with_database_and_queue_status(client):

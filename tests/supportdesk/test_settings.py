@@ -22,6 +22,9 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+SECRET = "k3!x" + "7fQ9zR2mW8pL4vN6tY1uB5cD0eH3jK" * 2
+
+
 def test_production_settings_refuse_to_import_without_a_secret_key(tmp_path):
     result = run(
         "-c",
@@ -43,13 +46,58 @@ def test_production_settings_pass_check_deploy_with_a_secret_key(tmp_path):
         "--fail-level",
         "WARNING",
         DJANGO_SETTINGS_MODULE=PRODUCTION,
-        DJANGO_SECRET_KEY="k3!x" + "7fQ9zR2mW8pL4vN6tY1uB5cD0eH3jK" * 2,
+        DJANGO_SECRET_KEY=SECRET,
         DJANGO_ALLOWED_HOSTS="support.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        SITE_URL="https://support.example.com",
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+PRINT_PRODUCTION = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps({name: getattr(settings, name) for name in "
+    "('SITE_URL', 'LANGUAGE_COOKIE_SECURE', 'SAFETY_SMS_BACKEND', 'STAFF_API_TOKEN_DAYS')}))"
+)
+
+
+def production(tmp_path, code: str = PRINT_PRODUCTION, **env: str) -> subprocess.CompletedProcess:
+    return run(
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=SECRET,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
+    )
+
+
+def test_production_requires_an_https_site_url(tmp_path):
+    missing = production(tmp_path)
+    plain_http = production(tmp_path, SITE_URL="http://support.example.com")
+
+    assert missing.returncode != 0
+    assert "SITE_URL" in missing.stderr
+    assert plain_http.returncode != 0
+    assert "https://" in plain_http.stderr
+
+
+def test_production_cookies_codes_and_tokens(tmp_path):
+    result = production(tmp_path, SITE_URL="https://support.example.com/")
+    logging_sms = production(
+        tmp_path, SITE_URL="https://support.example.com", SAFETY_SMS_BACKEND="tickets.safety.sms.LogSmsBackend"
+    )
+
+    assert json.loads(result.stdout) == {
+        "SITE_URL": "https://support.example.com",
+        "LANGUAGE_COOKIE_SECURE": True,
+        "SAFETY_SMS_BACKEND": "tickets.safety.sms.UnconfiguredSmsBackend",
+        "STAFF_API_TOKEN_DAYS": 90,
+    }
+    assert logging_sms.returncode != 0
+    assert "LogSmsBackend" in logging_sms.stderr
 
 
 PRINT_CACHE = (

@@ -1,5 +1,5 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from feedback import api as feedback_api
 from knowledge import api as knowledge_api
@@ -13,7 +13,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/tickets/", tickets_api.TicketListCreateApi.as_view(), name="tickets"),
     path("v1/tickets/<id:pk>/", tickets_api.TicketDetailApi.as_view(), name="ticket"),
     path("v1/tickets/<id:pk>/messages/", messages_api.TicketMessagesApi.as_view(), name="ticket-messages"),

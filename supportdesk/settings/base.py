@@ -8,6 +8,7 @@ broker and the console email backend.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django_q",
     "supportdesk.apps.SupportdeskConfig",
     "tickets",
@@ -111,6 +113,7 @@ MFA_TOTP_ISSUER = "SupportDesk"
 # MIDDLEWARE
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -250,6 +254,26 @@ SPECTACULAR_SETTINGS = {
 }
 
 # SECURITY
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files or inline blocks that
+# carry the per-response nonce ({{ CSP_NONCE }}); no 'unsafe-inline', no style attributes. The one hash is the
+# inline <style> Django's own admin/change_list.html adds to changelists without actions
+# (tests/e2e/test_csp.py fails if a Django upgrade changes that block).
+DJANGO_CHANGELIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, DJANGO_CHANGELIST_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # The load balancers / reverse proxies in front of the site (IPs or CIDR networks, comma-separated). Only these
 # are believed about X-Forwarded-For; with none, the peer address is the client (supportdesk.kit.client_ip).
 # Every rate limit (DRF throttles, allauth, the bot, anonymous forms) uses that one answer.
@@ -403,6 +427,7 @@ KNOWLEDGE_VIDEO_HOSTS = env.list(
     "KNOWLEDGE_VIDEO_HOSTS",
     default=["www.youtube.com", "youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com", "player.bilibili.com"],
 )
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [f"https://{host}" for host in KNOWLEDGE_VIDEO_HOSTS]
 # The bot answers when at least this share of the question's words is found in the best article.
 KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
 # Help-centre search: the last, loosest pass (any word anywhere) ranks at most this many translations.

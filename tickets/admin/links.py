@@ -11,4 +11,4 @@ def ticket_admin_link(ticket_id: int | None, label: str | None = None) -> str:
     if ticket_id is None:
         return "-"
     url = reverse("admin:tickets_ticket_change", args=[ticket_id])
-    return format_html('<a href="{}" style="white-space:nowrap">{}</a>', url, label or ticket_reference(ticket_id))
+    return format_html('<a href="{}" class="sd-nowrap">{}</a>', url, label or ticket_reference(ticket_id))

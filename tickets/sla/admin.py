@@ -32,15 +32,8 @@ CLOCK_ABBREVIATIONS = {
     SLAClock.NEXT_RESPONSE: _("next"),
     SLAClock.RESOLUTION: _("resol."),
 }
-# Colours carry the state; the text says it too (colour-blind users, print).
-STATE_STYLES = {
-    ClockState.ON_TRACK: "background:#e3f4e8;color:#14532d;border-color:#6cc08b",
-    ClockState.WARNING: "background:#fff4d6;color:#713f12;border-color:#e0a800",
-    ClockState.BREACHED: "background:#fde2e1;color:#7f1d1d;border-color:#dc2626",
-    ClockState.PAUSED: "background:#eceff3;color:#374151;border-color:#9ca3af",
-    ClockState.FULFILLED: "background:#e0ecff;color:#1e3a8a;border-color:#7aa2e3",
-}
-BADGE_STYLE = "display:inline-block;border:1px solid;border-radius:10px;padding:0 7px;margin:1px 2px;white-space:nowrap"
+# Colours carry the state (the .sd-sla-<state> classes in supportdesk/static/supportdesk/admin.css); the text
+# says it too (colour-blind users, print).
 
 
 def _state_text(ticket: Ticket, clock: str, now) -> str:
@@ -108,12 +101,10 @@ class TicketSLAAdminMixin:
         clocks = [clock for clock in SLAClock.values if getattr(obj, f"{clock}_state")]
         return format_html_join(
             "",
-            '<span class="sd-sla sd-sla-{}" style="{};{}" title="{}">{} · {}</span>',
+            '<span class="sd-sla sd-sla-{}" title="{}">{} · {}</span>',
             (
                 (
                     getattr(obj, f"{clock}_state"),
-                    BADGE_STYLE,
-                    STATE_STYLES[getattr(obj, f"{clock}_state")],
                     f"{SLAClock(clock).label}: {ClockState(getattr(obj, f'{clock}_state')).label}",
                     CLOCK_ABBREVIATIONS[clock],
                     _state_text(obj, clock, now),
@@ -152,7 +143,7 @@ class TicketSLAAdminMixin:
 @dataclass(frozen=True)
 class ClockRow:
     label: str
-    style: str
+    state: str
     state_text: str
     due: str
     time_taken: str
@@ -166,7 +157,7 @@ def sla_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
     clocks = [
         ClockRow(
             label=SLAClock(clock).label,
-            style=f"{BADGE_STYLE};{STATE_STYLES[getattr(ticket, f'{clock}_state')]}",
+            state=getattr(ticket, f"{clock}_state"),
             state_text=_state_text(ticket, clock, now),
             due=_when(getattr(ticket, f"{clock}_due")),
             time_taken=_seconds_text(getattr(ticket, f"{clock}_seconds")),

@@ -11,3 +11,8 @@ SEED_DEMO_ALLOWED = True
 # /healthz counts the running cluster (django-q2 keeps its statistics in the cache) and login rate limits
 # hold across them. CACHE_URL (e.g. rediscache://…) replaces it.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache'}")}  # noqa: F405
+# Security keys and passkeys over plain http://127.0.0.1 (browsers allow WebAuthn on localhost only).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# Demo staff sign in without an authenticator; STAFF_MFA_REQUIRED_ROLES in the environment turns the rule on.
+STAFF_MFA_REQUIRED_ROLES = env.list("STAFF_MFA_REQUIRED_ROLES", default=[])
+STAFF_MFA_REQUIRED_FOR_SUPERUSERS = env.bool("STAFF_MFA_REQUIRED_FOR_SUPERUSERS", default=False)

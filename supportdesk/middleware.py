@@ -5,6 +5,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,8 @@ class StaffMfaMiddleware:
     def _must_set_up(self, request: HttpRequest) -> bool:
         user = request.user
         if not (user.is_authenticated and user.is_staff and request.path.startswith(("/admin/", "/api/"))):
+            return False
+        if request.path == reverse("admin:logout"):
             return False
         if not enforced() or request.session.get(self.SESSION_KEY):
             return False

@@ -70,6 +70,8 @@ def test_roles_that_require_mfa_are_sent_to_set_it_up_before_the_admin(client, s
     assert api.status_code == 403
     assert api.json()["error"]["code"] == "mfa_required"
     assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.post(reverse("admin:logout")).status_code == 200
+    assert "_auth_user_id" not in client.session
 
 
 def test_setting_up_totp_through_allauth_opens_the_admin(client, supervisor, mfa_roles):

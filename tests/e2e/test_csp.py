@@ -13,7 +13,7 @@ from django.urls import reverse
 from feedback.tokens import survey_token
 from tests import factories
 from tickets import services
-from tickets.models import Channel, OfficialContact
+from tickets.models import Channel, OfficialContact, Ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -65,6 +65,8 @@ def desk(customer, team, security_team):
         team=team,
     )  # fmt: skip
     services.ticket_reply(ticket=ticket, body="We are checking.", actor=supervisor)
+    # So the ticket page also shows the exposure checklist panel.
+    Ticket.objects.filter(pk=ticket.pk).update(secret_exposed=True)
     complaint = factories.complaint(ticket=ticket, actor=supervisor, stage="awaiting_confirmation")
     article = factories.kb_article(author=supervisor, translations={"en": ("Back up", "Write **it** down.")})
     invitation = factories.SurveyInvitationFactory(ticket=ticket)

@@ -62,10 +62,12 @@ def _paste_into_a_request(page, base: str, email: str, subject: str, body: str) 
 
 def _work_the_checklist(new_page, base: str, ticket: Ticket, shot) -> None:
     admin = new_page(viewport=DESKTOP)
+    # The admin login hands over to allauth's sign-in page (staff MFA, supportdesk.admin_site).
     admin.goto(f"{base}/admin/login/")
-    admin.fill("input[name=username]", "sara")
+    admin.fill("input[name=login]", "sara")
     admin.fill("input[name=password]", PASSWORD)
-    admin.click("input[type=submit]")
+    admin.click("main button[type=submit]")
+    admin.wait_for_url(f"{base}/admin/")
     admin.goto(f"{base}/admin/tickets/ticket/{ticket.pk}/change/")
     checklist = admin.locator("[data-exposure-checklist]")
     expect(checklist).to_contain_text("Secret exposed: security checklist")

@@ -143,6 +143,7 @@ def test_main_admin_pages_have_no_csp_violations(live_server, new_page, desk):
         reverse("admin:supportdesk_user_change", args=[desk["staff"].pk]),
         reverse("admin:supportdesk_apitoken_add"),
         reverse("admin:auth_group_changelist"),
+        reverse("admin:supportdesk_auditentry_changelist"),
         reverse("mfa_index"),
         reverse("api:docs"),
     ]

@@ -11,13 +11,15 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from supportdesk.audit.models import AuditAction, AuditEntry
+from supportdesk.kit.client_ip import UNKNOWN, client_ip
 
 REQUEST_ATTRIBUTE = "audit_entries"
 
 
 def client_address(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wrote unless a trusted proxy set it.
-    return request.META.get("REMOTE_ADDR") or None
+    # The address every rate limit uses: X-Forwarded-For only as far as TRUSTED_PROXIES wrote it.
+    address = client_ip(request)
+    return None if address == UNKNOWN else address
 
 
 def _django_request(request) -> HttpRequest:

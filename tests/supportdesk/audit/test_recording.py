@@ -85,6 +85,20 @@ def test_every_staff_door_to_a_customer_record_writes_one_entry(
     assert entry.action == ("download" if "attachment" in page else "view")
 
 
+def test_the_address_is_the_client_behind_a_trusted_proxy_and_never_a_forged_one(
+    client, supervisor, ticket, complaint, attachment, settings
+):
+    url = _staff_pages(ticket, complaint, attachment)["ticket API"][0]
+    client.force_login(supervisor)
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    AuditEntry.objects.all().delete()
+
+    client.get(url, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    client.get(url, REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert sorted(AuditEntry.objects.values_list("ip_address", flat=True)) == ["198.51.100.1", "203.0.113.7"]
+
+
 def test_the_portal_pages_of_a_ticket_and_a_complaint_are_logged_too(client, customer, ticket, complaint):
     client.force_login(customer.user)
 

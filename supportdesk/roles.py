@@ -28,6 +28,8 @@ _AGENT_PERMISSIONS = (
     "tickets.add_attachment",
     "tickets.view_ticketevent",
     "tickets.view_outboundemail",
+    # The quarantine: held mail and the mail of tickets they may see, and making a ticket of held mail.
+    "tickets.make_ticket_from_inbound_email",
     "tickets.view_customer",
     "tickets.add_customer",
     "tickets.change_customer",

@@ -321,6 +321,12 @@ SUPPORT_EMAIL_ACK_WINDOW_MINUTES = env.int("SUPPORT_EMAIL_ACK_WINDOW_MINUTES", d
 SUPPORT_EMAIL_MAX_ATTEMPTS = env.int("SUPPORT_EMAIL_MAX_ATTEMPTS", default=8)
 SUPPORT_EMAIL_RETRY_BASE_SECONDS = 60
 SUPPORT_EMAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
+# After this many permanent delivery failures (hard bounces) an address is marked bouncing and not mailed again
+# until it writes to us or an administrator clears it.
+SUPPORT_EMAIL_HARD_BOUNCE_LIMIT = env.int("SUPPORT_EMAIL_HARD_BOUNCE_LIMIT", default=3)
+# The authserv-id our own mail server writes in Authentication-Results; when set, mail whose sender
+# failed DMARC there is quarantined as spoofed. Empty: no such check (the header could be forged).
+SUPPORT_EMAIL_AUTHSERV_ID = env("SUPPORT_EMAIL_AUTHSERV_ID", default="")
 # IMAP polling (IMAPS). The polling schedule exists only while IMAP_HOST is set
 # (`manage.py sync_email_schedules`, run by `make run`).
 IMAP_HOST = env("IMAP_HOST", default="")

@@ -31,6 +31,19 @@ class InboundKind(models.TextChoices):
     BOUNCE = "bounce", _("Bounce")
 
 
+class BounceType(models.TextChoices):
+    HARD = "hard", _("Permanent failure")
+    SOFT = "soft", _("Temporary failure (delayed)")
+    NOTICE = "notice", _("Delivery notice (not a failure)")
+
+
+class QuarantineReason(models.TextChoices):
+    NO_SENDER = "no_sender", _("No usable sender address")
+    TOO_COMPLEX = "too_complex", _("Dangerous structure (too many parts or levels)")
+    SPOOFED = "spoofed", _("Sender failed authentication (DMARC)")
+    FAILED = "failed", _("Processing failed")
+
+
 class InboundResult(models.TextChoices):
     NONE = "", _("Nothing")
     NEW_TICKET = "new_ticket", _("New ticket")
@@ -66,7 +79,20 @@ class InboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     raw = models.BinaryField(_("raw source"))
     size = models.PositiveIntegerField(_("size (bytes)"))
+    quarantine_reason = models.CharField(
+        _("quarantine reason"), max_length=12, choices=QuarantineReason.choices, blank=True
+    )
     error = models.TextField(_("error"), blank=True, help_text=_("Why the mail is in quarantine."))
+    bounce_type = models.CharField(_("bounce type"), max_length=8, choices=BounceType.choices, blank=True)
+    answers = models.ForeignKey(
+        "tickets.OutboundEmail",
+        verbose_name=_("answers our mail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="automatic_answers",
+        help_text=_("The notification this bounce or automatic reply is about."),
+    )
     notes = models.TextField(_("notes"), blank=True, help_text=_("What was left out (e.g. refused attachments)."))
     ticket = models.ForeignKey(
         "tickets.Ticket",
@@ -94,7 +120,10 @@ class InboundEmail(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("inbound email")
         verbose_name_plural = _("inbound emails")
-        permissions = [("download_raw_email", _("Can download the raw source of inbound mail"))]
+        permissions = [
+            ("download_raw_email", _("Can download the raw source of inbound mail")),
+            ("make_ticket_from_inbound_email", _("Can see held inbound mail and make a ticket of it")),
+        ]
         indexes = [
             # admin changelist, newest first, and its status filter (the quarantine view)
             models.Index(fields=["-received_at", "-id"], name="inbound_received_desc"),
@@ -192,3 +221,37 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.to_address}"
+
+
+class EmailAddressStatusQuerySet(models.QuerySet):
+    def bouncing(self) -> EmailAddressStatusQuerySet:
+        return self.filter(bouncing_since__isnull=False)
+
+
+class EmailAddressStatus(models.Model):
+    """Delivery health of one recipient address: its bounces, and whether we stopped mailing it."""
+
+    address = models.EmailField(_("address"), max_length=254, unique=True)
+    hard_bounces = models.PositiveIntegerField(
+        _("permanent failures"), default=0, help_text=_("Since the address last worked.")
+    )
+    soft_bounces = models.PositiveIntegerField(_("temporary failures"), default=0)
+    last_bounce_at = models.DateTimeField(_("last bounce"), null=True, blank=True)
+    last_diagnostic = models.CharField(_("last diagnostic"), max_length=500, blank=True)
+    bouncing_since = models.DateTimeField(
+        _("bouncing since"),
+        null=True,
+        blank=True,
+        help_text=_("Set after SUPPORT_EMAIL_HARD_BOUNCE_LIMIT permanent failures: no more mail is sent."),
+    )
+
+    objects = EmailAddressStatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_bounce_at", "-id"]
+        verbose_name = _("email address status")
+        verbose_name_plural = _("email address statuses")
+        indexes = [models.Index(fields=["-last_bounce_at", "-id"], name="address_status_bounce_desc")]
+
+    def __str__(self) -> str:
+        return self.address

@@ -9,7 +9,15 @@ from django.conf import settings
 from django.utils import timezone
 
 from tickets.email import loops
-from tickets.email.models import DeliveryStatus, InboundEmail, InboundKind, InboundStatus, OutboundEmail, OutboundKind
+from tickets.email.models import (
+    DeliveryStatus,
+    EmailAddressStatus,
+    InboundEmail,
+    InboundKind,
+    InboundStatus,
+    OutboundEmail,
+    OutboundKind,
+)
 from tickets.email.parsing import SUBJECT_REFERENCE, ParsedEmail
 from tickets.models import Ticket
 
@@ -49,6 +57,15 @@ def _ticket_by_subject(subject: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def surviving_ticket(ticket: Ticket | None) -> Ticket | None:
+    """The ticket a merged ticket was merged into (followed through further merges)."""
+    for _hop in range(_MAX_MERGE_HOPS):
+        if ticket is None or ticket.merged_into_id is None:
+            break
+        ticket = ticket.merged_into
+    return ticket
+
+
 def ticket_for_inbound_email(parsed: ParsedEmail, *, customer_id: int) -> Ticket | None:
     """The ticket this mail answers, if it belongs to the sender's customer record (merges followed).
 
@@ -60,11 +77,7 @@ def ticket_for_inbound_email(parsed: ParsedEmail, *, customer_id: int) -> Ticket
         or _ticket_by_plus_address(parsed.recipients)
         or _ticket_by_subject(parsed.subject)
     )
-    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
-    for _hop in range(_MAX_MERGE_HOPS):
-        if ticket is None or ticket.merged_into_id is None:
-            break
-        ticket = ticket.merged_into
+    ticket = surviving_ticket(Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None)
     if ticket is None or ticket.customer_id != customer_id:
         return None
     return ticket
@@ -100,3 +113,14 @@ def acknowledgements_recently_sent(address: str) -> int:
         .exclude(status=DeliveryStatus.SUPPRESSED)
         .count()
     )
+
+
+def address_is_bouncing(address: str) -> bool:
+    return EmailAddressStatus.objects.bouncing().filter(address=address.lower()).exists()
+
+
+def outbound_answered_by(ids: list[str]) -> OutboundEmail | None:
+    """Our mail that an automatic answer or bounce refers to by Message-ID (In-Reply-To, References, the report)."""
+    if not ids:
+        return None
+    return OutboundEmail.objects.filter(message_id__in=ids).select_related("ticket").order_by("-created_at").first()

@@ -6,14 +6,23 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.timezone import now
 
 from tests import factories
 from tickets.complaints.models import Complaint, Stage
-from tickets.email.models import DeliveryStatus, InboundEmail, InboundStatus, OutboundEmail
+from tickets.email.models import (
+    DeliveryStatus,
+    EmailAddressStatus,
+    InboundEmail,
+    InboundStatus,
+    OutboundEmail,
+    QuarantineReason,
+)
 from tickets.models import Ticket
 
 INBOUND_LIST = reverse("admin:tickets_inboundemail_changelist")
 OUTBOUND_LIST = reverse("admin:tickets_outboundemail_changelist")
+ADDRESS_LIST = reverse("admin:tickets_emailaddressstatus_changelist")
 
 
 def raw_url(pk: int) -> str:
@@ -67,7 +76,19 @@ def test_agents_see_delivery_status_only_for_tickets_they_may_see(client, agent,
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [mine]
-    assert client.get(INBOUND_LIST).status_code == 403, "the inbound log and quarantine are for supervisors"
+
+
+def test_agents_see_held_mail_and_the_mail_of_their_tickets_only(client, agent, team):
+    held = factories.InboundEmailFactory(status=InboundStatus.QUARANTINED)
+    ours = factories.InboundEmailFactory(status=InboundStatus.PROCESSED, ticket=factories.TicketFactory(team=team))
+    factories.InboundEmailFactory(status=InboundStatus.PROCESSED, ticket=factories.TicketFactory())
+    client.force_login(agent)
+
+    response = client.get(INBOUND_LIST)
+
+    assert response.status_code == 200
+    assert set(response.context["cl"].result_list) == {held, ours}
+    assert client.get(raw_url(held.pk)).status_code == 403, "the raw source stays with supervisors"
 
 
 def test_the_raw_source_downloads_for_supervisors_only(client, supervisor, agent, manager, mail_fixture):
@@ -106,7 +127,7 @@ def test_the_process_again_action_turns_a_fixed_quarantine_into_a_ticket(client,
 
 
 def test_the_process_again_action_reports_mail_still_in_quarantine(client, supervisor, mail_fixture):
-    raw = mail_fixture("14_broken_mime.eml")
+    raw = mail_fixture("16_no_sender.eml")
     record = factories.InboundEmailFactory(raw=raw, size=len(raw))
     client.force_login(supervisor)
 
@@ -114,6 +135,72 @@ def test_the_process_again_action_reports_mail_still_in_quarantine(client, super
 
     assert "1 mail is still in quarantine" in response.content.decode()
     assert InboundEmail.objects.get(pk=record.pk).attempts == 1
+
+
+def test_an_agent_makes_a_ticket_of_held_mail_with_one_click(client, agent, mail_fixture):
+    raw = mail_fixture("03_big5_8bit.eml")
+    record = factories.InboundEmailFactory(raw=raw, size=len(raw), quarantine_reason=QuarantineReason.SPOOFED)
+    client.force_login(agent)
+
+    response = client.post(INBOUND_LIST, {"action": "make_tickets", "_selected_action": [record.pk]}, follow=True)
+
+    record.refresh_from_db()
+    assert "1 ticket made." in response.content.decode()
+    assert (record.status, record.result, record.quarantine_reason) == (InboundStatus.PROCESSED, "new_ticket", "")
+    assert record.ticket.customer.email == "chan@example.hk"
+    assert record.notes == "Made into a ticket by agent."
+
+
+def test_the_make_ticket_button_asks_for_the_customer_when_the_mail_has_no_sender(
+    client, agent, supervisor, mail_fixture
+):
+    raw = mail_fixture("16_no_sender.eml")
+    record = factories.InboundEmailFactory(raw=raw, size=len(raw), quarantine_reason=QuarantineReason.NO_SENDER)
+    url = reverse("admin:tickets_inboundemail_make_ticket", args=[record.pk])
+    client.force_login(agent)
+
+    change = client.get(reverse("admin:tickets_inboundemail_change", args=[record.pk])).content.decode()
+    assert url in change and "No usable sender address" in change
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"customer_email": ""})
+    assert refused.status_code == 200
+    assert "enter the customer" in refused.content.decode()
+    assert client.post(url, {"customer_email": "not an address"}).status_code == 200
+    assert not Ticket.objects.exists()
+
+    made = client.post(url, {"customer_email": "Found@Example.org"})
+
+    ticket = Ticket.objects.get()
+    assert made.status_code == 302
+    assert made["Location"] == reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    assert (ticket.customer.email, ticket.subject) == ("found@example.org", "(no sender)")
+    assert ticket.messages.get().body == "Who sent this?"
+    client.force_login(supervisor)
+    again = client.post(url, {"customer_email": "again@example.org"})
+    assert again.status_code == 200
+    assert "Only quarantined or ignored mail can be made into a ticket" in again.content.decode()
+    assert Ticket.objects.count() == 1
+
+
+def test_only_permitted_staff_make_tickets(client, manager, mail_fixture):
+    record = factories.InboundEmailFactory()
+    client.force_login(manager)
+
+    assert client.post(reverse("admin:tickets_inboundemail_make_ticket", args=[record.pk])).status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_address_statuses_list_and_mark_deliverable_again(client, supervisor):
+    bouncing = EmailAddressStatus.objects.create(address="gone@example.org", hard_bounces=3, bouncing_since=now())
+    client.force_login(supervisor)
+
+    assert client.get(ADDRESS_LIST).status_code == 200
+    assert client.get(reverse("admin:tickets_emailaddressstatus_change", args=[bouncing.pk])).status_code == 200
+    response = client.post(ADDRESS_LIST, {"action": "mark_deliverable", "_selected_action": [bouncing.pk]}, follow=True)
+
+    bouncing.refresh_from_db()
+    assert "1 address is mailed again." in response.content.decode()
+    assert (bouncing.hard_bounces, bouncing.bouncing_since) == (0, None)
 
 
 def test_the_retry_action_sends_failed_mail_again(client, supervisor, django_capture_on_commit_callbacks, mailoutbox):

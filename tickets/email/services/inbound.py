@@ -10,6 +10,13 @@ Order of work for every mail, whatever its source (file, stdin, IMAP):
    as every other channel. Any failure rolls that back and puts the mail in
    quarantine with the reason; an admin action processes it again.
 
+Machine mail never opens a ticket and is never answered: a bounce or an automatic
+reply is recorded against the outbound mail it answers (`answers`), as an internal
+note on that mail's ticket; repeated permanent bounces mark the address bouncing
+(tickets.email.services.deliverability). Quarantine holds only what has no usable
+sender or is dangerous, or what a service refused; an agent can make a ticket of
+it (`inbound_email_make_ticket`), naming the customer when there was no sender.
+
 Threading (tickets.email.selectors.ticket_for_inbound_email): only onto a
 ticket of the sender's own customer record, so knowing a reference is not enough
 to write into someone else's ticket. A ticket the customer may no longer write on
@@ -34,18 +41,27 @@ from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
 from tickets.attachments import safe_filename, validate_upload
 from tickets.email import loops
-from tickets.email.models import InboundEmail, InboundKind, InboundResult, InboundStatus, OutboundEmail
+from tickets.email.models import (
+    BounceType,
+    InboundEmail,
+    InboundKind,
+    InboundResult,
+    InboundStatus,
+    OutboundEmail,
+    QuarantineReason,
+)
 from tickets.email.parsing import (
     SUBJECT_REFERENCE,
     ParsedAttachment,
     ParsedEmail,
+    UnparseableEmail,
     dedup_key,
     parse_email,
     peek_headers,
     strip_quoted_reply,
 )
-from tickets.email.selectors import ticket_for_inbound_email
-from tickets.email.services import outbound
+from tickets.email.selectors import outbound_answered_by, surviving_ticket, ticket_for_inbound_email
+from tickets.email.services import deliverability, outbound
 from tickets.models import Channel, Ticket, TicketMessage
 from tickets.safety.scrubbing import kind_labels
 from tickets.safety.services import intake as safety_intake
@@ -54,8 +70,13 @@ from tickets.selectors import customer_can_reply
 logger = logging.getLogger(__name__)
 
 ERROR_NOT_REPROCESSABLE = "inbound_not_reprocessable"
+ERROR_NOT_CONVERTIBLE = "inbound_not_convertible"
+ERROR_NEEDS_ADDRESS = "inbound_needs_address"
 
 _REPROCESSABLE = (InboundStatus.RECEIVED, InboundStatus.QUARANTINED)
+# What an agent may turn into a ticket: held mail, and machine mail that matched none of ours.
+_CONVERTIBLE = (InboundStatus.QUARANTINED, InboundStatus.IGNORED)
+RAW_SOURCE_NAME = "original-message.txt"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # Machine-written text copied into a note (bounce reports, out-of-office bodies) is cut here.
 _NOTE_EXCERPT = 4000
@@ -69,6 +90,7 @@ class _Outcome:
     ticket: Ticket | None = None
     message: TicketMessage | None = None
     notes: str = ""
+    answers: OutboundEmail | None = None
 
 
 # Entry points -------------------------------------------------------------------
@@ -116,8 +138,10 @@ def inbound_email_process(*, inbound: InboundEmail, raw: bytes | None = None) ->
             locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
             if locked.status not in _REPROCESSABLE:
                 return locked
-            parsed = parse_email(raw if raw is not None else bytes(locked.raw))
-            outcome = _route(parsed)
+            stored = bytes(locked.raw)
+            parsed = parse_email(raw if raw is not None else stored)
+            # The stored copy is the mail itself unless the safety gate cut it to its headers.
+            outcome = _route(parsed, raw_source=stored if raw in (None, stored) else b"")
             _record(locked, parsed, outcome)
             return locked
     except Exception as error:  # noqa: BLE001 - whatever goes wrong, the mail must land in quarantine
@@ -134,6 +158,36 @@ def inbound_email_reprocess(*, inbound: InboundEmail) -> InboundEmail:
     return inbound_email_process(inbound=inbound)
 
 
+def inbound_email_make_ticket(*, inbound: InboundEmail, actor, customer_email: str = "") -> InboundEmail:
+    """An agent's call: a quarantined (or ignored) mail becomes a new ticket, whatever held it back.
+
+    `customer_email` names the customer when the mail has no usable sender (and may replace the sender).
+    """
+    with transaction.atomic():
+        locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+        if locked.status not in _CONVERTIBLE:
+            raise ValidationError(
+                _("Only quarantined or ignored mail can be made into a ticket (%(subject)s).") % {"subject": locked},
+                code=ERROR_NOT_CONVERTIBLE,
+            )
+        parsed = parse_email(bytes(locked.raw), trusted=True)
+        address = customer_email.strip() or parsed.from_address
+        if not address:
+            raise ValidationError(
+                _("This mail has no sender: enter the customer's email address."), code=ERROR_NEEDS_ADDRESS
+            )
+        if address.lower() != parsed.from_address:
+            parsed.from_address, parsed.from_name = address, ""
+        outcome = _new_ticket(parsed, raw_source=bytes(locked.raw), actor=actor)
+        outcome.notes = "\n".join(
+            filter(None, [_("Made into a ticket by %(agent)s.") % {"agent": actor.get_username()}, outcome.notes])
+        )
+        _record(locked, parsed, outcome)
+        locked.quarantine_reason = ""
+        locked.save(update_fields=["quarantine_reason"])
+        return locked
+
+
 # Recording ----------------------------------------------------------------------
 
 
@@ -144,6 +198,8 @@ def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> No
     inbound.ticket = outcome.ticket
     inbound.ticket_message = outcome.message
     inbound.notes = outcome.notes
+    inbound.answers = outcome.answers
+    inbound.bounce_type = parsed.bounce.bounce_type if parsed.bounce else ""
     inbound.error = ""
     inbound.from_address = safety_intake.gate_text(parsed.from_address)[:254]
     inbound.subject = safety_intake.gate_text(parsed.subject)[:255]
@@ -151,8 +207,8 @@ def _record(inbound: InboundEmail, parsed: ParsedEmail, outcome: _Outcome) -> No
     inbound.processed_at = timezone.now()
     inbound.save(
         update_fields=[
-            "status", "kind", "result", "ticket", "ticket_message", "notes", "error", "from_address", "subject",
-            "attempts", "processed_at",
+            "status", "kind", "result", "ticket", "ticket_message", "notes", "answers", "bounce_type", "error",
+            "from_address", "subject", "attempts", "processed_at",
         ]
     )  # fmt: skip
 
@@ -174,76 +230,116 @@ def _quarantine(pk: int, error: Exception) -> InboundEmail:
     logger.warning("Inbound email %s quarantined: %s", pk, reason)
     inbound = InboundEmail.objects.without_raw().get(pk=pk)
     inbound.status = InboundStatus.QUARANTINED
+    inbound.quarantine_reason = error.reason if isinstance(error, UnparseableEmail) else QuarantineReason.FAILED
     inbound.error = reason
     inbound.attempts += 1
     inbound.processed_at = timezone.now()
-    inbound.save(update_fields=["status", "error", "attempts", "processed_at"])
+    inbound.save(update_fields=["status", "quarantine_reason", "error", "attempts", "processed_at"])
     return inbound
 
 
 # Routing ------------------------------------------------------------------------
 
 
-def _route(parsed: ParsedEmail) -> _Outcome:
+def _route(parsed: ParsedEmail, *, raw_source: bytes) -> _Outcome:
     if loops.is_own_address(parsed.from_address) or (
         parsed.message_id and OutboundEmail.objects.filter(message_id=parsed.message_id).exists()
     ):
         return _Outcome(status=InboundStatus.IGNORED, notes=_("Sent from our own address: not processed."))
     if parsed.kind == InboundKind.BOUNCE:
         return _file_bounce(parsed)
+    if parsed.kind == InboundKind.AUTO_REPLY:
+        return _file_auto_reply(parsed)
+    # A mail from the address proves the mailbox works again.
+    deliverability.email_address_clear_bouncing(addresses=[parsed.from_address])
     customer, _created = services.customer_get_or_create(
         email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
     )
     ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk)
-    if ticket is not None and not customer_can_reply(ticket=ticket):
-        ticket = None
-    if parsed.kind == InboundKind.AUTO_REPLY and ticket is not None:
-        # An out-of-office must not reopen the ticket or count as the customer's answer.
-        note = services.ticket_add_system_note(
-            ticket=ticket,
-            body=_("Automatic reply from %(address)s:") % {"address": parsed.from_address}
-            + "\n\n"
-            + (parsed.text[:_NOTE_EXCERPT] or parsed.subject),
+    if ticket is None or not customer_can_reply(ticket=ticket):
+        return _new_ticket(parsed, raw_source=raw_source, customer=customer)
+    uploads, refused = _uploads(parsed, raw_source)
+    message = services.ticket_customer_reply(
+        ticket=ticket,
+        body=_body(strip_quoted_reply(parsed.text), parsed, refused, has_uploads=bool(uploads)),
+        via=Channel.EMAIL,
+        attachments=uploads,
+    )
+    return _Outcome(InboundStatus.PROCESSED, InboundResult.REPLY, ticket, message, "\n".join(refused))
+
+
+def _new_ticket(parsed: ParsedEmail, *, raw_source: bytes, customer=None, actor=None) -> _Outcome:
+    if customer is None:
+        customer, _created = services.customer_get_or_create(
+            email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
         )
-        return _Outcome(status=InboundStatus.PROCESSED, result=InboundResult.NOTE, ticket=ticket, message=note)
-    uploads, refused = _uploads(parsed.attachments)
-    notes = "\n".join(refused)
-    if ticket is not None:
-        message = services.ticket_customer_reply(
-            ticket=ticket,
-            body=_body(strip_quoted_reply(parsed.text), parsed, refused, has_uploads=bool(uploads)),
-            via=Channel.EMAIL,
-            attachments=uploads,
-        )
-        return _Outcome(InboundStatus.PROCESSED, InboundResult.REPLY, ticket, message, notes)
+    uploads, refused = _uploads(parsed, raw_source)
     ticket = services.ticket_create(
         customer=customer,
         subject=_ticket_subject(parsed.subject),
         body=_body(parsed.text, parsed, refused, has_uploads=bool(uploads)),
         channel=Channel.EMAIL,
         attachments=uploads,
+        actor=actor,
     )
-    if parsed.kind == InboundKind.AUTO_REPLY:
+    if parsed.kind != InboundKind.MESSAGE or parsed.is_list_mail:
+        # RFC 3834: never answer machine, list or bulk mail automatically.
         outbound.outbound_email_suppress_acknowledgement(
-            ticket=ticket, reason="the mail that opened the ticket was automatic"
+            ticket=ticket, reason="the mail that opened the ticket came from a machine or a mailing list"
         )
+    notes = "\n".join(refused)
     return _Outcome(InboundStatus.PROCESSED, InboundResult.NEW_TICKET, ticket, ticket.messages.first(), notes)
 
 
 def _file_bounce(parsed: ParsedEmail) -> _Outcome:
-    """A bounce goes onto the ticket whose mail bounced, as an internal note; that mail is marked bounced."""
+    """A bounce is recorded on the mail that bounced and, as an internal note, on its ticket."""
+    report = parsed.bounce
+    diagnostic = report.diagnostic or parsed.text[:500] or parsed.subject
     bounced = outbound.outbound_email_mark_bounced(
-        message_ids=parsed.bounced_ids, error=parsed.text[:2000] or parsed.subject
+        message_ids=report.original_ids,
+        error=f"{BounceType(report.bounce_type).label}: {diagnostic}",
+        permanent=report.bounce_type == BounceType.HARD,
     )
     if bounced is None:
         return _Outcome(status=InboundStatus.IGNORED, notes=_("Bounce of a mail we did not send."))
+    if report.bounce_type == BounceType.NOTICE:
+        return _Outcome(status=InboundStatus.PROCESSED, ticket=bounced.ticket, answers=bounced)
+    status = deliverability.email_address_record_bounce(
+        address=bounced.to_address, bounce_type=report.bounce_type, diagnostic=diagnostic
+    )
+    if report.bounce_type == BounceType.HARD:
+        headline = _("Our email to %(address)s could not be delivered:")
+    else:
+        headline = _("Our email to %(address)s is delayed; the mail server keeps trying:")
+    body = headline % {"address": bounced.to_address} + "\n\n" + (parsed.text[:_NOTE_EXCERPT] or parsed.subject)
+    if status.bouncing_since is not None:
+        body += "\n\n" + _("The address now counts as bouncing: no more mail is sent to it.")
+    ticket = surviving_ticket(bounced.ticket)
+    note = services.ticket_add_system_note(ticket=ticket, body=body)
+    return _Outcome(InboundStatus.PROCESSED, InboundResult.NOTE, ticket, note, answers=bounced)
+
+
+def _file_auto_reply(parsed: ParsedEmail) -> _Outcome:
+    """An out-of-office or other automatic answer: an internal note on the ticket of the mail it answers.
+
+    It never opens a ticket, never reopens one and never counts as the customer's answer.
+    """
+    answered = outbound_answered_by(parsed.reply_ids)
+    ticket = surviving_ticket(answered.ticket) if answered else None
+    if ticket is None:
+        customer = services.customer_find_by_email(parsed.from_address) if parsed.from_address else None
+        ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk) if customer else None
+    if ticket is None:
+        return _Outcome(
+            status=InboundStatus.IGNORED, notes=_("Automatic reply that answers none of our mail: no ticket opened.")
+        )
     note = services.ticket_add_system_note(
-        ticket=bounced.ticket,
-        body=_("Our email to %(address)s could not be delivered:") % {"address": bounced.to_address}
+        ticket=ticket,
+        body=_("Automatic reply from %(address)s:") % {"address": parsed.from_address}
         + "\n\n"
         + (parsed.text[:_NOTE_EXCERPT] or parsed.subject),
     )
-    return _Outcome(status=InboundStatus.PROCESSED, result=InboundResult.NOTE, ticket=bounced.ticket, message=note)
+    return _Outcome(InboundStatus.PROCESSED, InboundResult.NOTE, ticket, note, answers=answered)
 
 
 # Content ------------------------------------------------------------------------
@@ -259,10 +355,18 @@ def _ticket_subject(subject: str) -> str:
     return cleaned if len(cleaned) <= _SUBJECT_MAX else cleaned[: _SUBJECT_MAX - 1] + "…"
 
 
-def _uploads(attachments: list[ParsedAttachment]) -> tuple[list[SimpleUploadedFile], list[str]]:
+def _attachments(parsed: ParsedEmail, raw_source: bytes) -> list[ParsedAttachment]:
+    """The mail's attachments, plus its raw source when the structure had to be recovered (so agents can
+    read what the parser could not). `raw_source` is empty when the safety gate kept only the headers."""
+    if not parsed.recovered or not raw_source:
+        return parsed.attachments
+    return [*parsed.attachments, ParsedAttachment(RAW_SOURCE_NAME, "text/plain", raw_source, inline=False)]
+
+
+def _uploads(parsed: ParsedEmail, raw_source: bytes) -> tuple[list[SimpleUploadedFile], list[str]]:
     """Attachments that pass the upload limits, and one line per refused file (the raw mail keeps them)."""
     accepted, refused = [], []
-    for attachment in attachments:
+    for attachment in _attachments(parsed, raw_source):
         upload = SimpleUploadedFile(
             safe_filename(attachment.filename), attachment.data, content_type=attachment.content_type
         )

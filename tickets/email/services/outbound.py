@@ -28,7 +28,7 @@ from django_q.tasks import async_task
 from supportdesk.kit.mail import RenderedMail, insert_customer_link
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.parsing import REPLY_MARKER
-from tickets.email.selectors import acknowledgements_recently_sent, thread_headers
+from tickets.email.selectors import acknowledgements_recently_sent, address_is_bouncing, thread_headers
 from tickets.selectors import first_reply_promise
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=10)
 # Status notifications the customer cares about.
 _STATUS_KINDS = {"pending_customer": OutboundKind.PENDING_CUSTOMER, "solved": OutboundKind.SOLVED}
+_BOUNCING = "the address bounces: too many permanent delivery failures (see email address statuses)"
 
 
 def support_address() -> str:
@@ -67,11 +68,14 @@ def _queue(
     to_address: str = "",
     content: RenderedMail | None = None,
 ):
+    to_address = to_address or ticket.customer.email
+    if status == DeliveryStatus.QUEUED and address_is_bouncing(to_address):
+        status, note = DeliveryStatus.SUPPRESSED, _BOUNCING
     outbound = OutboundEmail.objects.create(
         ticket=ticket,
         ticket_message=ticket_message,
         kind=kind,
-        to_address=to_address or ticket.customer.email,
+        to_address=to_address,
         subject=content.subject[:255] if content else "",
         body_text=content.text if content else "",
         body_html=content.html if content else "",
@@ -291,10 +295,16 @@ def outbound_email_retry_now(*, outbound_ids: list[int]) -> int:
     return len(retried)
 
 
-def outbound_email_mark_bounced(*, message_ids: list[str], error: str) -> OutboundEmail | None:
-    """The outbound mail a bounce refers to, now marked bounced (None if it is not ours)."""
+def outbound_email_mark_bounced(*, message_ids: list[str], error: str, permanent: bool = True) -> OutboundEmail | None:
+    """The outbound mail a bounce refers to (None if it is not ours); a permanent failure marks it bounced,
+    a temporary one only records the error (the server is still trying)."""
     outbound = OutboundEmail.objects.filter(message_id__in=message_ids).select_related("ticket").first()
-    if outbound is not None:
-        outbound.status, outbound.last_error, outbound.next_attempt_at = DeliveryStatus.BOUNCED, error[:2000], None
-        outbound.save(update_fields=["status", "last_error", "next_attempt_at"])
+    if outbound is None:
+        return None
+    outbound.last_error = error[:2000]
+    fields = ["last_error"]
+    if permanent:
+        outbound.status, outbound.next_attempt_at = DeliveryStatus.BOUNCED, None
+        fields += ["status", "next_attempt_at"]
+    outbound.save(update_fields=fields)
     return outbound

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from tests import factories
 from tickets import services
 from tickets.email.models import (
+    BounceType,
     DeliveryStatus,
     InboundEmail,
     InboundKind,
@@ -15,6 +16,7 @@ from tickets.email.models import (
     InboundStatus,
     OutboundEmail,
     OutboundKind,
+    QuarantineReason,
 )
 from tickets.email.services import inbound
 from tickets.email.services.inbound import inbound_email_receive
@@ -71,10 +73,10 @@ def test_a_first_time_sender_writing_chinese_gets_chinese_notifications(db, mail
     assert ticket.language == "zh-hans"
 
 
-def test_it_turns_html_only_mail_into_sanitised_text(db, mail_fixture):
+def test_it_turns_html_only_mail_into_text_without_scripts_and_with_link_addresses(db, mail_fixture):
     body = receive(mail_fixture("06_html_only.eml")).ticket.messages.get().body
 
-    assert body == "Hi team,\nThe swap failed with error E42.\nSee this.\n\nRegards, Ana"
+    assert body == "Hi team,\n\nThe swap failed with error E42.\nSee this (https://evil.example/).\n\nRegards, Ana"
 
 
 def test_it_stores_allowed_attachments_and_lists_refused_ones(db, mail_fixture):
@@ -180,16 +182,15 @@ def test_a_reply_to_a_merged_ticket_lands_on_the_surviving_ticket(db, mail_fixtu
     assert receive(mail_fixture("09_reply_in_reply_to.eml")).ticket == survivor
 
 
-def test_an_unthreaded_auto_reply_opens_a_ticket_without_acknowledgement(
+def test_an_auto_reply_that_answers_none_of_our_mail_opens_no_ticket_and_gets_no_answer(
     db, mail_fixture, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         record = receive(mail_fixture("11_auto_reply.eml"))
 
     assert record.kind == InboundKind.AUTO_REPLY
-    assert record.result == InboundResult.NEW_TICKET
-    acknowledgement = OutboundEmail.objects.get(ticket=record.ticket)
-    assert acknowledgement.status == DeliveryStatus.SUPPRESSED
+    assert (record.status, record.result, record.ticket) == (InboundStatus.IGNORED, InboundResult.NONE, None)
+    assert (Ticket.objects.count(), Customer.objects.count(), OutboundEmail.objects.count()) == (0, 0, 0)
     assert mail.outbox == []
 
 
@@ -212,6 +213,7 @@ def test_an_auto_reply_to_our_mail_becomes_a_note_and_does_not_reopen(
     assert record.result == InboundResult.NOTE
     assert record.ticket == ticket
     assert ticket.status == Status.PENDING_CUSTOMER
+    assert record.answers == acknowledgement
     note = record.ticket_message
     assert note.is_internal and note.author_kind == AuthorKind.SYSTEM
     assert "I am out of the office until 12 January." in note.body
@@ -229,6 +231,7 @@ def test_a_bounce_is_filed_on_the_ticket_whose_mail_bounced(db, mail_fixture):
     assert record.ticket == ticket
     assert record.ticket_message.is_internal
     assert "550 5.1.1 User unknown" in record.ticket_message.body
+    assert (record.bounce_type, record.answers) == (BounceType.HARD, OutboundEmail.objects.get(ticket=ticket))
     assert OutboundEmail.objects.get(ticket=ticket).status == DeliveryStatus.BOUNCED
     assert Customer.objects.filter(email__startswith="mailer-daemon").count() == 0
 
@@ -251,23 +254,26 @@ def test_importing_the_same_message_twice_creates_nothing_new(db, mail_fixture):
     assert (InboundEmail.objects.count(), Ticket.objects.count(), TicketMessage.objects.count()) == (1, 1, 1)
 
 
-def test_broken_mime_goes_to_quarantine_with_its_raw_bytes(db, mail_fixture):
+def test_broken_mime_is_read_as_a_human_would_and_the_raw_source_is_attached(db, mail_fixture):
     raw = mail_fixture("14_broken_mime.eml")
 
     record = receive(raw)
 
-    assert record.status == InboundStatus.QUARANTINED
-    assert record.error == "UnparseableEmail: broken MIME structure: StartBoundaryNotFoundDefect"
-    assert record.from_address == "broken@example.org"
+    assert (record.status, record.result) == (InboundStatus.PROCESSED, InboundResult.NEW_TICKET)
+    message = record.ticket_message
+    assert message.body == "Text that no client could find."
+    source = message.attachments.get()
+    assert (source.filename, source.content_type) == ("original-message.txt", "text/plain")
+    assert source.file.read() == raw
     assert bytes(InboundEmail.objects.get(pk=record.pk).raw) == raw
-    assert Ticket.objects.count() == 0
 
 
-def test_mail_without_a_sender_goes_to_quarantine(db, mail_fixture):
+def test_mail_without_a_sender_goes_to_quarantine_with_the_reason(db, mail_fixture):
     record = receive(mail_fixture("16_no_sender.eml"))
 
     assert record.status == InboundStatus.QUARANTINED
-    assert "no sender address" in record.error
+    assert record.quarantine_reason == QuarantineReason.NO_SENDER
+    assert "no usable sender address" in record.error
 
 
 def test_mail_from_our_own_address_is_ignored(db, mail_fixture):
@@ -285,6 +291,7 @@ def test_a_failing_service_leaves_nothing_half_saved_and_can_be_processed_again(
     record = receive(mail_fixture("07_attachments.eml"))
 
     assert record.status == InboundStatus.QUARANTINED
+    assert record.quarantine_reason == QuarantineReason.FAILED
     assert record.error == "storage_full: storage is full"
     assert (Customer.objects.count(), Ticket.objects.count()) == (0, 0)
 

@@ -19,6 +19,7 @@ from knowledge import services as knowledge_services
 from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
+from tickets.email.models import EmailAddressStatus
 from tickets.models import (
     AgentProfile,
     BusinessCalendar,
@@ -90,6 +91,7 @@ OBJECT_BUILDERS = {
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
+    "tickets.EmailAddressStatus": lambda ctx: EmailAddressStatus.objects.create(address="gone@example.org"),
     "tickets.ExplorerLink": lambda ctx: ExplorerLink.objects.order_by("id").first(),
     "tickets.OfficialContact": lambda ctx: OfficialContact.objects.create(
         kind="website", value="supportdesk.example", label="Website"
@@ -172,6 +174,7 @@ NO_ADD = {
     "feedback.SurveyFollowUp",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
+    "tickets.EmailAddressStatus",
     "django_q.Success",
     "django_q.Failure",
     "django_q.OrmQ",

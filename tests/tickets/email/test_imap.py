@@ -61,7 +61,7 @@ def test_it_imports_unseen_mail_and_marks_it_seen(db, imap_settings, mail_fixtur
     server = FakeIMAP(
         {
             b"7": mail_fixture("02_gbk_base64.eml"),
-            b"8": mail_fixture("14_broken_mime.eml"),
+            b"8": mail_fixture("16_no_sender.eml"),
             b"9": mail_fixture("13_duplicate_of_01.eml"),
             b"10": mail_fixture("01_new_utf8_qp.eml"),
         }

@@ -50,6 +50,7 @@ _BOUNCE_SUBJECT = re.compile(
 )
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _MESSAGE_ID_LINE = re.compile(r"^\s*Message-ID\s*:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
+_ORIGINAL_MESSAGE_ID = re.compile(r"^\s*Original-Message-ID\s*:\s*<([^<>\s]+)>", re.IGNORECASE | re.MULTILINE)
 _STATUS_CODE = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
 _DSN_FIELD = re.compile(r"^(Final-Recipient|Original-Recipient|Action|Status|Diagnostic-Code)\s*:\s*(.+)$", re.I | re.M)
 _TEMPORARY_WORDS = re.compile(r"delayed|will (retry|continue|keep trying)|temporar|not yet been delivered", re.I)
@@ -98,6 +99,15 @@ def is_list_mail(msg: Message) -> bool:
     return _header(msg, "Precedence") == "list" or any(msg.get(name) is not None for name in _LIST_HEADERS)
 
 
+def receipt_original_ids(msg: Message) -> list[str]:
+    """Message-IDs a read receipt (RFC 8098 message/disposition-notification) is about."""
+    found: list[str] = []
+    for part in _report_parts(msg):
+        if part.get_content_type() == "message/disposition-notification":
+            found += _ORIGINAL_MESSAGE_ID.findall(_part_text(part))
+    return found
+
+
 def classify(msg: Message, *, sender: str, subject: str) -> str:
     if is_bounce(msg, sender=sender, subject=subject):
         return InboundKind.BOUNCE
@@ -139,7 +149,12 @@ def _original_ids(msg: Message, report_text: str) -> list[str]:
         if content_type in ("message/rfc822", "message/global") and part.is_multipart():
             found += _MESSAGE_ID.findall(str(part.get_payload(0).get("Message-ID", "")))
         elif content_type in ("text/rfc822-headers", "message/global-headers"):
-            headers = BytesHeaderParser().parsebytes(part.get_payload(decode=True) or b"")
+            # The parser reads an unknown message/* type as an attached message; a text type stays bytes.
+            headers = (
+                part.get_payload(0)
+                if part.is_multipart()
+                else BytesHeaderParser().parsebytes(part.get_payload(decode=True) or b"")
+            )
             found += _MESSAGE_ID.findall(str(headers.get("Message-ID", "")))
     found += _MESSAGE_ID_LINE.findall(report_text)
     for name in ("In-Reply-To", "References"):

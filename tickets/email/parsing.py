@@ -134,6 +134,7 @@ def parse_email(raw: bytes, *, trusted: bool = False) -> ParsedEmail:
     content = read_content(msg, limit=not trusted)
     ids = message_ids(_first_raw(msg, "Message-ID"))
     reply_ids = message_ids(_first_raw(msg, "In-Reply-To")) + message_ids(_first_raw(msg, "References"))
+    reply_ids += loops.receipt_original_ids(msg)
     recipients = [
         address
         for name in _RECIPIENT_HEADERS

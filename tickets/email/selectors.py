@@ -119,6 +119,11 @@ def address_is_bouncing(address: str) -> bool:
     return EmailAddressStatus.objects.bouncing().filter(address=address.lower()).exists()
 
 
+def latest_outbound_to(*, ticket: Ticket, address: str) -> OutboundEmail | None:
+    """Our latest mail on the ticket to `address`: what an automatic answer threaded only by ticket answers."""
+    return OutboundEmail.objects.filter(ticket=ticket, to_address=address).order_by("-created_at", "-id").first()
+
+
 def outbound_answered_by(ids: list[str]) -> OutboundEmail | None:
     """Our mail that an automatic answer or bounce refers to by Message-ID (In-Reply-To, References, the report)."""
     if not ids:

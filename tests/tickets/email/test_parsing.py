@@ -9,6 +9,7 @@ from tickets.email.parsing import (
     decode_header_value,
     message_ids,
     parse_email,
+    peek_headers,
     strip_quoted_reply,
 )
 
@@ -67,5 +68,58 @@ def test_quoted_text_is_stripped_only_when_reliably_detected(text, expected):
 
 
 def test_garbage_is_unparseable():
-    with pytest.raises(UnparseableEmail, match="no sender"):
+    with pytest.raises(UnparseableEmail, match="no usable sender") as error:
         parse_email(b"\x00\x01\x02 not a mail at all")
+
+    assert error.value.reason == "no_sender"
+
+
+def _mail(headers: str, body: str = "Hello") -> bytes:
+    return f"{headers}\r\nSubject: Hi\r\nContent-Type: text/plain\r\n\r\n{body}\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "address", "name", "header"),
+    [
+        ("From: =?utf-8?B?5p2O5piO?= <li@example.cn>", "li@example.cn", "李明", "From"),
+        ("From: =?utf-8?Q?li=40example.cn?=", "li@example.cn", "", "From"),
+        ("From: =?UTF-8?B?5p2O5piOIDxsaUBleGFtcGxlLmNuPg==?=", "li@example.cn", "李明", "From"),
+        ("From: nobody\r\nSender: Bot <bot@example.org>", "bot@example.org", "Bot", "Sender"),
+        ("From: x@@y\r\nReply-To: =?utf-8?Q?Ren=C3=A9?= <rene@example.fr>", "rene@example.fr", "René", "Reply-To"),
+        ("Return-Path: <Envelope@Example.org>", "envelope@example.org", "", "Return-Path"),
+    ],
+)
+def test_the_sender_is_the_first_usable_address_of_from_sender_reply_to_return_path(headers, address, name, header):
+    parsed = parse_email(_mail(headers))
+
+    assert (parsed.from_address, parsed.from_name, parsed.sender_header) == (address, name, header)
+
+
+def test_the_header_summary_uses_the_same_sender_fallback():
+    assert peek_headers(_mail("Reply-To: =?utf-8?Q?a=40b.org?=")).from_address == "a@b.org"
+    assert peek_headers(b"\xff\xfe").from_address == ""
+
+
+def test_a_bounce_needs_no_sender():
+    raw = b"Return-Path: <>\r\nSubject: Undelivered Mail Returned to Sender\r\nIn-Reply-To: <ours@x>\r\n\r\nfailed\r\n"
+
+    parsed = parse_email(raw)
+
+    assert (parsed.kind, parsed.from_address, parsed.bounced_ids) == ("bounce", "", ["ours@x"])
+
+
+def test_mail_our_server_found_spoofed_is_refused_only_when_our_authserv_id_is_configured(settings):
+    raw = _mail(
+        "Authentication-Results: mx.desk.example; dmarc=fail header.from=customer.example\r\n"
+        "From: victim@customer.example"
+    )
+    assert parse_email(raw).from_address == "victim@customer.example"
+    settings.SUPPORT_EMAIL_AUTHSERV_ID = "other.example"
+    assert parse_email(raw).from_address == "victim@customer.example", "another server's verdict is not ours"
+    settings.SUPPORT_EMAIL_AUTHSERV_ID = "mx.desk.example"
+
+    with pytest.raises(UnparseableEmail) as error:
+        parse_email(raw)
+
+    assert error.value.reason == "spoofed"
+    assert parse_email(raw, trusted=True).from_address == "victim@customer.example"

@@ -60,7 +60,12 @@ from tickets.email.parsing import (
     peek_headers,
     strip_quoted_reply,
 )
-from tickets.email.selectors import outbound_answered_by, surviving_ticket, ticket_for_inbound_email
+from tickets.email.selectors import (
+    latest_outbound_to,
+    outbound_answered_by,
+    surviving_ticket,
+    ticket_for_inbound_email,
+)
 from tickets.email.services import deliverability, outbound
 from tickets.models import Channel, Ticket, TicketMessage
 from tickets.safety.scrubbing import kind_labels
@@ -329,6 +334,7 @@ def _file_auto_reply(parsed: ParsedEmail) -> _Outcome:
     if ticket is None:
         customer = services.customer_find_by_email(parsed.from_address) if parsed.from_address else None
         ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk) if customer else None
+        answered = latest_outbound_to(ticket=ticket, address=parsed.from_address) if ticket else None
     if ticket is None:
         return _Outcome(
             status=InboundStatus.IGNORED, notes=_("Automatic reply that answers none of our mail: no ticket opened.")

@@ -95,7 +95,9 @@ def check_machine_mail(entry: dict, record: InboundEmail, ticket: Ticket, sent: 
         for part in entry.get("body", []):
             assert part in record.ticket_message.body
     ticket.refresh_from_db()
-    assert ticket.messages.filter(is_internal=False).count() == ticket.messages.count() - (record.ticket_message_id is not None)
+    assert ticket.messages.filter(is_internal=False).count() == ticket.messages.count() - (
+        record.ticket_message_id is not None
+    )
 
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])

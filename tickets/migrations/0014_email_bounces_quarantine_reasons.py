@@ -5,47 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0013_outbound_kinds'),
+        ("tickets", "0013_outbound_kinds"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='inboundemail',
-            options={'ordering': ['-received_at', '-id'], 'permissions': [('download_raw_email', 'Can download the raw source of inbound mail'), ('make_ticket_from_inbound_email', 'Can see held inbound mail and make a ticket of it')], 'verbose_name': 'inbound email', 'verbose_name_plural': 'inbound emails'},
+            name="inboundemail",
+            options={
+                "ordering": ["-received_at", "-id"],
+                "permissions": [
+                    ("download_raw_email", "Can download the raw source of inbound mail"),
+                    ("make_ticket_from_inbound_email", "Can see held inbound mail and make a ticket of it"),
+                ],
+                "verbose_name": "inbound email",
+                "verbose_name_plural": "inbound emails",
+            },
         ),
         migrations.AddField(
-            model_name='inboundemail',
-            name='answers',
-            field=models.ForeignKey(blank=True, help_text='The notification this bounce or automatic reply is about.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='automatic_answers', to='tickets.outboundemail', verbose_name='answers our mail'),
+            model_name="inboundemail",
+            name="answers",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The notification this bounce or automatic reply is about.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="automatic_answers",
+                to="tickets.outboundemail",
+                verbose_name="answers our mail",
+            ),
         ),
         migrations.AddField(
-            model_name='inboundemail',
-            name='bounce_type',
-            field=models.CharField(blank=True, choices=[('hard', 'Permanent failure'), ('soft', 'Temporary failure (delayed)'), ('notice', 'Delivery notice (not a failure)')], max_length=8, verbose_name='bounce type'),
+            model_name="inboundemail",
+            name="bounce_type",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("hard", "Permanent failure"),
+                    ("soft", "Temporary failure (delayed)"),
+                    ("notice", "Delivery notice (not a failure)"),
+                ],
+                max_length=8,
+                verbose_name="bounce type",
+            ),
         ),
         migrations.AddField(
-            model_name='inboundemail',
-            name='quarantine_reason',
-            field=models.CharField(blank=True, choices=[('no_sender', 'No usable sender address'), ('too_complex', 'Dangerous structure (too many parts or levels)'), ('spoofed', 'Sender failed authentication (DMARC)'), ('failed', 'Processing failed')], max_length=12, verbose_name='quarantine reason'),
+            model_name="inboundemail",
+            name="quarantine_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no_sender", "No usable sender address"),
+                    ("too_complex", "Dangerous structure (too many parts or levels)"),
+                    ("spoofed", "Sender failed authentication (DMARC)"),
+                    ("failed", "Processing failed"),
+                ],
+                max_length=12,
+                verbose_name="quarantine reason",
+            ),
         ),
         migrations.CreateModel(
-            name='EmailAddressStatus',
+            name="EmailAddressStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(max_length=254, unique=True, verbose_name='address')),
-                ('hard_bounces', models.PositiveIntegerField(default=0, help_text='Since the address last worked.', verbose_name='permanent failures')),
-                ('soft_bounces', models.PositiveIntegerField(default=0, verbose_name='temporary failures')),
-                ('last_bounce_at', models.DateTimeField(blank=True, null=True, verbose_name='last bounce')),
-                ('last_diagnostic', models.CharField(blank=True, max_length=500, verbose_name='last diagnostic')),
-                ('bouncing_since', models.DateTimeField(blank=True, help_text='Set after SUPPORT_EMAIL_HARD_BOUNCE_LIMIT permanent failures: no more mail is sent.', null=True, verbose_name='bouncing since')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("address", models.EmailField(max_length=254, unique=True, verbose_name="address")),
+                (
+                    "hard_bounces",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Since the address last worked.", verbose_name="permanent failures"
+                    ),
+                ),
+                ("soft_bounces", models.PositiveIntegerField(default=0, verbose_name="temporary failures")),
+                ("last_bounce_at", models.DateTimeField(blank=True, null=True, verbose_name="last bounce")),
+                ("last_diagnostic", models.CharField(blank=True, max_length=500, verbose_name="last diagnostic")),
+                (
+                    "bouncing_since",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Set after SUPPORT_EMAIL_HARD_BOUNCE_LIMIT permanent failures: no more mail is sent.",
+                        null=True,
+                        verbose_name="bouncing since",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'email address status',
-                'verbose_name_plural': 'email address statuses',
-                'ordering': ['-last_bounce_at', '-id'],
-                'indexes': [models.Index(fields=['-last_bounce_at', '-id'], name='address_status_bounce_desc')],
+                "verbose_name": "email address status",
+                "verbose_name_plural": "email address statuses",
+                "ordering": ["-last_bounce_at", "-id"],
+                "indexes": [models.Index(fields=["-last_bounce_at", "-id"], name="address_status_bounce_desc")],
             },
         ),
     ]

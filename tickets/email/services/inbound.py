@@ -181,6 +181,8 @@ def inbound_email_make_ticket(*, inbound: InboundEmail, actor, customer_email: s
             raise ValidationError(
                 _("This mail has no sender: enter the customer's email address."), code=ERROR_NEEDS_ADDRESS
             )
+        if loops.is_own_address(address):
+            raise ValidationError(_("A ticket cannot be made for our own support address."), code=ERROR_NOT_CONVERTIBLE)
         if address.lower() != parsed.from_address:
             parsed.from_address, parsed.from_name = address, ""
         outcome = _new_ticket(parsed, raw_source=bytes(locked.raw), actor=actor)

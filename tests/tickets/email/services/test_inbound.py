@@ -340,3 +340,18 @@ def test_an_existing_customer_is_found_by_another_of_their_addresses(db, mail_fi
     )
 
     assert receive(mail_fixture("01_new_utf8_qp.eml")).ticket.customer == customer
+
+
+def test_an_agent_makes_a_ticket_of_held_mail_but_never_for_our_own_address(db, mail_fixture, agent):
+    held = receive(mail_fixture("16_no_sender.eml"))
+    own = receive(mail_fixture("15_own_address.eml"))
+
+    for record, address in ((held, ""), (held, "support+SD-1@supportdesk.local"), (own, "")):
+        with pytest.raises(ValidationError):
+            inbound.inbound_email_make_ticket(inbound=record, actor=agent, customer_email=address)
+    made = inbound.inbound_email_make_ticket(inbound=held, actor=agent, customer_email="who@example.org")
+
+    assert (made.status, made.result, made.quarantine_reason) == (InboundStatus.PROCESSED, InboundResult.NEW_TICKET, "")
+    assert made.ticket.customer.email == "who@example.org"
+    assert made.ticket.events.filter(actor=agent).exists()
+    assert Ticket.objects.count() == 1

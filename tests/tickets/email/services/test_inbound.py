@@ -355,3 +355,16 @@ def test_an_agent_makes_a_ticket_of_held_mail_but_never_for_our_own_address(db, 
     assert made.ticket.customer.email == "who@example.org"
     assert made.ticket.events.filter(actor=agent).exists()
     assert Ticket.objects.count() == 1
+
+
+def test_a_broken_multipart_carrying_a_recovery_phrase_gets_no_raw_source_copy(db, mail_fixture):
+    phrase = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    raw = mail_fixture("14_broken_mime.eml", {"Text that no client could find.": f"My words: {phrase}"})
+
+    record = receive(raw)
+
+    message = record.ticket_message
+    assert record.result == InboundResult.NEW_TICKET
+    assert phrase not in message.body
+    assert not message.attachments.exists(), "the raw source would carry the phrase in clear"
+    assert phrase.encode() not in bytes(InboundEmail.objects.get(pk=record.pk).raw)

@@ -59,8 +59,8 @@ class ParsedEmail:
     sender_header: str = "From"
     # The MIME structure was broken and had to be recovered: agents get the raw source too.
     recovered: bool = False
-    # Distributed by a mailing list or sent as bulk: never acknowledged.
-    is_list_mail: bool = False
+    # Distributed by a mailing list or passed on by a forwarding rule: never acknowledged.
+    wants_no_answer: bool = False
     bounced_ids: list[str] = field(default_factory=list)
 
 
@@ -155,7 +155,7 @@ def parse_email(raw: bytes, *, trusted: bool = False) -> ParsedEmail:
         bounce=bounce,
         sender_header=sender.header if sender else "",
         recovered=content.recovered,
-        is_list_mail=loops.is_list_mail(msg),
+        wants_no_answer=loops.wants_no_automatic_answer(msg),
         bounced_ids=bounce.original_ids if bounce else [],
     )
 

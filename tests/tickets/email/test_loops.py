@@ -24,6 +24,7 @@ def _msg(headers: str):
         ("X-Autorespond: yes", "x", "auto_reply"),
         ("List-Id: <news.example.com>", "x", "message"),
         ("X-MS-Exchange-Inbox-Rules-Loop: a@b.c", "x", "auto_reply"),
+        ("X-Loop: procmail@example.org", "x", "message"),
         ("X-MS-Exchange-Generated-Message-Source: Mailbox Rules Agent", "x", "auto_reply"),
         ("X-MS-Exchange-Organization-SCL: 1", "x", "message"),
         ("X-Auto-Response-Suppress: All", "x", "message"),
@@ -58,10 +59,11 @@ def test_our_own_address_includes_plus_variants(settings):
     assert not loops.is_own_address("")
 
 
-def test_list_mail_is_a_message_that_gets_no_automatic_answer():
-    assert loops.is_list_mail(_msg("List-Id: <users.lists.example.org>"))
-    assert loops.is_list_mail(_msg("Precedence: list"))
-    assert not loops.is_list_mail(_msg("Precedence: bulk"))
+def test_list_and_forwarded_mail_is_a_message_that_gets_no_automatic_answer():
+    assert loops.wants_no_automatic_answer(_msg("List-Id: <users.lists.example.org>"))
+    assert loops.wants_no_automatic_answer(_msg("Precedence: list"))
+    assert loops.wants_no_automatic_answer(_msg("X-Loop: forward@example.org"))
+    assert not loops.wants_no_automatic_answer(_msg("Precedence: bulk"))
 
 
 def _report(action: str, status: str) -> bytes:

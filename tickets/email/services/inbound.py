@@ -176,14 +176,14 @@ def inbound_email_make_ticket(*, inbound: InboundEmail, actor, customer_email: s
                 code=ERROR_NOT_CONVERTIBLE,
             )
         parsed = parse_email(bytes(locked.raw), trusted=True)
-        address = customer_email.strip() or parsed.from_address
+        address = customer_email.strip().lower() or parsed.from_address
         if not address:
             raise ValidationError(
                 _("This mail has no sender: enter the customer's email address."), code=ERROR_NEEDS_ADDRESS
             )
         if loops.is_own_address(address):
             raise ValidationError(_("A ticket cannot be made for our own support address."), code=ERROR_NOT_CONVERTIBLE)
-        if address.lower() != parsed.from_address:
+        if address != parsed.from_address:
             parsed.from_address, parsed.from_name = address, ""
         outcome = _new_ticket(parsed, raw_source=bytes(locked.raw), actor=actor)
         outcome.notes = "\n".join(
@@ -289,7 +289,7 @@ def _new_ticket(parsed: ParsedEmail, *, raw_source: bytes, customer=None, actor=
         attachments=uploads,
         actor=actor,
     )
-    if parsed.kind != InboundKind.MESSAGE or parsed.is_list_mail:
+    if parsed.kind != InboundKind.MESSAGE or parsed.wants_no_answer:
         # RFC 3834: never answer machine, list or bulk mail automatically.
         outbound.outbound_email_suppress_acknowledgement(
             ticket=ticket, reason="the mail that opened the ticket came from a machine or a mailing list"

@@ -64,7 +64,8 @@ class Content:
 
     @property
     def text(self) -> str:
-        texts = [text.strip() for text in self.plain] or [html_to_text(markup) for markup in self.html]
+        # Plain text is preferred, unless it is empty (some mailers send a blank plain part beside the HTML).
+        texts = [text.strip() for text in self.plain if text.strip()] or [html_to_text(markup) for markup in self.html]
         return "\n\n".join(text for text in texts if text)
 
 

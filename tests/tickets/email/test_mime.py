@@ -24,6 +24,15 @@ def test_a_sound_multipart_needs_no_recovery():
     assert (content.text, content.recovered) == ("plain", False)
 
 
+def test_a_blank_plain_part_gives_way_to_the_html():
+    content = _content(
+        HEAD + 'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
+        " \r\n--b\r\nContent-Type: text/html\r\n\r\n<p>the words</p>\r\n--b--\r\n"
+    )
+
+    assert content.text == "the words"
+
+
 def test_the_first_part_before_a_missing_start_boundary_is_kept():
     content = _content(
         HEAD + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\nContent-Type: text/plain\r\n\r\nfirst\r\n'

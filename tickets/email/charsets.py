@@ -47,6 +47,7 @@ _CJK_GUESSES = ("gb18030", "big5hkscs")
 _CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 _WHITESPACE = re.compile(r"\s+")
+_CHARSET_NAME = re.compile(r"[a-z0-9][a-z0-9._:+-]{0,39}")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -60,6 +61,9 @@ def _looks_cjk(text: str) -> bool:
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes in whatever charset they really are (see the module docstring)."""
     label = (declared or "").strip().strip('"').lower()
+    if not _CHARSET_NAME.fullmatch(label):
+        # A damaged label (8-bit bytes, NUL) names no codec; Python's lookup would raise on it.
+        label = ""
     if label.startswith(_TRUST_LABEL_FIRST):
         try:
             return data.decode(_CHARSET_SUPERSETS.get(label, label))

@@ -73,17 +73,25 @@ def _parse(data: bytes) -> Message:
     return BytesParser(policy=policy.default).parsebytes(data)
 
 
-def _body_bytes(part: Message) -> bytes:
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def _body_bytes(part: Message, raw: bytes) -> bytes:
+    """The body as received: from the raw bytes for the whole mail (the parser replaced 8-bit bytes of a
+    broken multipart with U+FFFD), else from the payload."""
+    if raw:
+        end = _HEADER_END.search(raw)
+        return raw[end.end() :] if end else b""
     payload = part.get_payload()
     if isinstance(payload, bytes):
         return payload
-    return str(payload or "").encode("ascii", "surrogateescape")
+    return str(payload or "").encode("utf-8", "surrogateescape")
 
 
-def _recut(part: Message) -> list[Message]:
+def _recut(part: Message, raw: bytes) -> list[Message]:
     """The parts of a multipart whose declared boundary does not work, cut at the boundary lines its body uses;
     failing that, the body as one plain-text part."""
-    body = _body_bytes(part)
+    body = _body_bytes(part, raw)
     for boundary, _uses in Counter(_BOUNDARY_LINE.findall(body)).most_common(3):
         rebuilt = _parse(b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n' + body)
         payload = rebuilt.get_payload()
@@ -94,7 +102,7 @@ def _recut(part: Message) -> list[Message]:
 
 def _preamble_part(multipart: Message) -> list[Message]:
     """A first part written before the first boundary line (the start boundary is missing)."""
-    preamble = (multipart.preamble or "").encode("ascii", "surrogateescape")
+    preamble = (multipart.preamble or "").encode("utf-8", "surrogateescape")
     return [_parse(preamble.lstrip())] if _HEADER_START.match(preamble) else []
 
 
@@ -134,7 +142,7 @@ def _add_leaf(content: Content, part: Message) -> None:
         )
 
 
-def _walk(content: Content, part: Message, depth: int, *, limit: bool) -> None:
+def _walk(content: Content, part: Message, depth: int, *, limit: bool, raw: bytes = b"") -> None:
     content.parts += 1
     if limit and (content.parts > MAX_PARTS or depth > MAX_DEPTH):
         raise UnparseableEmail(
@@ -145,7 +153,7 @@ def _walk(content: Content, part: Message, depth: int, *, limit: bool) -> None:
         return
     if _is_broken(part):
         content.recovered = True
-        children = _recut(part)
+        children = _recut(part, raw if depth == 0 else b"")
     else:
         children = [*_preamble_part(part), *part.get_payload()]
         content.recovered = content.recovered or len(children) > len(part.get_payload())
@@ -153,8 +161,8 @@ def _walk(content: Content, part: Message, depth: int, *, limit: bool) -> None:
         _walk(content, child, depth + 1, limit=limit)
 
 
-def read_content(msg: Message, *, limit: bool = True) -> Content:
-    """Text parts and attachments, without descending into attached messages (forwards, bounce copies)."""
+def read_content(msg: Message, *, raw: bytes = b"", limit: bool = True) -> Content:
+    """Text parts and attachments of `msg` (parsed from `raw`), without descending into attached messages."""
     content = Content()
-    _walk(content, msg, 0, limit=limit)
+    _walk(content, msg, 0, limit=limit, raw=raw)
     return content

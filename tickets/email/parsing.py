@@ -131,7 +131,7 @@ def parse_email(raw: bytes, *, trusted: bool = False) -> ParsedEmail:
         )
     if not trusted and kind == InboundKind.MESSAGE and _is_spoofed(msg):
         raise UnparseableEmail("the sender's domain failed DMARC at our mail server", reason=QUARANTINE_SPOOFED)
-    content = read_content(msg, limit=not trusted)
+    content = read_content(msg, raw=raw, limit=not trusted)
     ids = message_ids(_first_raw(msg, "Message-ID"))
     reply_ids = message_ids(_first_raw(msg, "In-Reply-To")) + message_ids(_first_raw(msg, "References"))
     reply_ids += loops.receipt_original_ids(msg)

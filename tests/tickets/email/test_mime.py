@@ -8,8 +8,9 @@ import pytest
 from tickets.email.mime import MAX_DEPTH, MAX_PARTS, UnparseableEmail, read_content
 
 
-def _content(raw: str, **kwargs):
-    return read_content(BytesParser(policy=policy.default).parsebytes(raw.encode()), **kwargs)
+def _content(raw: str | bytes, **kwargs):
+    data = raw.encode() if isinstance(raw, str) else raw
+    return read_content(BytesParser(policy=policy.default).parsebytes(data), raw=data, **kwargs)
 
 
 HEAD = "From: a@b.org\r\nMIME-Version: 1.0\r\n"
@@ -50,6 +51,16 @@ def test_a_multipart_is_cut_at_the_boundary_its_body_really_uses():
     )
 
     assert (content.text, content.recovered) == ("only html", True)
+
+
+def test_eight_bit_text_of_a_broken_multipart_is_read_from_the_raw_bytes():
+    body = "钱包无法同步".encode("gbk")
+    content = _content(
+        HEAD.encode() + b'Content-Type: multipart/mixed; boundary="declared"\r\n\r\n--used\r\n'
+        b"Content-Type: text/plain; charset=gbk\r\n\r\n" + body + b"\r\n--used--\r\n"
+    )
+
+    assert (content.text, content.recovered) == ("钱包无法同步", True)
 
 
 def test_a_multipart_without_boundaries_is_read_as_plain_text():

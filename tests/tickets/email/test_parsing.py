@@ -1,6 +1,10 @@
 """Unit tests of the parsing helpers: charset fallbacks, headers, quote stripping, unparseable mail."""
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tickets.email.parsing import (
     REPLY_MARKER,
@@ -29,6 +33,8 @@ from tickets.email.parsing import (
         ("Привет".encode("koi8-r"), "koi8-r", "Привет"),
         ("Grüße".encode("iso-8859-15"), "no-such-charset", "Grüße"),
         ("héllo".encode("utf-16"), "utf-16", "héllo"),
+        ("转账失败".encode("gbk"), "gbk\x00", "转账失败"),
+        ("café".encode("cp1252"), "utf-8\udc80", "café"),
     ],
 )
 def test_decode_bytes_finds_the_real_charset(data, declared, expected):
@@ -123,3 +129,29 @@ def test_mail_our_server_found_spoofed_is_refused_only_when_our_authserv_id_is_c
 
     assert error.value.reason == "spoofed"
     assert parse_email(raw, trusted=True).from_address == "victim@customer.example"
+
+
+CORPUS_FILES = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    original=st.sampled_from(CORPUS_FILES),
+    cut=st.floats(min_value=0, max_value=1),
+    noise=st.binary(max_size=40),
+    drop_line=st.integers(min_value=0, max_value=60),
+)
+def test_damaged_real_world_mail_is_parsed_or_quarantined_never_crashes(original, cut, noise, drop_line):
+    lines = original.read_bytes().split(b"\n")
+    del lines[drop_line % len(lines)]
+    raw = b"\n".join(lines)
+    at = int(len(raw) * cut)
+    damaged = raw[:at] + noise + raw[at:]
+
+    try:
+        parsed = parse_email(damaged)
+    except UnparseableEmail as error:
+        assert error.reason in {"no_sender", "too_complex", "spoofed"}
+    else:
+        assert isinstance(parsed.text, str) and isinstance(parsed.subject, str)
+        assert parsed.from_address == "" or "@" in parsed.from_address

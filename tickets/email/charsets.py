@@ -47,6 +47,8 @@ _CJK_GUESSES = ("gb18030", "big5hkscs")
 _CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 _WHITESPACE = re.compile(r"\s+")
+# Control characters no header or text should carry (PostgreSQL refuses NUL in text columns).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CHARSET_NAME = re.compile(r"[a-z0-9][a-z0-9._:+-]{0,39}")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -125,4 +127,4 @@ def decode_header_value(value: str | None) -> str:
             decoded.append(repair_header(chunk.decode("raw-unicode-escape")))
         else:
             decoded.append(decode_bytes(chunk, charset))
-    return _WHITESPACE.sub(" ", "".join(decoded)).strip()
+    return _WHITESPACE.sub(" ", CONTROL_CHARACTERS.sub("", "".join(decoded))).strip()

@@ -19,7 +19,7 @@ from email.message import Message
 from email.parser import BytesParser
 
 from supportdesk.kit.text import html_to_text
-from tickets.email.charsets import decode_bytes, decode_header_value, repair_header
+from tickets.email.charsets import CONTROL_CHARACTERS, decode_bytes, decode_header_value, repair_header
 
 MAX_PARTS = 1000
 MAX_DEPTH = 30
@@ -66,7 +66,7 @@ class Content:
     def text(self) -> str:
         # Plain text is preferred, unless it is empty (some mailers send a blank plain part beside the HTML).
         texts = [text.strip() for text in self.plain if text.strip()] or [html_to_text(markup) for markup in self.html]
-        return "\n\n".join(text for text in texts if text)
+        return CONTROL_CHARACTERS.sub("", "\n\n".join(text for text in texts if text))
 
 
 def _parse(data: bytes) -> Message:

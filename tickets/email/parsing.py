@@ -36,9 +36,10 @@ __all__ = [
     "decode_header_value", "dedup_key", "message_ids", "parse_email", "peek_headers", "strip_quoted_reply",
 ]  # fmt: skip
 
-_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_MESSAGE_ID = re.compile(r"<([^<>\s\x00-\x1f\x7f]+)>")
 # A ticket reference in a subject, "[SD-000123]" (our notifications put it there).
 SUBJECT_REFERENCE = re.compile(r"\[\s*SD-0*(\d{1,12})\s*\]", re.IGNORECASE)
+_WHITESPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 _DMARC_FAIL = re.compile(r"\bdmarc\s*=\s*fail\b", re.IGNORECASE)
 
@@ -69,8 +70,9 @@ def message_ids(value: str | None) -> list[str]:
     if not value:
         return []
     found = _MESSAGE_ID.findall(str(value))
-    if not found and str(value).strip() and " " not in str(value).strip():
-        found = [str(value).strip()]
+    bare = str(value).strip()
+    if not found and bare and not _WHITESPACE_OR_CONTROL.search(bare):
+        found = [bare]
     return found
 
 

@@ -368,3 +368,13 @@ def test_a_broken_multipart_carrying_a_recovery_phrase_gets_no_raw_source_copy(d
     assert phrase not in message.body
     assert not message.attachments.exists(), "the raw source would carry the phrase in clear"
     assert phrase.encode() not in bytes(InboundEmail.objects.get(pk=record.pk).raw)
+
+
+def test_control_characters_are_dropped_so_every_database_stores_the_mail(db):
+    raw = b"From: nul@example.org\r\nSubject: Help\x00 me\x07\r\nMessage-ID: <nul\x00@example.org>\r\n\r\n"
+    raw += b"Text\x00 here\r\n"
+
+    record = receive(raw)
+
+    assert (record.status, record.subject, record.message_id) == (InboundStatus.PROCESSED, "Help me", "")
+    assert record.ticket.messages.get().body == "Text here"

@@ -1,12 +1,19 @@
 """Business-time arithmetic: pure functions over an immutable calendar description.
 
 Business time is real elapsed time (UTC) inside the calendar's open intervals.
-Opening hours are local wall-clock times in the calendar's IANA zone, so a day
-with a daylight-saving switch has as many business seconds as really pass
-between its opening and closing: an interval 00:00–24:00 lasts 23 hours on the
-spring switch and 25 on the autumn one. A wall-clock time that does not exist
-(inside the spring gap) resolves like zoneinfo's fold=0: it maps to the instant
-with the pre-switch offset, i.e. just after the gap.
+Opening hours are local wall-clock times in the calendar's IANA zone: the desk
+is open at every instant whose local reading (date and time on the clock on
+the wall) falls inside that date's hours. So a day with a daylight-saving
+switch has as many business seconds as really pass while the wall clock shows
+its hours: an interval 00:00–24:00 lasts 23 hours on the spring switch and 25
+on the autumn one; hours that open inside the spring gap open when the clock
+jumps past it, and hours that close inside the repeated autumn hour are open
+on both passes.
+
+Open intervals are closed at both ends for the question "is the desk there":
+a due time may fall exactly on a closing time, and a zero-duration target
+("respond at opening") counted from a closing instant is due right then,
+counted from closed hours it is due at the next opening.
 
 No database access here: tickets.sla.models builds a Calendar from the admin's
 rows, and tests build them directly.
@@ -14,6 +21,7 @@ rows, and tests build them directly.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -79,19 +87,64 @@ def weekly_hours(spec: dict[int, list[tuple[time, time]]]) -> tuple[tuple[tuple[
     )
 
 
+def _offset_at(zone: ZoneInfo, timestamp: int) -> timedelta:
+    return datetime.fromtimestamp(timestamp, zone).utcoffset()
+
+
+@lru_cache(maxsize=1024)
+def _offset_pieces(zone: ZoneInfo, day: date) -> tuple[tuple[datetime, datetime, timedelta], ...]:
+    """(start, end, UTC offset) pieces of real time covering every instant whose local reading falls on `day`."""
+    # A reading of `day` happens within UTC offsets of −12 h to +14 h of its naive value.
+    low = int(datetime.combine(day, time(0), tzinfo=UTC).timestamp()) - 15 * 3600
+    high = int(datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC).timestamp()) + 13 * 3600
+    pieces = []
+    while True:
+        offset = _offset_at(zone, low)
+        if _offset_at(zone, high - 1) == offset:
+            break
+        # Bisect (to the second) for the first instant with another offset: the switch.
+        same, other = low, high - 1
+        while other - same > 1:
+            middle = (same + other) // 2
+            same, other = (middle, other) if _offset_at(zone, middle) == offset else (same, middle)
+        pieces.append((low, other, offset))
+        low = other
+    pieces.append((low, high, offset))
+    return tuple(
+        (datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC), offset) for start, end, offset in pieces
+    )
+
+
+def _first_instant_of(zone: ZoneInfo, day: date) -> datetime:
+    """The first instant whose local reading is on `day` or later (intervals of later days start no earlier)."""
+    reading = datetime.combine(day, time(0), tzinfo=UTC)
+    for start, end, offset in _offset_pieces(zone, day):
+        instant = max(start, reading - offset)
+        if instant < end:
+            return instant
+    raise AssertionError("unreachable: the pieces cover every reading of the day")
+
+
 @lru_cache(maxsize=4096)
 def open_intervals(calendar: Calendar, day: date) -> tuple[Interval, ...]:
-    """The open intervals of one local day as UTC instants, sorted and non-overlapping."""
-    midnight = datetime.combine(day, time(0), tzinfo=calendar.time_zone)
+    """The open intervals of one local day as UTC instants, sorted, merged and non-overlapping."""
+    hours = calendar.hours_of(day)
+    if not hours:
+        return ()
+    # The local reading as if it were UTC: minus the offset in force, it is the real instant.
+    midnight = datetime.combine(day, time(0), tzinfo=UTC)
+    spans = sorted(
+        (max(midnight + timedelta(seconds=opens) - offset, start), min(midnight + timedelta(seconds=closes) - offset, end))
+        for opens, closes in hours
+        for start, end, offset in _offset_pieces(calendar.time_zone, day)
+    )
     intervals: list[Interval] = []
-    for opens, closes in calendar.hours_of(day):
-        # Adding a timedelta to an aware datetime is wall-clock arithmetic: 09:00 local, whatever the offset.
-        start = (midnight + timedelta(seconds=opens)).astimezone(UTC)
-        end = (midnight + timedelta(seconds=closes)).astimezone(UTC)
-        if intervals and start < intervals[-1][1]:
-            # Only a DST gap can make wall-clock intervals overlap in real time.
-            start = intervals[-1][1]
-        if start < end:
+    for start, end in spans:
+        if start >= end:
+            continue
+        if intervals and start <= intervals[-1][1]:
+            intervals[-1] = (intervals[-1][0], max(end, intervals[-1][1]))
+        else:
             intervals.append((start, end))
     return tuple(intervals)
 
@@ -103,15 +156,21 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _intervals_from(calendar: Calendar, moment: datetime) -> Iterator[Interval]:
-    """Open intervals ending after `moment`, in time order, for as long as the caller asks."""
-    # The day before too: its intervals end at the latest at the local midnight that starts `moment`'s day.
+    """Open intervals ending at or after `moment`, in time order, for as long as the caller asks."""
+    # The day before too: in an autumn switch at midnight its hours can run past `moment`'s day's start.
     day = moment.astimezone(calendar.time_zone).date() - timedelta(days=1)
+    pending: list[Interval] = []
     days_without_hours = 0
     while days_without_hours <= MAX_SEARCH_DAYS:
         intervals = open_intervals(calendar, day)
         days_without_hours = 0 if intervals else days_without_hours + 1
         for interval in intervals:
-            if interval[1] > moment:
+            heapq.heappush(pending, interval)
+        # Readings of later days start no earlier than this, so every pending interval before it comes first.
+        horizon = _first_instant_of(calendar.time_zone, day + timedelta(days=1))
+        while pending and pending[0][0] < horizon:
+            interval = heapq.heappop(pending)
+            if interval[1] >= moment:
                 yield interval
         day += timedelta(days=1)
     raise ValueError("the calendar has no business hours in three years")
@@ -126,11 +185,13 @@ def add_business_time(start: datetime, duration: timedelta, calendar: Calendar) 
 
     Starting outside business hours counts from the next opening; a result
     that lands exactly on a closing time stays there (due at close of business).
+    A zero duration is due at `start` while the desk is open (closing instant
+    included), else at the next opening: "respond at opening".
     """
     start = _utc(start)
     if duration < timedelta(0):
         raise ValueError("duration must not be negative")
-    if duration == timedelta(0) or _is_continuous(calendar):
+    if _is_continuous(calendar):
         return start + duration
     remaining = duration
     for opens, closes in _intervals_from(calendar, start):

@@ -171,7 +171,7 @@ class SLAPolicy(models.Model):
 
     def target(self, clock: str) -> timedelta | None:
         minutes = getattr(self, f"{clock}_minutes")
-        return timedelta(minutes=minutes) if minutes else None
+        return None if minutes is None else timedelta(minutes=minutes)
 
     def warning_lead(self, target: timedelta) -> timedelta:
         """How long before due the clock turns 'at risk' (never longer than the target)."""

@@ -57,6 +57,23 @@ def test_it_adds_business_hours_on_the_support_calendar(start, hours, expected):
     assert business_time_between(start, due, calendar) == timedelta(hours=hours)
 
 
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # closed (before opening): "respond at opening"
+        (at(SHANGHAI, 2026, 5, 25, 7, 0), at(SHANGHAI, 2026, 5, 25, 9, 0)),
+        # closed over the weekend night: Saturday opens at 10:00
+        (at(SHANGHAI, 2026, 5, 22, 23, 0), at(SHANGHAI, 2026, 5, 23, 10, 0)),
+        # open, at opening and at the closing instant itself: due right then
+        (at(SHANGHAI, 2026, 5, 25, 13, 0), at(SHANGHAI, 2026, 5, 25, 13, 0)),
+        (at(SHANGHAI, 2026, 5, 25, 9, 0), at(SHANGHAI, 2026, 5, 25, 9, 0)),
+        (at(SHANGHAI, 2026, 5, 25, 21, 0), at(SHANGHAI, 2026, 5, 25, 21, 0)),
+    ],
+)
+def test_a_zero_duration_is_due_at_the_next_moment_the_desk_is_open(start, expected):
+    assert add_business_time(start, timedelta(0), support_hours()) == expected
+
+
 def test_it_skips_holidays():
     # National Day holidays: Thursday 1 and Friday 2 October are closed.
     calendar = support_hours(holidays=frozenset({date(2026, 10, 1), date(2026, 10, 2)}))
@@ -137,6 +154,21 @@ class TestDaylightSaving:
         # 01:00 CET → 04:00 CEST is two real hours; 01:00 CEST → 04:00 CET is four
         assert business_time_between(at(BERLIN, 2026, 3, 29), at(BERLIN, 2026, 3, 30), calendar) == timedelta(hours=2)
         assert business_time_between(at(BERLIN, 2026, 10, 25), at(BERLIN, 2026, 10, 26), calendar) == timedelta(hours=4)
+
+    def test_hours_opening_inside_the_spring_gap_open_when_the_clock_jumps_past_it(self):
+        calendar = Calendar(time_zone=BERLIN, weekly=weekly_hours({6: [(time(2, 30), time(5))]}))
+
+        # 02:00 CET jumps to 03:00 CEST: from then on the wall clock reads after 02:30
+        assert add_business_time(at(UTC, 2026, 3, 29, 0), timedelta(0), calendar) == at(BERLIN, 2026, 3, 29, 3)
+        assert business_time_between(at(BERLIN, 2026, 3, 29), at(BERLIN, 2026, 3, 30), calendar) == timedelta(hours=2)
+
+    def test_hours_closing_inside_the_repeated_autumn_hour_are_open_on_both_passes(self):
+        calendar = Calendar(time_zone=BERLIN, weekly=weekly_hours({6: [(time(1), time(2, 30))]}))
+
+        # 01:00–02:30 CEST, then again 02:00–02:30 CET: two real hours
+        assert business_time_between(at(BERLIN, 2026, 10, 25), at(BERLIN, 2026, 10, 26), calendar) == timedelta(hours=2)
+        # at 02:45 CEST the desk is closed, until the clock reads 02:00 again (01:00 UTC)
+        assert add_business_time(at(UTC, 2026, 10, 25, 0, 45), timedelta(0), calendar) == at(UTC, 2026, 10, 25, 1)
 
     def test_office_hours_keep_their_wall_clock_times_across_the_switch(self):
         calendar = Calendar(time_zone=NEW_YORK, weekly=weekly_hours({day: [(time(9), time(17))] for day in range(5)}))
@@ -229,8 +261,11 @@ def test_adding_the_measured_time_never_overshoots(calendar, a, b):
 
     reached = add_business_time(a, elapsed, calendar)
 
-    assert reached <= b
-    assert business_time_between(reached, b, calendar) == timedelta(0)
+    assert business_time_between(a, reached, calendar) == elapsed
+    if elapsed:
+        assert reached <= b
+    # Zero business time: `reached` is the next opening, which may come after `b`; either way none lies between.
+    assert business_time_between(min(reached, b), max(reached, b), calendar) == timedelta(0)
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,22 +13,29 @@ The contract:
   fulfil the next-response clock;
 - customer message (once the first response is done) → next-response clock
   starts unless one is already running;
-- pending customer / on hold / solved → running clocks pause; back to open →
-  their due dates move by the business time spent paused;
+- pending customer / on hold / solved → running clocks pause, except one
+  already past due: that one is breached then (the breach is recorded, a pause
+  never turns a late clock into an on-time one); back to open → a paused clock
+  is due once the business time it had left at the pause has run again from
+  the resume (zero left: due at once, or at the next opening when closed);
 - solved → resolution fulfilled (reopening resumes it with the solved time
   excluded); closed → every clock still owed stops;
 - priority or category changed → the policy is chosen again; clocks still
   running keep the business time already spent and get the new policy's
   targets (fulfilled and breached clocks are history and stay as they are).
+
+"Met" means at or before the due instant (tickets.sla.deadline), here and in the sweep.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tickets.models import ClockState, SLAClock, Status, Ticket
+from tickets.models import ClockState, EventKind, SLAClock, Status, Ticket
 from tickets.sla.calendar import Calendar, add_business_time, business_time_between
+from tickets.sla.deadline import is_met
 from tickets.sla.models import SLAPolicy
+from tickets.sla.services import breaches
 
 RUNNING = (ClockState.ON_TRACK, ClockState.WARNING)
 PAUSING_STATUSES = (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED)
@@ -85,7 +92,8 @@ def _fulfil(ticket: Ticket, clock: str, policy: SLAPolicy, calendar: Calendar, a
     stopped_at = ticket.sla_paused_at if getattr(ticket, f"{clock}_state") == ClockState.PAUSED else at
     achieved = policy.target(clock) - business_time_between(stopped_at, due, calendar)
     setattr(ticket, f"{clock}_seconds", int(achieved.total_seconds()))
-    setattr(ticket, f"{clock}_state", ClockState.BREACHED if stopped_at > due else ClockState.FULFILLED)
+    met = is_met(at=stopped_at, due=due)
+    setattr(ticket, f"{clock}_state", ClockState.FULFILLED if met else ClockState.BREACHED)
 
 
 def _save(ticket: Ticket) -> None:
@@ -190,12 +198,24 @@ def _retarget(ticket: Ticket, old: SLAPolicy, new: SLAPolicy, calendar: Calendar
                 setattr(ticket, f"{clock}_{part}", empty)
             continue
         spent = old_target - business_time_between(since, getattr(ticket, f"{clock}_due"), old_calendar)
-        due = add_business_time(since, max(target - spent, timedelta(0)), calendar)
-        warn_at = add_business_time(since, max(target - new.warning_lead(target) - spent, timedelta(0)), calendar)
-        setattr(ticket, f"{clock}_due", due)
+        setattr(ticket, f"{clock}_due", _after(since, target - spent, calendar))
+        warn_at = _after(since, target - new.warning_lead(target) - spent, calendar)
         setattr(ticket, f"{clock}_warn_at", warn_at)
         if state != ClockState.PAUSED:
             setattr(ticket, f"{clock}_state", ClockState.WARNING if warn_at <= at else ClockState.ON_TRACK)
+        elif spent > target:
+            # Paused with the new target already used up: late now, and a resume must not move that.
+            _breach(ticket, clock, at)
+
+
+def _after(since: datetime, remaining: timedelta, calendar: Calendar) -> datetime:
+    """When `remaining` business time has run from `since`; a negative remaining (overrun) is due at once."""
+    return since if remaining < timedelta(0) else add_business_time(since, remaining, calendar)
+
+
+def _breach(ticket: Ticket, clock: str, at: datetime) -> None:
+    setattr(ticket, f"{clock}_state", ClockState.BREACHED)
+    breaches.record(kind=EventKind.SLA_BREACH, clock=clock, ticket_ids=[ticket.pk], at=at)
 
 
 def _start_late(ticket: Ticket, policy: SLAPolicy, calendar: Calendar, at: datetime) -> None:
@@ -216,12 +236,28 @@ def _start_late(ticket: Ticket, policy: SLAPolicy, calendar: Calendar, at: datet
 def _pause(ticket: Ticket, at: datetime) -> None:
     ticket.sla_paused_at = at
     for clock in SLAClock.values:
-        if getattr(ticket, f"{clock}_state") in RUNNING:
+        if getattr(ticket, f"{clock}_state") not in RUNNING:
+            continue
+        if is_met(at=at, due=getattr(ticket, f"{clock}_due")):
             setattr(ticket, f"{clock}_state", ClockState.PAUSED)
+        else:
+            # Late before the sweep saw it: record the breach now instead of freezing a late clock.
+            _breach(ticket, clock, at)
+
+
+def resumed_due(due: datetime, *, paused_at: datetime, resumed_at: datetime, calendar: Calendar) -> datetime:
+    """A paused clock's new due time: the business time it had left at the pause, run again from the resume.
+
+    `due` must be met at the pause (a clock past due is breached, not paused). With nothing left
+    it is due at the resume, or at the next opening when the desk is closed then.
+    """
+    left = business_time_between(paused_at, due, calendar)
+    return add_business_time(resumed_at, left, calendar)
 
 
 def _resume(ticket: Ticket, calendar: Calendar, at: datetime, *, reopen_resolution: bool) -> None:
-    paused = business_time_between(ticket.sla_paused_at, at, calendar)
+    paused_at = ticket.sla_paused_at
+    paused = business_time_between(paused_at, at, calendar)
     ticket.sla_paused_at = None
     ticket.sla_paused_seconds += int(paused.total_seconds())
     for clock in SLAClock.values:
@@ -234,9 +270,12 @@ def _resume(ticket: Ticket, calendar: Calendar, at: datetime, *, reopen_resoluti
         setattr(ticket, f"{clock}_seconds", None)
         if state == ClockState.BREACHED:
             continue  # reopened after a late resolution: still breached, still owed
-        due = add_business_time(getattr(ticket, f"{clock}_due"), paused, calendar)
-        warn_at = add_business_time(getattr(ticket, f"{clock}_warn_at"), paused, calendar)
+        due, warn_at = getattr(ticket, f"{clock}_due"), getattr(ticket, f"{clock}_warn_at")
+        # A clock paused past due (rows from before pauses recorded breaches) keeps its due time: the sweep records it.
+        if is_met(at=paused_at, due=due):
+            due = resumed_due(due, paused_at=paused_at, resumed_at=at, calendar=calendar)
+        if warn_at > paused_at:
+            warn_at = resumed_due(warn_at, paused_at=paused_at, resumed_at=at, calendar=calendar)
         setattr(ticket, f"{clock}_due", due)
         setattr(ticket, f"{clock}_warn_at", warn_at)
-        # A clock already past due is left running: the next sweep records the breach and its event.
         setattr(ticket, f"{clock}_state", ClockState.WARNING if warn_at <= at else ClockState.ON_TRACK)

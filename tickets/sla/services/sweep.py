@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
-from django_q.tasks import async_task
 
-from tickets import events
 from tickets.models import ClockState, EventKind, SLAClock, Ticket
+from tickets.sla import deadline
+from tickets.sla.services import breaches
 from tickets.sla.services.clocks import RUNNING
 
 BATCH_SIZE = 5000
-EVENT_BUILDERS = {EventKind.SLA_BREACH: events.build_sla_breached, EventKind.SLA_WARNING: events.build_sla_warned}
 
 
 @dataclass
@@ -43,29 +43,23 @@ class SweepResult:
         }
 
 
-def _enqueue_follow_up(kind: str, clock: str, ticket_ids: list[int]) -> None:
-    async_task("tickets.sla.tasks.notify_sla", kind, clock, ticket_ids)
-    if kind == EventKind.SLA_BREACH:
-        async_task("tickets.sla.tasks.escalate_breached", ticket_ids)
-
-
 def _transition(
     *,
     clock: str,
     from_states: tuple[str, ...],
     to_state: str,
-    moment: str,
+    reached: Q,
     kind: str,
     now: datetime,
     batch_size: int,
     follow_up: bool,
 ) -> list[int]:
-    state_field, time_field = f"{clock}_state", f"{clock}_{moment}"
+    state_field = f"{clock}_state"
     touched: list[int] = []
     while True:
         with transaction.atomic():
             ids = list(
-                Ticket.objects.filter(**{f"{state_field}__in": from_states, f"{time_field}__lte": now})
+                Ticket.objects.filter(reached, **{f"{state_field}__in": from_states})
                 .select_for_update(skip_locked=True)
                 .order_by()
                 .values_list("pk", flat=True)[:batch_size]
@@ -73,9 +67,7 @@ def _transition(
             if not ids:
                 break
             Ticket.objects.filter(pk__in=ids).update(**{state_field: to_state})
-            events.record_many(EVENT_BUILDERS[kind](ticket=pk, clock=clock, at=now) for pk in ids)
-            if follow_up:
-                transaction.on_commit(lambda ids=ids: _enqueue_follow_up(kind, clock, ids))
+            breaches.record(kind=kind, clock=clock, ticket_ids=ids, at=now, follow_up=follow_up)
         touched += ids
         if len(ids) < batch_size:
             break
@@ -95,7 +87,8 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE, foll
             clock=clock,
             from_states=RUNNING,
             to_state=ClockState.BREACHED,
-            moment="due",
+            # At the due instant itself the clock is still met (tickets.sla.deadline).
+            reached=deadline.overdue(f"{clock}_due", now),
             kind=EventKind.SLA_BREACH,
             now=now,
             batch_size=batch_size,
@@ -106,7 +99,7 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = BATCH_SIZE, foll
             clock=clock,
             from_states=(ClockState.ON_TRACK,),
             to_state=ClockState.WARNING,
-            moment="warn_at",
+            reached=Q(**{f"{clock}_warn_at__lte": now}),
             kind=EventKind.SLA_WARNING,
             now=now,
             batch_size=batch_size,

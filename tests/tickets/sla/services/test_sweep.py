@@ -64,6 +64,8 @@ def test_it_marks_warnings_then_breaches_once_each(clock, assigned_ticket):
     assert sla_events(ticket, EventKind.SLA_WARNING) == [(SLAClock.FIRST_RESPONSE, ClockState.WARNING)]
 
     clock.set(ticket.first_response_due)
+    assert sla_sweep().summary() == {"breached": 0, "warned": 0}  # at the due instant the clock is still met
+    clock.advance(seconds=1)
     sla_sweep()
     sla_sweep()
 
@@ -107,7 +109,7 @@ def test_it_works_in_batches(clock, customer):
 def test_breaches_are_mailed_to_the_assignee_and_the_team_supervisor(
     clock, assigned_ticket, mailoutbox, django_capture_on_commit_callbacks
 ):
-    clock.set(assigned_ticket.first_response_due)
+    clock.set(assigned_ticket.first_response_due + timedelta(seconds=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         sla_sweep()
@@ -122,7 +124,7 @@ def test_a_breach_escalates_when_the_policy_says_so(clock, customer, team, djang
     security = factories.TeamFactory(name="Security desk", tier=Tier.L3)
     ticket = new_ticket(customer, team=team, priority=Priority.URGENT)
     assert ticket.sla_policy.escalate_to_tier == Tier.L3
-    clock.set(ticket.first_response_due)
+    clock.set(ticket.first_response_due + timedelta(seconds=1))
 
     with django_capture_on_commit_callbacks(execute=True):
         sla_sweep()
@@ -133,7 +135,7 @@ def test_a_breach_escalates_when_the_policy_says_so(clock, customer, team, djang
 
 
 def test_the_dashboard_notice_lists_the_agents_breaching_tickets(clock, assigned_ticket, agent, client):
-    clock.set(assigned_ticket.first_response_due)
+    clock.set(assigned_ticket.first_response_due + timedelta(seconds=1))
     sla_sweep()
     client.force_login(agent)
 
@@ -144,7 +146,7 @@ def test_the_dashboard_notice_lists_the_agents_breaching_tickets(clock, assigned
 
 
 def test_the_task_runs_the_sweep(clock, assigned_ticket):
-    clock.set(assigned_ticket.first_response_due)
+    clock.set(assigned_ticket.first_response_due + timedelta(seconds=1))
 
     assert tasks.sla_sweep() == {"breached": 1, "warned": 0}
 

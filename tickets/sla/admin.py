@@ -25,6 +25,7 @@ from supportdesk.kit.choices import Weekday
 from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
 from tickets.sla import selectors
+from tickets.sla.deadline import is_met
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
 CLOCK_ABBREVIATIONS = {
@@ -39,8 +40,11 @@ CLOCK_ABBREVIATIONS = {
 def _state_text(ticket: Ticket, clock: str, now) -> str:
     state = getattr(ticket, f"{clock}_state")
     due = getattr(ticket, f"{clock}_due")
-    if state in (ClockState.ON_TRACK, ClockState.WARNING):
+    if state in (ClockState.ON_TRACK, ClockState.WARNING) and is_met(at=now, due=due):
         return _("due in %(time)s") % {"time": timeuntil(due, now, depth=1)} if due > now else _("due now")
+    if state in (ClockState.ON_TRACK, ClockState.WARNING):
+        # Late, and the sweep has not recorded it yet: say so now, by the same boundary.
+        return _("overdue %(time)s") % {"time": timesince(due, now, depth=1)}
     if state == ClockState.BREACHED and getattr(ticket, f"{clock}_seconds") is None:
         return _("overdue %(time)s") % {"time": timesince(due, now, depth=1)}
     if state == ClockState.BREACHED:

@@ -1,5 +1,7 @@
 """SLA in the admin: settings pages, changelist column and filter, ticket panel, supervisor page."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -120,6 +122,19 @@ def test_the_ticket_page_has_an_sla_panel(clock, client, supervisor, customer, t
     assert "1st" not in page  # the panel spells the clocks out
     assert "First response" in page
     assert "due in 8 hours" in page
+
+
+@pytest.mark.parametrize(("late_by", "text"), [(0, "due now"), (60, "overdue 1")])
+def test_the_ticket_page_says_overdue_by_the_same_boundary_as_the_sweep(
+    clock, client, supervisor, customer, team, late_by, text
+):
+    ticket = new_tickets(customer, 1, team)[0]
+    client.force_login(supervisor)
+    clock.set(ticket.first_response_due + timedelta(seconds=late_by))
+
+    page = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
+
+    assert text in page
 
 
 def test_the_supervisor_page_runs_constant_queries(clock, client, supervisor, customer, team):

@@ -133,9 +133,10 @@ def open_intervals(calendar: Calendar, day: date) -> tuple[Interval, ...]:
         return ()
     # The local reading as if it were UTC: minus the offset in force, it is the real instant.
     midnight = datetime.combine(day, time(0), tzinfo=UTC)
+    readings = [(midnight + timedelta(seconds=opens), midnight + timedelta(seconds=closes)) for opens, closes in hours]
     spans = sorted(
-        (max(midnight + timedelta(seconds=opens) - offset, start), min(midnight + timedelta(seconds=closes) - offset, end))
-        for opens, closes in hours
+        (max(opens - offset, start), min(closes - offset, end))
+        for opens, closes in readings
         for start, end, offset in _offset_pieces(calendar.time_zone, day)
     )
     intervals: list[Interval] = []
@@ -216,3 +217,13 @@ def business_time_between(a: datetime, b: datetime, calendar: Calendar) -> timed
             break
         total += min(closes, b) - max(opens, a)
     return total
+
+
+def resumed_due(due: datetime, *, paused_at: datetime, resumed_at: datetime, calendar: Calendar) -> datetime:
+    """A paused clock's new due time: the business time it had left at the pause, run again from the resume.
+
+    `due` must be met at the pause (a clock past due is breached, not paused). With nothing left
+    it is due at the resume, or at the next opening when the desk is closed then.
+    """
+    left = business_time_between(paused_at, due, calendar)
+    return add_business_time(resumed_at, left, calendar)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tickets.models import ClockState, EventKind, SLAClock, Status, Ticket
-from tickets.sla.calendar import Calendar, add_business_time, business_time_between
+from tickets.sla.calendar import Calendar, add_business_time, business_time_between, resumed_due
 from tickets.sla.deadline import is_met
 from tickets.sla.models import SLAPolicy
 from tickets.sla.services import breaches
@@ -243,16 +243,6 @@ def _pause(ticket: Ticket, at: datetime) -> None:
         else:
             # Late before the sweep saw it: record the breach now instead of freezing a late clock.
             _breach(ticket, clock, at)
-
-
-def resumed_due(due: datetime, *, paused_at: datetime, resumed_at: datetime, calendar: Calendar) -> datetime:
-    """A paused clock's new due time: the business time it had left at the pause, run again from the resume.
-
-    `due` must be met at the pause (a clock past due is breached, not paused). With nothing left
-    it is due at the resume, or at the next opening when the desk is closed then.
-    """
-    left = business_time_between(paused_at, due, calendar)
-    return add_business_time(resumed_at, left, calendar)
 
 
 def _resume(ticket: Ticket, calendar: Calendar, at: datetime, *, reopen_resolution: bool) -> None:

@@ -48,6 +48,10 @@ class MacroVariantInline(admin.StackedInline):
     extra = 0
     min_num = 1
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # A macro keeps at least one text: deleting the last one (or sending none) is a form error.
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
 
 @admin.register(Macro)
 class MacroAdmin(admin.ModelAdmin):
@@ -103,7 +107,7 @@ class MacroAdmin(admin.ModelAdmin):
         query = request.GET.get("q", "")
         macro_id = request.POST.get("macro") or request.GET.get("macro")
         macro = selectors.macro_for_user(user=request.user, pk=macro_id) if macro_id else None
-        form = None
+        form, unusable = None, []
         if macro is not None:
             if request.method == "POST":
                 form = MacroApplyForm(request.POST, ticket=ticket, actor=request.user)
@@ -125,11 +129,13 @@ class MacroAdmin(admin.ModelAdmin):
                         )
                         return redirect("admin:tickets_ticket_change", ticket.pk)
             else:
-                form = MacroApplyForm(
-                    initial={"body": services.macro_render(macro=macro, ticket=ticket, agent=request.user)},
-                    ticket=ticket,
-                    actor=request.user,
-                )
+                try:
+                    body = services.macro_render(macro=macro, ticket=ticket, agent=request.user)
+                except ValidationError as error:
+                    # A macro without text (saved before texts were required): say so, offer nothing to send.
+                    unusable = error.messages
+                else:
+                    form = MacroApplyForm(initial={"body": body}, ticket=ticket, actor=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reply to %(reference)s with a macro") % {"reference": ticket.reference},
@@ -139,6 +145,7 @@ class MacroAdmin(admin.ModelAdmin):
             "query": query,
             "macro": macro,
             "form": form,
+            "unusable": unusable,
         }
         return TemplateResponse(request, "admin/knowledge/macro/apply.html", context)
 

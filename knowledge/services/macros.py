@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from knowledge.models import Macro, MacroVariant
 from knowledge.selectors import macro_variant
+from supportdesk.kit.choices import LANGUAGE_CHOICES
 from tickets import services as ticket_services
 from tickets.models import Tag, Ticket, TicketMessage
 from tickets.safety.guard import validate_no_secret_request
@@ -27,6 +28,11 @@ from tickets.safety.guard import validate_no_secret_request
 ERROR_UNKNOWN_PLACEHOLDER = "unknown_placeholder"
 ERROR_MALFORMED_PLACEHOLDER = "malformed_placeholder"
 ERROR_NO_VARIANT = "no_variant"
+ERROR_EMPTY_BODY = "empty_body"
+ERROR_BODY_TOO_LONG = "body_too_long"
+ERROR_UNKNOWN_LANGUAGE = "unknown_language"
+# A reply, not a document: longer texts are pasted by mistake (and mail clients truncate them).
+MAX_BODY_LENGTH = 10_000
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 
@@ -46,7 +52,16 @@ PLACEHOLDERS: dict[str, Callable[[Ticket, object], str]] = {
 
 
 def validate_macro_body(body: str) -> None:
-    """Reject unknown placeholders and stray braces, so no customer ever gets "{{ custmer.name }}"."""
+    """Reject an empty or over-long text, unknown placeholders and stray braces, so no customer ever
+    gets an empty reply or "{{ custmer.name }}"."""
+    if not (body or "").strip():
+        raise ValidationError(_("A macro needs a text."), code=ERROR_EMPTY_BODY)
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            _("A macro text can have at most %(limit)d characters (it has %(length)d).")
+            % {"limit": MAX_BODY_LENGTH, "length": len(body)},
+            code=ERROR_BODY_TOO_LONG,
+        )
     unknown = sorted({name for name in _PLACEHOLDER.findall(body or "") if name not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(
@@ -84,6 +99,10 @@ def macro_variant_save(*, variant: MacroVariant, actor) -> MacroVariant:
     """Save one language of a macro; an unknown or malformed placeholder is refused, and so is
     a text that asks the customer for a wallet secret (the reply guard would block it on every use)."""
     variant.body = (variant.body or "").replace("\r\n", "\n").strip()
+    if variant.language not in dict(LANGUAGE_CHOICES):
+        raise ValidationError(
+            _("Unknown language code “%(code)s”.") % {"code": variant.language}, code=ERROR_UNKNOWN_LANGUAGE
+        )
     validate_macro_body(variant.body)
     validate_no_secret_request(variant.body)
     variant.save()

@@ -177,6 +177,43 @@ def test_an_agent_answers_with_a_macro_in_two_clicks(client, agent, ticket):
     assert Macro.objects.get(pk=macro.pk).usage_count == 1
 
 
+def test_deleting_the_last_text_of_a_macro_is_a_form_error(client, editor):
+    macro = factories.kb_macro(title="Hello", bodies={"en": "Hi"})
+    variant = macro.variants.get()
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:knowledge_macro_change", args=[macro.pk]),
+        {
+            "title": "Hello",
+            "is_active": "on",
+            **inline_management("variants", total=1, initial=1),
+            "variants-0-id": str(variant.pk),
+            "variants-0-macro": str(macro.pk),
+            "variants-0-language": "en",
+            "variants-0-body": "Hi",
+            "variants-0-DELETE": "on",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Please submit at least 1 form." in response.content.decode()
+    assert macro.variants.count() == 1
+
+
+def test_the_apply_page_of_a_macro_without_text_explains_instead_of_failing(client, agent, ticket):
+    macro = factories.kb_macro(title="Empty")
+    macro.variants.all().delete()  # as saved before texts were required
+    client.force_login(agent)
+
+    response = client.get(reverse("admin:knowledge_macro_apply", args=[ticket.pk]), {"macro": macro.pk})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This macro has no text." in page
+    assert 'name="body"' not in page
+
+
 def test_a_macro_cannot_be_applied_to_a_ticket_the_agent_cannot_see(client, other_agent, ticket):
     macro = factories.kb_macro()
     client.force_login(other_agent)

@@ -2,8 +2,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from knowledge import services
-from knowledge.models import Macro
-from knowledge.services.macros import ERROR_MALFORMED_PLACEHOLDER, ERROR_UNKNOWN_PLACEHOLDER
+from knowledge.models import Macro, MacroVariant
+from knowledge.services.macros import (
+    ERROR_BODY_TOO_LONG,
+    ERROR_EMPTY_BODY,
+    ERROR_MALFORMED_PLACEHOLDER,
+    ERROR_UNKNOWN_LANGUAGE,
+    ERROR_UNKNOWN_PLACEHOLDER,
+    MAX_BODY_LENGTH,
+)
 from tests import factories
 from tickets import services as ticket_services
 from tickets.models import Channel, EventKind, Priority, Status, Tag
@@ -47,6 +54,10 @@ def test_placeholder_values_are_not_template_code(ticket, agent):
         ("Hi {{ customer.password }}", ERROR_UNKNOWN_PLACEHOLDER),
         ("Hi {{ customer.name }", ERROR_MALFORMED_PLACEHOLDER),
         ("Hi {{ customer.name|upper }}", ERROR_MALFORMED_PLACEHOLDER),
+        ("Hi }} {{", ERROR_MALFORMED_PLACEHOLDER),
+        ("", ERROR_EMPTY_BODY),
+        (" \r\n\t ", ERROR_EMPTY_BODY),
+        pytest.param("x" * (MAX_BODY_LENGTH + 1), ERROR_BODY_TOO_LONG, id="too-long"),
     ],
 )
 def test_saving_a_macro_with_a_bad_placeholder_is_refused(db, body, code):
@@ -58,6 +69,16 @@ def test_saving_a_macro_with_a_bad_placeholder_is_refused(db, body, code):
 
     assert error.value.code == code
     assert macro.variants.get().body == "ok"
+
+
+def test_a_macro_text_in_an_unknown_language_is_refused(db):
+    macro = factories.kb_macro(bodies={"en": "ok"})
+
+    with pytest.raises(ValidationError) as error:
+        services.macro_variant_save(variant=MacroVariant(macro=macro, language="xx-klingon", body="Hi"), actor=None)
+
+    assert error.value.code == ERROR_UNKNOWN_LANGUAGE
+    assert list(macro.variants.values_list("language", flat=True)) == ["en"]
 
 
 def test_applying_a_macro_replies_runs_its_actions_and_counts_the_use(ticket, agent):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import path
@@ -28,6 +29,7 @@ from feedback.models import (
     SurveyTemplate,
 )
 from supportdesk.kit.admin_actions import HistoryAdminMixin
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin, TranslationsField
 from tickets.admin.links import ticket_admin_link
 from tickets.models import Channel
 
@@ -36,10 +38,11 @@ class SurveyQuestionInline(admin.TabularInline):
     model = SurveyQuestion
     extra = 0
     fields = ["position", "dimension", "kind", "text", "translations", "required"]
+    formfield_overrides = {models.JSONField: {"form_class": TranslationsField}}
 
 
 @admin.register(SurveyTemplate)
-class SurveyTemplateAdmin(admin.ModelAdmin):
+class SurveyTemplateAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "is_default", "channel", "category", "is_active", "question_count"]
     list_select_related = ["category"]
     list_filter = ["is_active", "is_default", "channel"]
@@ -142,7 +145,7 @@ class SurveyResponseAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SurveyFollowUp)
-class SurveyFollowUpAdmin(admin.ModelAdmin):
+class SurveyFollowUpAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["ticket_link", "overall", "team", "supervisor", "status", "created_at", "closed_at"]
     list_display_links = ["overall"]
     list_select_related = ["response__invitation__agent", "team", "supervisor"]
@@ -203,7 +206,7 @@ class VoteCountFilter(admin.SimpleListFilter):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "category", "status", "votes", "channel", "customer", "duplicate_of", "created_at"]
     list_select_related = ["customer", "duplicate_of"]
     list_filter = ["status", "category", "channel", VoteCountFilter, ("created_at", admin.DateFieldListFilter)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
@@ -33,10 +34,11 @@ from knowledge.models import (
 from knowledge.search import matching_translations
 from knowledge.text import query_terms
 from supportdesk.kit.admin_actions import ReadOnlyAdminMixin, error_text
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin, TranslationsField
 
 
 @admin.register(HelpCategory)
-class HelpCategoryAdmin(admin.ModelAdmin):
+class HelpCategoryAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "position", "is_active", "published_articles"]
     list_select_related = ["parent"]
     list_filter = ["is_active"]
@@ -44,6 +46,7 @@ class HelpCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     ordering = ["parent__id", "position", "name"]
+    formfield_overrides = {models.JSONField: {"form_class": TranslationsField}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         published = Article.objects.filter(category=OuterRef("pk"), status=ArticleStatus.PUBLISHED)
@@ -114,7 +117,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ArticleTranslationInline]
     list_display = [

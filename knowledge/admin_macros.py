@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from knowledge import selectors, services
 from knowledge.admin_inlines import save_inline_formset
 from knowledge.models import Macro, MacroVariant
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from tickets import reply_timer
 from tickets.admin.forms import ReplyOpenedAtField
 from tickets.admin.panels import TicketPanel, register_ticket_panel
@@ -54,7 +55,7 @@ class MacroVariantInline(admin.StackedInline):
 
 
 @admin.register(Macro)
-class MacroAdmin(admin.ModelAdmin):
+class MacroAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "team", "owner", "set_status", "set_priority", "set_category", "usage_count",
                     "last_used_at", "is_active"]  # fmt: skip
     list_select_related = ["team", "owner", "set_category"]

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.audit import admin as audit_admin  # noqa: F401 - registers the audit log viewer
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.models import ApiToken, AppKey, User
 from supportdesk.services import api_token_create, api_token_revoke, app_key_create
 from supportdesk.staff_mfa import mfa_missing
@@ -45,7 +46,7 @@ class ApiTokenForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     """Tokens are created here and shown once; only a hash is kept."""
 
     form = ApiTokenForm

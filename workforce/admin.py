@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.admin_links import app_list_link
 from supportdesk.kit.choices import Weekday
 from supportdesk.kit.spreadsheets import escape_cell
@@ -65,7 +66,7 @@ class ForecastEventAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
 
 
 @admin.register(Shift)
-class ShiftAdmin(StaffingPlannerPermissions, admin.ModelAdmin):
+class ShiftAdmin(SafeAutocompleteMixin, StaffingPlannerPermissions, admin.ModelAdmin):
     list_display = ["agent", "team", "channel", "weekday", "start_hour", "end_hour"]
     list_select_related = ["agent", "team"]
     list_filter = ["weekday", "team", "channel"]

@@ -7,11 +7,12 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from tickets.models import OPEN_STATUSES, AgentProfile, Ticket
 
 
 @admin.register(AgentProfile)
-class AgentProfileAdmin(admin.ModelAdmin):
+class AgentProfileAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["__str__", "tier", "team_names", "languages", "max_open_tickets", "open_tickets", "is_available"]
     list_select_related = ["user"]
     list_filter = ["tier", "is_available", "teams"]

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import action_page
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import services
 from tickets.admin import forms
@@ -27,7 +28,7 @@ class WalletAddressInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ReadAuditAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin):
     form = forms.CustomerAdminForm
     list_display = ["__str__", "language", "country", "is_vip", "portal_account", "ticket_count", "created_at"]
     list_select_related = ["user"]

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import ReadAuditAdminMixin, audit_read
 from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.spreadsheets import EchoBuffer, escape_cell
 from tickets.admin.links import ticket_admin_link
 from tickets.admin.panels import TicketPanel, register_ticket_panel
@@ -76,7 +77,7 @@ class RemedyInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadAuditAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin):
     form = admin_forms.ComplaintWorkForm
     list_display = ["reference_link", "ticket_subject", "customer_name", "stage", "severity", "subject", "owner",
                     "age", "due", "company_at_fault", "remedy_total"]  # fmt: skip

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.choices import Weekday
 from tickets.admin.panels import TicketPanel, register_ticket_panel
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
@@ -228,7 +229,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "name", "position", "is_active", "match_priority", "match_category", "match_channel", "match_vip",
         "calendar", "first_response_minutes", "next_response_minutes", "resolution_minutes", "escalate_to_tier",
@@ -249,7 +250,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeywordRule)
-class KeywordRuleAdmin(admin.ModelAdmin):
+class KeywordRuleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "position", "is_active", "category", "priority", "tier", "applies_always", "keyword_list"]
     list_editable = ["position", "is_active"]
     list_select_related = ["category"]

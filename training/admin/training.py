@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from tickets.models import Team
 from training import services
 from training.admin.agent_page import AgentTrainingPageMixin
@@ -36,7 +37,7 @@ from training.selectors import training_matrix
 
 
 @admin.register(TrainingCourse)
-class TrainingCourseAdmin(admin.ModelAdmin):
+class TrainingCourseAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "topic",
@@ -134,7 +135,7 @@ class AssignForm(forms.ModelForm):
 
 
 @admin.register(TrainingAssignment)
-class TrainingAssignmentAdmin(AgentTrainingPageMixin, admin.ModelAdmin):
+class TrainingAssignmentAdmin(SafeAutocompleteMixin, AgentTrainingPageMixin, admin.ModelAdmin):
     list_display = [
         "course",
         "agent",

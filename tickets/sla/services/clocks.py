@@ -165,7 +165,8 @@ def policy_inputs_changed(*, ticket: Ticket, at: datetime) -> tuple[str, str] | 
 
     A clock still running or paused keeps the business time already spent on it and is
     due when the new target is used up (at once, for the sweep to record, if it already
-    is). When no policy matches any more the old one stays: a promise made is kept.
+    is; a paused clock whose new target is already used up is breached then). When no
+    policy matches any more the old one stays: a promise made is kept.
     """
     policy = match_policy(
         priority=ticket.priority, category_id=ticket.category_id, channel=ticket.channel, is_vip=ticket.customer.is_vip

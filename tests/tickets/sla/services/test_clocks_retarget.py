@@ -146,6 +146,22 @@ def test_a_paused_ticket_stays_paused_with_the_new_due_date_counted_to_the_pause
     assert ticket.first_response_due == shanghai(5, 25, 16, 10)  # resumed with its 10 minutes
 
 
+def test_a_paused_ticket_whose_new_target_is_already_used_up_is_breached_at_once(clock, ticket, agent, supervisor):
+    clock.set(shanghai(5, 25, 11, 0))  # an hour spent, then paused
+    services.ticket_change_status(ticket=ticket, status=Status.PENDING_CUSTOMER, actor=agent)
+    clock.set(shanghai(5, 25, 15, 0))
+
+    services.ticket_change_priority(ticket=ticket, priority=Priority.URGENT, actor=supervisor)
+
+    ticket.refresh_from_db()
+    assert ticket.first_response_state == ClockState.BREACHED  # 60 minutes spent of the urgent 30
+    assert list(ticket.events.filter(kind=EventKind.SLA_BREACH).values_list("before", flat=True)) == ["first_response"]
+    clock.set(shanghai(5, 26, 10, 0))
+    services.ticket_customer_reply(ticket=ticket, body="Here is the hash", via=Channel.EMAIL)
+    ticket.refresh_from_db()
+    assert ticket.first_response_state == ClockState.BREACHED  # the resume does not undo it
+
+
 def test_a_seed_phrase_in_a_reply_makes_the_ticket_urgent_with_the_urgent_targets(clock, ticket):
     from mnemonic import Mnemonic
 

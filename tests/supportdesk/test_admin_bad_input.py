@@ -79,7 +79,7 @@ def field_data(fields: dict[str, forms.Field], prefix: str | None, *, garbage: b
 
 
 def payloads(page) -> dict[str, dict]:
-    """ "empty" and "garbage" posts for the form on an add or change page (main form plus inlines)."""
+    """The "empty" and "garbage" posts for the form of an add or change page (main form plus inlines)."""
     context = page.context
     built = {}
     for name, garbage in (("empty", False), ("garbage", True)):
@@ -93,9 +93,12 @@ def payloads(page) -> dict[str, dict]:
                 f"{formset.prefix}-MIN_NUM_FORMS": "0",
                 f"{formset.prefix}-MAX_NUM_FORMS": "1000",
             }
-            for form in formset.forms[: formset.initial_form_count()]:
-                data |= {key: value for key, value in form.initial.items() if isinstance(value, str | int)}
-                data[form.add_prefix("id")] = str(form.instance.pk)
+            for row in formset.forms[: formset.initial_form_count()]:
+                # Existing rows are posted back as they are; the garbage goes into the extra row.
+                data |= {
+                    row.add_prefix(key): value for key, value in row.initial.items() if isinstance(value, str | int)
+                }
+                data[row.add_prefix("id")] = str(row.instance.pk)
             # One extra row, named like the row after the existing ones.
             extra = formset.add_prefix(formset.initial_form_count())
             data |= field_data(formset.empty_form.fields, extra, garbage=garbage)

@@ -363,7 +363,7 @@ def test_no_secret_survives_any_entry_point(customer, security_team, mailoutbox,
         folders=[media],
     )
 
-    assert found == []
+    assert found == [], f"phrase {PHRASE!r}, key {KEY}"
     # The doors were really used: tickets, mail and files exist, and the secrets were seen and removed.
     assert Ticket.objects.filter(secret_exposed=True).count() >= 10
     assert InboundEmail.objects.count() == 6

@@ -48,6 +48,7 @@ _KEYPAIR_LENGTHS = range(86, 91)
 _BYTE_ARRAY = re.compile(r"\[\s*\d{1,3}(?:\s*,\s*\d{1,3}){63}\s*\]")
 _KEYSTORE_MARKERS = ("ciphertext", "kdf")
 _KEY_BYTES = 32
+_PARTIAL_KEY_DIGITS = (40, 63)
 
 
 def _nearest(pattern: re.Pattern, text: str, start: int, end: int) -> int | None:
@@ -134,10 +135,24 @@ def _take_digits(chunks: list[re.Match], first: int, wanted: int) -> tuple[int, 
     return last, digits
 
 
+def _partial_key_finding(text: str, run: list[re.Match]) -> SecretFinding | None:
+    """A key cut short (a field's length limit, a paste that missed the end) still gives away most of
+    it: 40 to 63 digits are a secret when the words around them call them a key, never without."""
+    start, end = run[0].start(), run[-1].end()
+    start -= 2 if text[start - 2 : start] == "0x" else 0
+    if not _PARTIAL_KEY_DIGITS[0] <= sum(len(chunk.group()) for chunk in run) <= _PARTIAL_KEY_DIGITS[1]:
+        return None
+    finding = _by_context(PRIVATE_KEY, text, start, end)
+    return finding if finding is not None and finding.confidence == CERTAIN else None
+
+
 def _hex_findings(text: str) -> list[SecretFinding]:
     findings = []
     for run in _hex_runs(text):
-        for start, end, digits in _hex_groups(run):
+        groups = _hex_groups(run)
+        if not groups and (partial := _partial_key_finding(text, run)) is not None:
+            findings.append(partial)
+        for start, end, digits in groups:
             if len(digits) == 64:
                 finding = _by_context(PRIVATE_KEY, text, start, end, context_start=run[0].start())
             elif is_ed25519_keypair(bytes.fromhex(digits)):

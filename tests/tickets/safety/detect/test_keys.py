@@ -89,3 +89,18 @@ def test_lookalikes_are_never_certain(text):
 
 def test_the_0x_prefix_is_removed_with_the_key():
     assert redact_secrets(f"key 0x{HEX}") == "key [private key removed]"
+
+
+@pytest.mark.parametrize("digits", [40, 62, 63])
+def test_a_key_cut_short_is_still_removed_when_called_a_key(digits):
+    """A subject cut at its length limit kept 62 digits of a customer's key (found by the canary)."""
+    key = random.Random(digits).randbytes(32).hex()
+    text = f"Help, my private key is 0x{key[:digits]}"
+
+    assert key[:digits] not in redact_secrets(text)
+    assert [finding.kind for finding in find_secrets(text)] == [PRIVATE_KEY]
+
+
+@pytest.mark.parametrize("label", ["tx hash", "order", ""])
+def test_a_short_hex_run_without_the_word_key_is_left_alone(label):
+    assert find_secrets(f"{label} 0x{random.Random(7).randbytes(31).hex()}") == []

@@ -423,6 +423,9 @@ COMPLAINT_REMEDY_APPROVAL_THRESHOLDS = {
     "TRX": "1000",
 }
 COMPLAINT_REMEDY_DEFAULT_THRESHOLD = env("COMPLAINT_REMEDY_DEFAULT_THRESHOLD", default="0")
+# The threshold applies to running totals, not to single lines: the complaint's money remedies in
+# one asset (rejected ones aside), and the customer's over all complaints in the last N days.
+COMPLAINT_REMEDY_CUSTOMER_WINDOW_DAYS = env.int("COMPLAINT_REMEDY_CUSTOMER_WINDOW_DAYS", default=30)
 # Follow-up after the resolution is communicated: a reminder after N days, and the
 # complaint closes as unconfirmed after M days (the confirmation link expires then too).
 COMPLAINT_REMINDER_AFTER_DAYS = env.int("COMPLAINT_REMINDER_AFTER_DAYS", default=3)

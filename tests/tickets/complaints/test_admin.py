@@ -196,7 +196,7 @@ def may(customer, team, agent, supervisor):
     for complaint, amount, paid_at in (
         (first, "12.5", at(20)),
         (second, "7.5", at(21)),
-        (april, "99", at(1) - timedelta(days=2)),
+        (april, "79", at(1) - timedelta(days=2)),
     ):
         remedy = factories_remedy(complaint, agent, supervisor, amount)
         type(remedy).objects.filter(pk=remedy.pk).update(paid_at=paid_at)

@@ -1,12 +1,15 @@
-"""Remedies: refunds, compensation, fee waivers, explanations and fixes; money above the asset's
-threshold waits for four-eyes approval, and a paid remedy records its payment reference."""
+"""Remedies: refunds, compensation, fee waivers, explanations and fixes; money that takes the
+complaint's (or the customer's recent) running total above the asset's threshold waits for four-eyes
+approval, and a paid remedy records its payment reference."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,11 +30,39 @@ from tickets.complaints.services.base import (
     require_staff,
     touch_tickets,
 )
+from tickets.models import Customer
 
 
 def approval_threshold(asset: str) -> Decimal:
     thresholds = settings.COMPLAINT_REMEDY_APPROVAL_THRESHOLDS
     return Decimal(str(thresholds.get(asset.upper(), settings.COMPLAINT_REMEDY_DEFAULT_THRESHOLD)))
+
+
+def _granted_or_pending_total(remedies, asset: str) -> Decimal:
+    """What is already promised or asked for in `asset`: every money line except the rejected ones."""
+    total = (
+        remedies.filter(asset=asset, amount__isnull=False)
+        .exclude(status=RemedyStatus.REJECTED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or Decimal(0)
+
+
+def _needs_four_eyes(*, complaint: Complaint, amount: Decimal, asset: str) -> bool:
+    """Whether a new line of `amount` needs approval: judged on running totals, not on the line alone.
+
+    Splitting one refund into several lines under the threshold must not bypass the approval, so
+    the new amount is added to what the complaint already carries in that asset, and to what the
+    customer received or was offered in the last COMPLAINT_REMEDY_CUSTOMER_WINDOW_DAYS days over
+    all their complaints; either total above the threshold needs a second person.
+    """
+    since = timezone.now() - timedelta(days=settings.COMPLAINT_REMEDY_CUSTOMER_WINDOW_DAYS)
+    customer_recent = Remedy.objects.filter(
+        complaint__ticket__customer_id=complaint.ticket.customer_id, proposed_at__gte=since
+    )
+    complaint_total = amount + _granted_or_pending_total(complaint.remedies.all(), asset)
+    customer_total = amount + _granted_or_pending_total(customer_recent, asset)
+    return max(complaint_total, customer_total) > approval_threshold(asset)
 
 
 def _clean_amount(kind: str, amount, asset: str) -> tuple[Decimal | None, str]:
@@ -61,6 +92,9 @@ def remedy_propose(
     check_choice(kind, RemedyKind, "kind")
     require_staff(actor, complaint.ticket_id, "tickets.add_remedy")
     complaint = lock_complaint(complaint)
+    # Serialises proposals for one customer, so two lines on two of their complaints cannot both
+    # slip under the customer's running total.
+    Customer.objects.select_for_update().filter(pk=complaint.ticket.customer_id).first()
     if complaint.stage not in (Stage.INVESTIGATION, Stage.REOPENED, Stage.RESOLUTION_PROPOSED):
         raise domain_error(
             _("Remedies are proposed during the investigation, not at stage %(stage)s.")
@@ -68,7 +102,7 @@ def remedy_propose(
             ERROR_REMEDY_STAGE,
         )
     amount, asset = _clean_amount(kind, amount, asset)
-    needs_approval = amount is not None and amount > approval_threshold(asset)
+    needs_approval = amount is not None and _needs_four_eyes(complaint=complaint, amount=amount, asset=asset)
     remedy = Remedy.objects.create(
         complaint=complaint,
         kind=kind,

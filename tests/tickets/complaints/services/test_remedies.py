@@ -10,6 +10,7 @@ from tickets.complaints import services
 from tickets.complaints.models import (
     RemedyKind,
     RemedyStatus,
+    Stage,
 )
 from tickets.models import EventKind, TicketEvent
 
@@ -17,13 +18,66 @@ pytestmark = pytest.mark.django_db
 
 
 def test_money_above_the_threshold_waits_for_approval_and_below_it_is_approved(complaint, agent):
-    big = services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=150, asset="usdt")
     small = services.remedy_propose(
         complaint=complaint, kind=RemedyKind.COMPENSATION, actor=agent, amount=Decimal("100"), asset="USDT"
     )
+    big = services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=150, asset="usdt")
 
     assert (big.status, big.needs_approval, big.asset) == (RemedyStatus.PENDING_APPROVAL, True, "USDT")
     assert (small.status, small.needs_approval) == (RemedyStatus.APPROVED, False)
+
+
+def test_splitting_a_refund_into_lines_under_the_threshold_still_needs_approval(complaint, agent):
+    lines = [
+        services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=60, asset="USDT")
+        for _ in range(3)
+    ]
+
+    assert [line.status for line in lines] == [
+        RemedyStatus.APPROVED,
+        RemedyStatus.PENDING_APPROVAL,
+        RemedyStatus.PENDING_APPROVAL,
+    ]
+    assert [line.needs_approval for line in lines] == [False, True, True]
+
+
+def test_a_rejected_line_does_not_count_towards_the_running_total(complaint, agent):
+    first = services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=80, asset="USDT")
+    services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=80, asset="USDT")
+    services.remedy_reject(
+        remedy=complaint.remedies.get(status=RemedyStatus.PENDING_APPROVAL),
+        actor=factories.supervisor(),
+        reason="Duplicate line.",
+    )
+
+    other_asset = services.remedy_propose(
+        complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=Decimal("0.001"), asset="BTC"
+    )
+    third = services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=20, asset="USDT")
+
+    assert first.status == RemedyStatus.APPROVED
+    assert (other_asset.status, third.status) == (RemedyStatus.APPROVED, RemedyStatus.APPROVED)
+
+
+def test_lines_on_several_complaints_of_one_customer_add_up_over_the_window(complaint, agent, settings):
+    second_complaint = factories.complaint(
+        ticket=factories.ticket(customer=complaint.ticket.customer, team=complaint.ticket.team),
+        actor=agent,
+        stage=Stage.INVESTIGATION,
+    )
+    services.remedy_propose(complaint=complaint, kind=RemedyKind.REFUND, actor=agent, amount=70, asset="USDT")
+
+    second = services.remedy_propose(
+        complaint=second_complaint, kind=RemedyKind.COMPENSATION, actor=agent, amount=70, asset="USDT"
+    )
+    settings.COMPLAINT_REMEDY_CUSTOMER_WINDOW_DAYS = 0
+    outside_window = services.remedy_propose(
+        complaint=second_complaint, kind=RemedyKind.FEE_WAIVER, actor=agent, amount=10, asset="USDT"
+    )
+
+    assert second.status == RemedyStatus.PENDING_APPROVAL
+    # The window no longer reaches the first complaint; this complaint's own total (70 + 10) counts.
+    assert outside_window.status == RemedyStatus.APPROVED
 
 
 def test_an_asset_without_a_threshold_always_needs_approval(complaint, agent):

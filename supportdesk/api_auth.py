@@ -114,6 +114,15 @@ class IsStaff(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_staff)
 
 
+class StaffPermission(IsStaff):
+    """Staff whose role grants the view's `required_permission` ("app_label.codename")."""
+
+    message = _("Your role does not allow this.")
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and request.user.has_perm(view.required_permission)
+
+
 class IsAppCustomer(permissions.BasePermission):
     message = _("An app key and a customer token are required.")
 

@@ -13,10 +13,12 @@ team restriction that applies to agents (see tickets.models.TicketQuerySet).
 from fnmatch import fnmatch
 
 AGENT = "Agent"
+SENIOR_AGENT = "Senior agent"
 SUPERVISOR = "Supervisor"
 MANAGER = "Manager"
 ADMINISTRATOR = "Administrator"
-STAFF_ROLES = (AGENT, SUPERVISOR, MANAGER, ADMINISTRATOR)
+SECURITY_OFFICER = "Security officer"
+STAFF_ROLES = (AGENT, SENIOR_AGENT, SUPERVISOR, MANAGER, ADMINISTRATOR, SECURITY_OFFICER)
 
 _AGENT_PERMISSIONS = (
     "tickets.view_ticket",
@@ -66,6 +68,16 @@ _AGENT_PERMISSIONS = (
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AGENT: _AGENT_PERMISSIONS,
+    # L2/L3 casework: sends escalated tickets back down, keeps the macros the team replies with.
+    SENIOR_AGENT: (
+        *_AGENT_PERMISSIONS,
+        "tickets.deescalate_ticket",
+        "knowledge.add_macro",
+        "knowledge.change_macro",
+        "knowledge.add_macrovariant",
+        "knowledge.change_macrovariant",
+        "knowledge.delete_macrovariant",
+    ),
     SUPERVISOR: (
         *_AGENT_PERMISSIONS,
         "tickets.*",
@@ -90,6 +102,21 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "django_q.view_*",
     ),
     ADMINISTRATOR: ("*",),
+    # Works security cases wherever they are, is alerted at once when a customer exposes a secret, keeps the official-contact list customers check
+    # impersonators against, and may read raw inbound mail (phishing evidence).
+    SECURITY_OFFICER: (
+        *_AGENT_PERMISSIONS,
+        "tickets.view_all_tickets",
+        "tickets.deescalate_ticket",
+        "tickets.receive_security_alerts",
+        "tickets.add_officialcontact",
+        "tickets.change_officialcontact",
+        "tickets.view_inboundemail",
+        "tickets.download_raw_email",
+        "tickets.view_keywordrule",
+        # the read audit: who saw which customer record
+        "supportdesk.view_auditentry",
+    ),
 }
 
 # Supervisors work every ticket but never delete history or customers.

@@ -26,7 +26,7 @@ from knowledge.models import (
     MacroVariant,
 )
 from supportdesk.models import ApiScope
-from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR
+from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SECURITY_OFFICER, SENIOR_AGENT, SUPERVISOR
 from supportdesk.services import api_token_create
 from tickets import services
 from tickets.email.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
@@ -60,7 +60,7 @@ def staff_user(role: str, *, teams=(), tier: str = Tier.L1, **kwargs):
     """A staff member in a role group; agents and supervisors get an AgentProfile in `teams`."""
     user = UserFactory(is_staff=True, is_superuser=role == ADMINISTRATOR, **kwargs)
     user.groups.add(Group.objects.get(name=role))
-    if role in (AGENT, SUPERVISOR):
+    if role in (AGENT, SENIOR_AGENT, SUPERVISOR, SECURITY_OFFICER):
         profile = AgentProfile.objects.create(user=user, tier=tier, languages=["en"])
         profile.teams.set(teams)
     return user
@@ -68,6 +68,14 @@ def staff_user(role: str, *, teams=(), tier: str = Tier.L1, **kwargs):
 
 def agent(*, teams=(), **kwargs):
     return staff_user(AGENT, teams=teams, **kwargs)
+
+
+def senior_agent(*, teams=(), **kwargs):
+    return staff_user(SENIOR_AGENT, teams=teams, **kwargs)
+
+
+def security_officer(*, teams=(), **kwargs):
+    return staff_user(SECURITY_OFFICER, teams=teams, **kwargs)
 
 
 def supervisor(*, teams=(), **kwargs):

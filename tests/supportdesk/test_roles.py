@@ -16,7 +16,7 @@ def granted(role: str) -> set[str]:
     return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
 
 
-def test_the_migration_creates_the_four_staff_role_groups():
+def test_the_migration_creates_the_six_staff_role_groups():
     assert set(Group.objects.values_list("name", flat=True)) >= set(STAFF_ROLES)
 
 
@@ -71,7 +71,7 @@ def test_sync_roles_is_idempotent_and_repairs_drift():
 
     assert output.getvalue().count("Role groups are in sync.") == 2
     assert {role: granted(role) for role in STAFF_ROLES} == before
-    assert Group.objects.filter(name__in=STAFF_ROLES).count() == 4
+    assert Group.objects.filter(name__in=STAFF_ROLES).count() == len(STAFF_ROLES)
 
 
 def test_training_and_workforce_go_to_the_roles_that_had_them_under_knowledge():

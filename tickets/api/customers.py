@@ -6,11 +6,10 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from supportdesk.api_auth import IsStaff, TokenScopePermission
+from supportdesk.api_auth import StaffPermission, TokenScopePermission
 from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.api.pagination import TicketCursorPagination
@@ -19,7 +18,8 @@ from tickets.models import Customer
 
 
 class CustomerListApi(APIView):
-    permission_classes = [IsStaff, TokenScopePermission]
+    permission_classes = [StaffPermission, TokenScopePermission]
+    required_permission = "tickets.view_customer"
 
     @extend_schema(
         operation_id="customers_list",
@@ -27,8 +27,6 @@ class CustomerListApi(APIView):
         responses={200: paginated(CustomerOutput), **ERROR_RESPONSES},
     )
     def get(self, request):
-        if not request.user.has_perm("tickets.view_customer"):
-            raise exceptions.PermissionDenied(_("You may not see customers."))
         customers = Customer.objects.all()
         query = request.query_params.get("q", "").strip()
         if query:
@@ -39,7 +37,8 @@ class CustomerListApi(APIView):
 
 
 class CustomerDetailApi(APIView):
-    permission_classes = [IsStaff, TokenScopePermission]
+    permission_classes = [StaffPermission, TokenScopePermission]
+    required_permission = "tickets.view_customer"
 
     @extend_schema(operation_id="customers_retrieve", responses={200: CustomerOutput, **ERROR_RESPONSES})
     def get(self, request, pk: int):

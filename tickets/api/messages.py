@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from supportdesk.api_auth import TokenScopePermission
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
@@ -23,6 +25,7 @@ from tickets.views import attachment_response
 
 
 class TicketMessagesApi(APIView):
+    permission_classes = [IsAuthenticated, TokenScopePermission]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(operation_id="ticket_messages_list", responses={200: paginated(MessageOutput), **ERROR_RESPONSES})
@@ -65,6 +68,8 @@ class TicketMessagesApi(APIView):
 
 
 class AttachmentDownloadApi(APIView):
+    permission_classes = [IsAuthenticated, TokenScopePermission]
+
     @extend_schema(
         operation_id="attachments_download",
         responses={(200, "application/octet-stream"): OpenApiResponse(description=_("The file.")), **ERROR_RESPONSES},

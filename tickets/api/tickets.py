@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -53,6 +54,7 @@ def _visible_tickets(request):
 
 
 class TicketListCreateApi(APIView):
+    permission_classes = [IsAuthenticated, TokenScopePermission]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -114,6 +116,8 @@ def _etag(ticket: Ticket, is_staff: bool) -> str:
 
 
 class TicketDetailApi(APIView):
+    permission_classes = [IsAuthenticated, TokenScopePermission]
+
     @extend_schema(
         operation_id="tickets_retrieve",
         responses={200: StaffTicketOutput, 304: OpenApiResponse(description=_("Not modified.")), **ERROR_RESPONSES},

@@ -39,6 +39,7 @@ class Customer(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [("merge_customers", _("Can merge duplicate customers and undo a merge"))]
         indexes = [
             # admin search and customer_get_or_create by name
             models.Index(Lower("name"), name="customer_name_lower"),

@@ -164,6 +164,7 @@ class Ticket(TimeStampedModel):
             ("view_all_tickets", _("Can see every ticket, whatever the team")),
             ("assign_any_ticket", _("Can assign any ticket to any agent of its team")),
             ("receive_security_alerts", _("Is emailed at once when a customer exposes a secret")),
+            ("deescalate_ticket", _("Can send an escalated ticket back to a lower tier")),
         ]
         indexes = [
             # changelist default ordering and the "newest tickets" dashboard panel

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,11 +42,6 @@ def clean_subject(subject: str) -> str:
 def lock_ticket(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (no-op on SQLite, which serialises writers)."""
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
-
-
-def require_staff_access(actor, ticket: Ticket) -> None:
-    if actor is None or not actor.is_staff or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
-        raise PermissionDenied(_("You cannot work on this ticket."))
 
 
 def apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:

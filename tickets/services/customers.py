@@ -18,7 +18,7 @@ from django_q.tasks import async_task
 
 from supportdesk.kit.text import clean_body, normalise_email
 from supportdesk.kit.validators import is_time_zone
-from tickets import events
+from tickets import access, events
 from tickets.models import (
     Category,
     Channel,
@@ -110,6 +110,7 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     The duplicate's primary address stays reachable as one of the primary's
     other emails, so mail from it still lands on the right customer.
     """
+    access.require_permission(actor, "tickets.merge_customers")
     if primary.pk == duplicate.pk:
         raise ValidationError(_("A customer cannot be merged into itself."), code=ERROR_MERGE_SAME_CUSTOMER)
     locked = {

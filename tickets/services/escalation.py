@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.validators import check_choice, field_error
+from tickets import access
 from tickets.models import Ticket, Tier
-from tickets.services.base import lock_ticket, require_staff_access
+from tickets.services.base import lock_ticket
 from tickets.services.changes import apply_team, apply_tier
-from tickets.services.routing import TIER_RANK, team_for
+from tickets.services.routing import team_for
 
 ERROR_REASON_REQUIRED = "escalation_reason_required"
 
@@ -29,7 +30,7 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     is left alone, so repeating an escalation is harmless.
     """
     if actor is not None:
-        require_staff_access(actor, ticket)
+        access.require_ticket_permission(actor, ticket.pk)
     check_choice(to_tier, Tier, "tier")
     reason = " ".join((reason or "").split())
     if not reason:
@@ -37,6 +38,8 @@ def ticket_escalate(*, ticket: Ticket, to_tier: str, reason: str, actor) -> Tick
     ticket = lock_ticket(ticket)
     if ticket.tier == to_tier:
         return ticket
+    if actor is not None:
+        access.require_may_change_tier(actor, ticket, to_tier)
     team = team_for(category=ticket.category, language=ticket.language, tier=to_tier)
     apply_tier(ticket, to_tier, actor, reason)
     if team is not None:
@@ -56,7 +59,7 @@ def ticket_escalate_breached(*, ticket_ids: list[int]) -> int:
     moved = 0
     for ticket in tickets:
         target = ticket.sla_policy.escalate_to_tier
-        if TIER_RANK[ticket.tier] < TIER_RANK[target]:
+        if access.TIER_RANK[ticket.tier] < access.TIER_RANK[target]:
             ticket_escalate(ticket=ticket, to_tier=target, reason=_("SLA breached"), actor=None)
             moved += 1
     return moved

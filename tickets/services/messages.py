@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
 from supportdesk.kit.validators import check_choice
-from tickets import events, reply_timer
+from tickets import access, events, reply_timer
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
@@ -40,7 +40,6 @@ from tickets.services.base import (
     apply_status,
     clean_subject,
     lock_ticket,
-    require_staff_access,
 )
 from tickets.sla.services import clocks as sla_clocks
 
@@ -134,7 +133,10 @@ def ticket_create(
 
     `actor` is the staff member recording it (phone notes, agent-created) or
     the customer's own portal user; None for channels without a login (email).
+    Staff need tickets.add_ticket.
     """
+    if actor is not None and actor.is_staff:
+        access.require_permission(actor, "tickets.add_ticket")
     scrubber = Scrubber(from_customer=True)
     # Every free-text field passes the wallet-safety gate before the ticket is written.
     text_fields = intake.gate(
@@ -224,7 +226,9 @@ def ticket_reply(
     the reply box, from tickets.reply_timer) times the reply for staffing's
     handle time; without it the reply is not measured.
     """
-    require_staff_access(actor, ticket)
+    access.require_ticket_permission(actor, ticket.pk, "tickets.add_ticketmessage")
+    if new_status:
+        access.require_ticket_permission(actor, ticket.pk)
     if not internal:
         intake.secret_request_refuse(ticket=ticket, body=body, body_html=body_html, actor=actor)
     return _ticket_reply(

@@ -34,7 +34,6 @@ from tickets.models import (
 # Channels without a category form: their free text is classified by the keyword rules.
 CLASSIFIED_CHANNELS = (Channel.EMAIL, Channel.BOT)
 PRIORITY_RANK = {value: rank for rank, value in enumerate(Priority.values)}
-TIER_RANK = {value: rank for rank, value in enumerate(Tier.values)}
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import field_error
+from tickets import access
 from tickets import services as ticket_services
 from tickets.complaints.models import Complaint
 from tickets.models import Ticket
@@ -46,13 +47,7 @@ def touch_tickets(ticket_ids: Iterable[int], *, now: datetime | None = None) -> 
 
 
 def require_staff(actor, ticket_id: int, permission: str = "tickets.change_complaint") -> None:
-    if (
-        actor is None
-        or not actor.is_staff
-        or not actor.has_perm(permission)
-        or not Ticket.objects.visible_to(actor).filter(pk=ticket_id).exists()
-    ):
-        raise PermissionDenied(_("You cannot work on this complaint."))
+    access.require_ticket_permission(actor, ticket_id, permission)
 
 
 def require_customer(user, ticket_id: int) -> None:

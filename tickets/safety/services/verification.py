@@ -16,7 +16,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from tickets import events
+from tickets import access, events
 from tickets.models import AuthorKind, Channel, Ticket, TicketMessage
 from tickets.safety import sms
 from tickets.safety.models import IdentityVerification, VerificationStatus
@@ -73,8 +73,7 @@ def _deliver(verification_id: int, code: str, email: str, phone: str, language: 
 @transaction.atomic
 def verification_request(*, ticket: Ticket, actor) -> IdentityVerification:
     """Send a fresh code; an older pending one is superseded."""
-    if actor is None or not actor.is_staff or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
-        raise PermissionDenied(_("You cannot work on this ticket."))
+    access.require_ticket_permission(actor, ticket.pk)
     ticket = Ticket.objects.select_for_update().select_related("customer").get(pk=ticket.pk)
     hour_ago = timezone.now() - timedelta(hours=1)
     if ticket.verifications.filter(created_at__gte=hour_ago).count() >= settings.SAFETY_VERIFICATION_REQUESTS_PER_HOUR:

@@ -336,7 +336,9 @@ def test_an_empty_subject_and_body_still_make_a_ticket(db):
 def test_an_existing_customer_is_found_by_another_of_their_addresses(db, mail_fixture):
     customer = factories.CustomerFactory(email="wei@work.example")
     services.customer_merge(
-        primary=customer, duplicate=factories.CustomerFactory(email="wei.zhang@customer.example"), actor=None
+        primary=customer,
+        duplicate=factories.CustomerFactory(email="wei.zhang@customer.example"),
+        actor=factories.supervisor(),
     )
 
     assert receive(mail_fixture("01_new_utf8_qp.eml")).ticket.customer == customer

@@ -45,7 +45,11 @@ def _ticket_output(request, tickets, *, many: bool = False):
 
 
 def _visible_tickets(request):
-    tickets = Ticket.objects.visible_to(request.user).select_related("category")
+    return _with_related(request, Ticket.objects.visible_to(request.user))
+
+
+def _with_related(request, tickets):
+    tickets = tickets.select_related("category")
     if request.user.is_staff:
         tickets = tickets.select_related("customer", "team", "assignee").prefetch_related(
             Prefetch("tags", queryset=Tag.objects.order_by("name"))
@@ -107,7 +111,9 @@ class TicketListCreateApi(APIView):
             attachments=data.get("attachments", []),
             **_ticket_details(data),
         )
-        return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)), status=201)
+        # Routing may send a ticket staff record to a team they are not in: they still get what they created.
+        created = _with_related(request, Ticket.objects.filter(pk=ticket.pk)).get()
+        return Response(_ticket_output(request, created), status=201)
 
 
 def _etag(ticket: Ticket, is_staff: bool) -> str:

@@ -1,0 +1,181 @@
+"""The role × route table that test_role_matrix checks: who may open each admin URL and call each API route.
+
+Admin model URLs follow one rule, read from the role definitions (supportdesk.roles), not from the
+admin: a changelist, change or history page needs the model's view (or change) permission, the add
+page its add permission, the delete page its delete permission. Where an admin is stricter than
+its permissions (history that is never edited, rows that only a service creates) or lets a custom
+permission in, MODEL_OVERRIDES says so with the reason. Custom admin views and site pages are rows
+of ADMIN_VIEWS; API operations are rows of API_ROUTES. A URL or operation that no rule or row
+covers fails the test, so a new route cannot ship without saying who may use it.
+"""
+
+from __future__ import annotations
+
+from supportdesk.roles import (
+    ADMINISTRATOR,
+    AGENT,
+    MANAGER,
+    SECURITY_OFFICER,
+    SENIOR_AGENT,
+    STAFF_ROLES,
+    SUPERVISOR,
+    permission_matches,
+)
+
+ANONYMOUS = "anonymous"
+CUSTOMER = "customer"
+SUBJECTS = (ANONYMOUS, CUSTOMER, *STAFF_ROLES)
+
+# Answers. A permission string means "allowed to roles whose table grants it, 403 to other staff".
+ALLOW = "allow"  # 200 (201 for a create)
+DENY = "deny"  # 403
+LOGIN = "login"  # admin: a redirect to the admin login; API: 401
+NOT_FOUND = "not found"  # 404 (the API never says whether someone else's record exists)
+INVALID = "invalid"  # 400: through the door, refused by validation
+ANSWERED = "answered"  # a public page (login, logout): any answer below 500
+STAFF = "staff"  # every staff role, whatever its permissions
+NOBODY = "nobody"  # 403 for every role, the administrator included
+HIDDEN = "hidden"  # admin: someone else's record is not found (a redirect to the admin index)
+
+MODEL_URL_ACTIONS = {
+    "changelist": ("view", "change"),
+    "change": ("view", "change"),
+    "history": ("view", "change"),
+    "add": ("add",),
+    "delete": ("delete",),
+}
+
+
+def role_may(role: str, permissions) -> bool:
+    if isinstance(permissions, str):
+        permissions = (permissions,)
+    return any(permission_matches(role, permission) for permission in permissions)
+
+
+def model_permissions(label: str, kind: str) -> tuple[str, ...]:
+    app_label, model_name = label.lower().split(".")
+    return tuple(f"{app_label}.{action}_{model_name}" for action in MODEL_URL_ACTIONS[kind])
+
+
+# Admins stricter (or, through a custom permission, looser) than the model permissions.
+_READ_ONLY_RECORDS = (
+    # history and results: written by services and the queue, never in the admin
+    "tickets.TicketEvent",
+    "tickets.IdentityVerification",
+    "tickets.Remedy",
+    "tickets.InboundEmail",
+    "tickets.OutboundEmail",
+    "feedback.SurveyInvitation",
+    "feedback.SurveyResponse",
+    "feedback.SurveyFollowUp",
+    "knowledge.BotConversation",
+    "knowledge.UnansweredQuestion",
+    "knowledge.DeflectionEvent",
+    "training.AgentAward",
+    "django_q.Success",
+    "django_q.Failure",
+    "django_q.OrmQ",
+    "tickets.Complaint",
+)
+# records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
+_NEVER_DELETED = (
+    "tickets.TicketEvent",
+    "tickets.Remedy",
+    "tickets.InboundEmail",
+    "tickets.OutboundEmail",
+    "feedback.SurveyInvitation",
+    "feedback.SurveyResponse",
+    "training.AgentAward",
+)
+MODEL_OVERRIDES: dict[tuple[str, str], object] = {(label, "add"): NOBODY for label in _READ_ONLY_RECORDS} | {
+    (label, "delete"): NOBODY for label in _NEVER_DELETED
+}
+
+# The roster and forecast events are edited with the staffing permission, not the model permissions.
+for _label in ("workforce.Shift", "workforce.ForecastEvent"):
+    for _kind in ("add", "delete"):
+        MODEL_OVERRIDES[(_label, _kind)] = "workforce.plan_staffing"
+
+# Records about one agent: without the permission that lifts the scope, another agent's row is not found.
+# The award and the assignment built for the matrix are the Agent-role user's own (OWN_RECORDS_OF_AGENT); the
+# survey response is about a ticket nobody in the matrix holds.
+OWN_RECORDS_OF_AGENT = {"training.AgentAward", "training.TrainingAssignment"}
+SCOPED_OBJECTS = {
+    "feedback.SurveyResponse": "feedback.view_reports",
+    "training.AgentAward": "training.coach_agents",
+    "training.TrainingAssignment": "training.coach_agents",
+}
+
+# Custom admin views and the site's own pages: url name → who.
+ADMIN_VIEWS: dict[str, object] = {
+    "index": STAFF,
+    "login": ANSWERED,
+    "logout": ANSWERED,
+    "password_change": STAFF,
+    "password_change_done": STAFF,
+    "autocomplete": STAFF,
+    "jsi18n": STAFF,
+    "view_on_site": ANSWERED,
+    "auth_user_password_change": "supportdesk.change_user",
+    "tickets_complaint_approvals": "tickets.approve_remedy",
+    "tickets_complaint_summary": "tickets.view_complaint",
+    "tickets_ticket_supervisor": "tickets.view_all_tickets",
+    "tickets_inboundemail_raw": "tickets.download_raw_email",
+    "feedback_satisfaction_report": "feedback.view_reports",
+    "feedback_agent_scorecard": "feedback.view_scorecard",
+    "feedback_report_export": "feedback.export_reports",
+    "knowledge_macro_apply": "tickets.change_ticket",
+    "knowledge_article_link_search": "knowledge.view_article",
+    "training_agentaward_top": "training.coach_agents",
+    "training_trainingassignment_matrix": "training.coach_agents",
+    "training_trainingassignment_agent": "training.view_trainingassignment",
+    "workforce_shift_staffing": "workforce.plan_staffing",
+}
+
+
+def _staff(default, **by_role):
+    """Every staff role answers `default`, except those named (by the role constants' keys)."""
+    roles = {"agent": AGENT, "senior": SENIOR_AGENT, "supervisor": SUPERVISOR, "manager": MANAGER}
+    roles |= {"administrator": ADMINISTRATOR, "security": SECURITY_OFFICER}
+    return {role: default for role in STAFF_ROLES} | {roles[key]: answer for key, answer in by_role.items()}
+
+
+def _row(anonymous, customer, staff: dict) -> dict:
+    return {ANONYMOUS: anonymous, CUSTOMER: customer, **staff}
+
+
+# API operations (from the OpenAPI schema): (method, path) → answer per subject. Writes marked `# write`
+# are sent with a valid body, in the order listed, against objects built for each subject.
+API_ROUTES: dict[tuple[str, str], dict] = {
+    ("GET", "/api/v1/tickets/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/tickets/{id}/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/tickets/{id}/messages/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/attachments/{id}/download/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/customers/"): _row(LOGIN, DENY, _staff(ALLOW)),
+    ("GET", "/api/v1/customers/{id}/"): _row(LOGIN, DENY, _staff(ALLOW)),
+    ("GET", "/api/v1/complaints/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/complaints/{id}/"): _row(LOGIN, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/suggestions/"): _row(LOGIN, DENY, _staff(ALLOW)),
+    ("GET", "/api/v1/articles/"): _row(ALLOW, ALLOW, _staff(ALLOW)),
+    ("GET", "/api/v1/articles/{slug}/"): _row(ALLOW, ALLOW, _staff(ALLOW)),
+    # capability links: the token is the only key, no role involved (an unknown token is not found)
+    ("GET", "/api/v1/surveys/{token}/"): _row(NOT_FOUND, NOT_FOUND, _staff(NOT_FOUND)),
+    ("POST", "/api/v1/surveys/{token}/responses/"): _row(NOT_FOUND, NOT_FOUND, _staff(NOT_FOUND)),
+    # the wallet app's door: only an app key and a customer token open it
+    ("POST", "/api/v1/app/feedback/"): _row(LOGIN, LOGIN, _staff(LOGIN)),
+    # write: a customer writes on their own ticket; staff reply with tickets.add_ticketmessage
+    ("POST", "/api/v1/tickets/{id}/messages/"): _row(LOGIN, ALLOW, _staff(ALLOW, manager=DENY)),
+    # write: status and assignment need tickets.change_ticket
+    ("POST", "/api/v1/tickets/{id}/status/"): _row(LOGIN, DENY, _staff(ALLOW, manager=DENY)),
+    ("POST", "/api/v1/tickets/{id}/assign/"): _row(LOGIN, DENY, _staff(ALLOW, manager=DENY)),
+    # write: customers open their own requests; staff with tickets.add_ticket record one for a customer
+    ("POST", "/api/v1/tickets/"): _row(LOGIN, ALLOW, _staff(ALLOW, manager=DENY)),
+    # write: the API takes suggestions from customers only (staff log theirs in the admin)
+    ("POST", "/api/v1/suggestions/"): _row(LOGIN, ALLOW, _staff(DENY)),
+    # write: a customer files a complaint about their own request (staff open one in the admin)
+    ("POST", "/api/v1/tickets/{id}/complaint/"): _row(LOGIN, ALLOW, _staff(DENY)),
+    # write: moving the complaint needs tickets.change_complaint
+    ("POST", "/api/v1/complaints/{id}/stage/"): _row(LOGIN, DENY, _staff(ALLOW, manager=DENY)),
+    # write: only the customer answers the confirmation (the complaint is not awaiting it here)
+    ("POST", "/api/v1/complaints/{id}/respond/"): _row(LOGIN, INVALID, _staff(DENY)),
+}

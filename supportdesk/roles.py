@@ -35,9 +35,8 @@ _AGENT_PERMISSIONS = (
     "tickets.view_customer",
     "tickets.add_customer",
     "tickets.change_customer",
+    # Other addresses are read-only for agents: a login verified on any address of a customer is linked to it.
     "tickets.view_customeremail",
-    "tickets.add_customeremail",
-    "tickets.change_customeremail",
     "tickets.view_walletaddress",
     "tickets.add_walletaddress",
     "tickets.change_walletaddress",

@@ -97,6 +97,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     CUSTOMER_MESSAGE = "customer_message", _("Customer message")
     CUSTOMER_MERGE = "customer_merge", _("Customer merged")
+    CUSTOMER_LINK = "customer_link", _("Portal login linked")
     SECRET_EXPOSED = "secret_exposed", _("Secret removed")
     SECRET_SUSPECTED = "secret_suspected", _("Possible secret")
     REPLY_BLOCKED = "reply_blocked", _("Reply blocked")

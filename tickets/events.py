@@ -145,6 +145,11 @@ def build_customer_merged(*, ticket: Ticket | int, actor, duplicate_email: str, 
     return _new(EventKind.CUSTOMER_MERGE, ticket, actor, before=duplicate_email, after=primary_email)
 
 
+def build_customer_linked(*, ticket: Ticket | int, actor, login: str, note: str) -> TicketEvent:
+    """A portal login was linked to the ticket's customer (the note says how the customer proved it)."""
+    return _new(EventKind.CUSTOMER_LINK, ticket, actor, after=login, note=note)
+
+
 # Wallet safety --------------------------------------------------------------
 
 
@@ -240,6 +245,7 @@ secret_exposed = _saving(build_secret_exposed)
 secret_suspected = _saving(build_secret_suspected)
 reply_blocked = _saving(build_reply_blocked)
 verification_changed = _saving(build_verification_changed)
+customer_linked = _saving(build_customer_linked)
 customer_warned = _saving(build_customer_warned)
 exposure_step_done = _saving(build_exposure_step_done)
 complaint_opened = _saving(build_complaint_opened)

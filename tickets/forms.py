@@ -255,3 +255,23 @@ class ContactForm(forms.Form):
         label=_("Describe what happened"), max_length=MAX_BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
     )
     language = forms.ChoiceField(label=_("Reply in"), choices=settings.LANGUAGES)
+
+
+class LinkAccountForm(forms.Form):
+    """A request reference and the verification code sent for it: the proof that links a portal login."""
+
+    reference = forms.RegexField(
+        label=_("Request reference"),
+        regex=r"^\s*[Ss][Dd]-?\d{1,12}\s*$",
+        help_text=_("As in our email, e.g. SD-000123."),
+        error_messages={"invalid": _("Enter the reference from our email, e.g. SD-000123.")},
+    )
+    code = forms.RegexField(
+        label=_("6-digit code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits from the email or SMS.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}),
+    )
+
+    def clean_reference(self) -> int:
+        return int(re.sub(r"\D", "", self.cleaned_data["reference"]))

@@ -40,13 +40,23 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
         ("secret_exposed_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "email", "other_emails__email", "phone", "wallet_addresses__address"]
-    autocomplete_fields = ["user"]
     inlines = [CustomerEmailInline, WalletAddressInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     actions = ["merge_customers"]
-    # Set by the wallet-safety playbook when the customer sends a secret; never edited by hand.
-    readonly_fields = ["created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel"]
+    # The exposure fields are set by the wallet-safety playbook when the customer sends a secret; never by hand.
+    readonly_fields = ["user", "created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The portal login is linked only by the customer's own code (portal "link"), never here; the
+        addresses that code and allauth's verified sign-in link by change only with tickets.merge_customers."""
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("tickets.merge_customers"):
+            return fields
+        return [*fields, "email", "phone"]
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.has_perm("tickets.merge_customers")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ticket_total=count_subquery(Ticket.objects.all(), "customer"))
@@ -59,7 +69,7 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
     def portal_account(self, obj: Customer) -> bool:
         return obj.user_id is not None
 
-    @admin.action(description=_("Merge selected customers…"), permissions=["change"])
+    @admin.action(description=_("Merge selected customers…"), permissions=["merge"])
     def merge_customers(self, request, queryset) -> HttpResponse | None:
         if queryset.count() < 2:
             self.message_user(request, _("Select at least two customers to merge."), messages.WARNING)

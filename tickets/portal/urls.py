@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.portal import contact, views
+from tickets.portal import contact, linking, views
 
 app_name = "portal"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/<id:pk>/solve/", views.request_solve, name="request_solve"),
     path("requests/<id:pk>/reopen/", views.request_reopen, name="request_reopen"),
     path("profile/", views.profile, name="profile"),
+    path("link/", linking.link_account, name="link_account"),
     path("contact/", contact.contact, name="contact"),
     path("contact/sent/", contact.contact_sent, name="contact_sent"),
     path("contact/confirm/<str:token>/", contact.contact_confirm, name="contact_confirm"),

@@ -40,6 +40,7 @@ from tickets.services.changes import (
     validate_assignee,
 )
 from tickets.services.customers import (
+    ERROR_ALREADY_LINKED,
     ERROR_ALREADY_SOLVED,
     ERROR_LINK_EXPIRED,
     ERROR_LINK_INVALID,
@@ -51,6 +52,7 @@ from tickets.services.customers import (
     contact_request_token,
     customer_find_by_email,
     customer_get_or_create,
+    customer_link_by_code,
     customer_link_user,
     customer_merge,
     customer_update_profile,
@@ -71,6 +73,7 @@ from tickets.services.messages import (
 )
 
 __all__ = [
+    "ERROR_ALREADY_LINKED",
     "ERROR_ALREADY_SOLVED",
     "ERROR_ASSIGNEE_NOT_AGENT",
     "ERROR_ASSIGNEE_NOT_IN_TEAM",
@@ -98,6 +101,7 @@ __all__ = [
     "contact_request_token",
     "customer_find_by_email",
     "customer_get_or_create",
+    "customer_link_by_code",
     "customer_link_user",
     "customer_merge",
     "customer_update_profile",

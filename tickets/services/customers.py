@@ -29,7 +29,7 @@ from tickets.models import (
     Ticket,
     WalletAddress,
 )
-from tickets.safety.services import intake
+from tickets.safety.services import intake, verification
 from tickets.selectors import customer_can_reopen, customer_for_user
 from tickets.services.base import (
     ERROR_MERGE_SAME_CUSTOMER,
@@ -45,6 +45,7 @@ ERROR_UNKNOWN_LANGUAGE = "unknown_language"
 ERROR_UNKNOWN_TIME_ZONE = "unknown_time_zone"
 ERROR_LINK_INVALID = "contact_link_invalid"
 ERROR_LINK_EXPIRED = "contact_link_expired"
+ERROR_ALREADY_LINKED = "customer_already_linked"
 
 _CONTACT_SALT = "tickets.contact-request"
 
@@ -108,7 +109,10 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     """Fold `duplicate` into `primary`: tickets, addresses and wallets move, the duplicate goes.
 
     The duplicate's primary address stays reachable as one of the primary's
-    other emails, so mail from it still lands on the right customer.
+    other emails, so mail from it still lands on the right customer. A portal
+    login never moves with a merge (that would hand the primary's requests to
+    whoever holds the duplicate's login): the duplicate's login is left
+    unlinked until its owner proves an address again. Needs tickets.merge_customers.
     """
     access.require_permission(actor, "tickets.merge_customers")
     if primary.pk == duplicate.pk:
@@ -133,7 +137,6 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
         for w in duplicate.wallet_addresses.all()
         if (w.chain, w.address) not in known_wallets
     ]
-    duplicate_user = duplicate.user
     update_fields = ["updated_at"]
     if duplicate.notes:
         primary.notes = "\n\n".join(filter(None, [primary.notes, duplicate.notes]))
@@ -148,11 +151,41 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     duplicate.delete()
     CustomerEmail.objects.bulk_create(CustomerEmail(customer=primary, email=email) for email in duplicate_addresses)
     WalletAddress.objects.bulk_create(wallets)
-    if primary.user_id is None and duplicate_user is not None:
-        primary.user = duplicate_user
-        update_fields.append("user")
     primary.save(update_fields=update_fields)
     return primary
+
+
+@transaction.atomic
+def customer_link_by_code(*, user, ticket_id: int, code: str) -> str:
+    """Link a signed-in portal login to the customer of a ticket, once it proves control of their address or phone.
+
+    The proof is the identity verification code (tickets.safety.services.verification) that
+    staff send from the ticket to the email and phone on the customer record: staff can start
+    the flow, only the person who receives the code can complete it, and never on a staff login.
+    Returns the verification result; only VERIFIED links. A customer record that already has a
+    login keeps it. The timeline records the link with the login's address.
+    """
+    if user is None or not user.is_authenticated or user.is_staff:
+        raise PermissionDenied(_("Only a customer's own portal login can be linked."))
+    if customer_for_user(user=user) is not None:
+        raise ValidationError(_("Your sign-in is already linked to a customer record."), code=ERROR_ALREADY_LINKED)
+    ticket = Ticket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return verification.NOTHING_PENDING
+    result = verification.verification_check(ticket=ticket, code=code, through="portal link", actor=user)
+    if result != verification.VERIFIED:
+        return result
+    customer = Customer.objects.select_for_update().get(pk=ticket.customer_id)
+    if customer.user_id is not None:
+        raise ValidationError(
+            _("This customer record already has a portal login. Please contact us."), code=ERROR_ALREADY_LINKED
+        )
+    customer.user = user
+    customer.save(update_fields=["user", "updated_at"])
+    events.customer_linked(
+        ticket=ticket, actor=user, login=user.email or user.get_username(), note=_("verification code")
+    )
+    return result
 
 
 # The customer's own profile and requests -----------------------------------

@@ -114,14 +114,22 @@ def test_mail_from_a_merged_address_still_finds_the_kept_customer(customer, dupl
     assert (found, created) == (customer, False)
 
 
-def test_the_kept_customer_inherits_the_duplicates_portal_login_when_it_has_none(customer_user, supervisor):
+def test_a_merge_never_hands_the_duplicates_portal_login_to_the_kept_customer(customer_user, supervisor):
+    """Otherwise merging a victim's record with one holding an attacker's login is an account takeover."""
     email_only = factories.CustomerFactory(email="alice.mail@example.com")
     with_login = factories.CustomerFactory(email="alice2@example.com", user=customer_user)
 
     services.customer_merge(primary=email_only, duplicate=with_login, actor=supervisor)
 
     email_only.refresh_from_db()
-    assert email_only.user == customer_user
+    assert email_only.user is None
+
+
+def test_only_a_role_with_merge_customers_merges(customer, duplicate, agent):
+    with pytest.raises(PermissionDenied):
+        services.customer_merge(primary=customer, duplicate=duplicate, actor=agent)
+
+    assert Customer.objects.filter(pk=duplicate.pk).exists()
 
 
 def test_a_customer_is_never_merged_into_itself(customer, supervisor):

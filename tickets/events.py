@@ -140,9 +140,11 @@ def build_customer_message_added(*, ticket: Ticket | int, actor) -> TicketEvent:
     return _new(EventKind.CUSTOMER_MESSAGE, ticket, actor)
 
 
-def build_customer_merged(*, ticket: Ticket | int, actor, duplicate_email: str, primary_email: str) -> TicketEvent:
-    """The ticket moved to another customer when two customers were merged."""
-    return _new(EventKind.CUSTOMER_MERGE, ticket, actor, before=duplicate_email, after=primary_email)
+def build_customer_merged(
+    *, ticket: Ticket | int, actor, duplicate_email: str, primary_email: str, note: str = ""
+) -> TicketEvent:
+    """The ticket moved to another customer when two customers were merged (or back, when a merge was undone)."""
+    return _new(EventKind.CUSTOMER_MERGE, ticket, actor, before=duplicate_email, after=primary_email, note=note)
 
 
 def build_customer_linked(*, ticket: Ticket | int, actor, login: str, note: str) -> TicketEvent:

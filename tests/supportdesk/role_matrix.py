@@ -61,6 +61,7 @@ def model_permissions(label: str, kind: str) -> tuple[str, ...]:
 _READ_ONLY_RECORDS = (
     # history and results: written by services and the queue, never in the admin
     "tickets.TicketEvent",
+    "tickets.CustomerMerge",
     "tickets.IdentityVerification",
     "tickets.Remedy",
     "tickets.InboundEmail",
@@ -80,6 +81,7 @@ _READ_ONLY_RECORDS = (
 # records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
 _NEVER_DELETED = (
     "tickets.TicketEvent",
+    "tickets.CustomerMerge",
     "tickets.Remedy",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
@@ -137,7 +139,7 @@ def _staff(default, **by_role):
     """Every staff role answers `default`, except those named (by the role constants' keys)."""
     roles = {"agent": AGENT, "senior": SENIOR_AGENT, "supervisor": SUPERVISOR, "manager": MANAGER}
     roles |= {"administrator": ADMINISTRATOR, "security": SECURITY_OFFICER}
-    return {role: default for role in STAFF_ROLES} | {roles[key]: answer for key, answer in by_role.items()}
+    return dict.fromkeys(STAFF_ROLES, default) | {roles[key]: answer for key, answer in by_role.items()}
 
 
 def _row(anonymous, customer, staff: dict) -> dict:

@@ -19,12 +19,14 @@ from knowledge import services as knowledge_services
 from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
+from tickets import services as ticket_services
 from tickets.email.models import EmailAddressStatus
 from tickets.models import (
     AgentProfile,
     BusinessCalendar,
     Category,
     Customer,
+    CustomerMerge,
     ExplorerLink,
     IdentityVerification,
     ImpersonatorReport,
@@ -64,6 +66,13 @@ def _bot_chat():
     return chat
 
 
+def _customer_merge(ctx):
+    ticket_services.customer_merge(
+        primary=ctx["customer"], duplicate=factories.CustomerFactory(), actor=factories.supervisor()
+    )
+    return CustomerMerge.objects.get()
+
+
 # One saved object per registered model, so each change page has something to show.
 OBJECT_BUILDERS = {
     "auth.Group": lambda ctx: Group.objects.get(name="Agent"),
@@ -84,6 +93,7 @@ OBJECT_BUILDERS = {
     "supportdesk.User": lambda ctx: ctx["agent"],
     "tickets.Ticket": lambda ctx: ctx["ticket"],
     "tickets.Customer": lambda ctx: ctx["customer"],
+    "tickets.CustomerMerge": lambda ctx: _customer_merge(ctx),
     "tickets.Team": lambda ctx: ctx["ticket"].team,
     "tickets.AgentProfile": lambda ctx: AgentProfile.objects.get(user=ctx["agent"]),
     "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
@@ -166,6 +176,7 @@ NO_ADD = {
     "tickets.Complaint",
     "tickets.Remedy",
     "tickets.TicketEvent",
+    "tickets.CustomerMerge",
     "tickets.IdentityVerification",
     "tickets.ImpersonatorReport",
     "supportdesk.AuditEntry",

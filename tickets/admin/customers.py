@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import services
 from tickets.admin import forms
 from tickets.admin.counts import count_subquery
-from tickets.models import Customer, CustomerEmail, Ticket, WalletAddress
+from tickets.models import Customer, CustomerEmail, CustomerMerge, Ticket, WalletAddress
 
 
 class CustomerEmailInline(admin.TabularInline):
@@ -94,3 +95,45 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
             messages.SUCCESS,
         )
         return None
+
+
+@admin.register(CustomerMerge)
+class CustomerMergeAdmin(admin.ModelAdmin):
+    """The audit trail of customer merges; a supervisor (tickets.merge_customers) can undo one."""
+
+    list_display = ["duplicate_email", "primary", "merged_by", "merged_at", "undone_by", "undone_at"]
+    list_select_related = ["primary", "merged_by", "undone_by"]
+    list_filter = [("undone_at", admin.EmptyFieldListFilter)]
+    search_fields = ["duplicate_email", "primary__email"]
+    date_hierarchy = "merged_at"
+    actions = ["undo_merges"]
+    readonly_fields = [
+        "primary", "duplicate_email", "duplicate", "primary_before", "moved_ticket_ids", "added_emails",
+        "added_wallets", "merged_by", "merged_at", "undone_by", "undone_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_undo_permission(self, request) -> bool:
+        return request.user.has_perm("tickets.merge_customers")
+
+    @admin.action(description=_("Undo selected merges"), permissions=["undo"])
+    def undo_merges(self, request, queryset) -> None:
+        undone = 0
+        for merge in queryset.filter(undone_at__isnull=True):
+            try:
+                services.customer_merge_undo(merge=merge, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{merge}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                undone += 1
+        self.message_user(
+            request, ngettext("%(count)d merge undone.", "%(count)d merges undone.", undone) % {"count": undone}
+        )

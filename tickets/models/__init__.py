@@ -21,7 +21,7 @@ from tickets.choices import (
 )
 from tickets.complaints.models import Complaint, ConfirmationToken, Remedy
 from tickets.models.base import TimeStampedModel, ticket_reference
-from tickets.models.customers import Customer, CustomerEmail, WalletAddress
+from tickets.models.customers import Customer, CustomerEmail, CustomerMerge, WalletAddress
 from tickets.models.intake import ContactRequest, KeywordRule
 from tickets.models.organisation import AgentProfile, Category, Tag, Team
 from tickets.models.tickets import (
@@ -54,6 +54,7 @@ __all__ = [
     "ContactRequest",
     "Customer",
     "CustomerEmail",
+    "CustomerMerge",
     "EventKind",
     "ExplorerLink",
     "ExposureStep",

@@ -81,3 +81,46 @@ class WalletAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}: {self.address}"
+
+
+class CustomerMerge(models.Model):
+    """One merge of a duplicate customer into a kept one: what moved, so a supervisor can undo it.
+
+    The duplicate row is deleted by the merge; its fields, addresses and wallets are kept here as
+    they were, with what the merge changed on the kept customer. Written only by the merge services.
+    """
+
+    primary = models.ForeignKey(
+        Customer,
+        verbose_name=_("kept customer"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="merges_in",
+    )
+    duplicate_email = models.EmailField(_("merged customer"), max_length=254)
+    duplicate = models.JSONField(_("merged customer as it was"), default=dict)
+    primary_before = models.JSONField(_("kept customer's fields before"), default=dict)
+    moved_ticket_ids = models.JSONField(_("moved tickets"), default=list)
+    added_emails = models.JSONField(_("addresses added to the kept customer"), default=list)
+    added_wallets = models.JSONField(_("wallets added to the kept customer"), default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("customer merge")
+        verbose_name_plural = _("customer merges")
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_email} → {self.primary or '?'}"

@@ -25,6 +25,7 @@ from tickets.models import (
     ContactRequest,
     Customer,
     CustomerEmail,
+    CustomerMerge,
     Status,
     Ticket,
     WalletAddress,
@@ -46,6 +47,7 @@ ERROR_UNKNOWN_TIME_ZONE = "unknown_time_zone"
 ERROR_LINK_INVALID = "contact_link_invalid"
 ERROR_LINK_EXPIRED = "contact_link_expired"
 ERROR_ALREADY_LINKED = "customer_already_linked"
+ERROR_MERGE_UNDONE = "merge_already_undone"
 
 _CONTACT_SALT = "tickets.contact-request"
 
@@ -104,6 +106,21 @@ def customer_link_user(*, user, email: str, language: str | None = None) -> Cust
     return customer if customer.user_id == user.pk else None
 
 
+# What a merge keeps of the deleted duplicate, and what it may change on the kept customer.
+_DUPLICATE_FIELDS = (
+    "email",
+    "name",
+    "phone",
+    "language",
+    "country",
+    "notes",
+    "is_vip",
+    "notify_on_reply",
+    "notify_on_status",
+)
+_RESTORABLE = ("name", "phone", "country", "notes", "is_vip")
+
+
 @transaction.atomic
 def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer:
     """Fold `duplicate` into `primary`: tickets, addresses and wallets move, the duplicate goes.
@@ -132,11 +149,27 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     )
     duplicate_addresses = [duplicate.email, *duplicate.other_emails.values_list("email", flat=True)]
     known_wallets = set(primary.wallet_addresses.values_list("chain", "address"))
+    duplicate_wallets = list(duplicate.wallet_addresses.all())
     wallets = [
         WalletAddress(customer=primary, chain=w.chain, address=w.address, label=w.label)
-        for w in duplicate.wallet_addresses.all()
+        for w in duplicate_wallets
         if (w.chain, w.address) not in known_wallets
     ]
+    record = CustomerMerge(
+        primary=primary,
+        duplicate_email=duplicate.email,
+        duplicate={
+            **{field: getattr(duplicate, field) for field in _DUPLICATE_FIELDS},
+            "user_id": duplicate.user_id,
+            "other_emails": duplicate_addresses[1:],
+            "wallets": [[w.chain, w.address, w.label] for w in duplicate_wallets],
+        },
+        moved_ticket_ids=moved_ticket_ids,
+        added_emails=duplicate_addresses,
+        added_wallets=[[w.chain, w.address] for w in wallets],
+        merged_by=actor,
+    )
+    before = {field: getattr(primary, field) for field in _RESTORABLE}
     update_fields = ["updated_at"]
     if duplicate.notes:
         primary.notes = "\n\n".join(filter(None, [primary.notes, duplicate.notes]))
@@ -152,7 +185,59 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     CustomerEmail.objects.bulk_create(CustomerEmail(customer=primary, email=email) for email in duplicate_addresses)
     WalletAddress.objects.bulk_create(wallets)
     primary.save(update_fields=update_fields)
+    # Only what the merge changed is restored by an undo; later edits of the kept customer stay.
+    record.primary_before = {field: before[field] for field in update_fields if field in before}
+    record.save()
     return primary
+
+
+@transaction.atomic
+def customer_merge_undo(*, merge: CustomerMerge, actor) -> Customer:
+    """Bring a merged customer back: its row, addresses, wallets and tickets; the kept customer's own fields.
+
+    Needs tickets.merge_customers (supervisors). Tickets the kept customer opened since stay with it;
+    the duplicate's portal login is linked back only if it has not been linked to anyone since.
+    """
+    access.require_permission(actor, "tickets.merge_customers")
+    merge = CustomerMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None or merge.primary_id is None:
+        raise ValidationError(
+            _("This merge was already undone, or its kept customer is gone."), code=ERROR_MERGE_UNDONE
+        )
+    primary = Customer.objects.select_for_update().get(pk=merge.primary_id)
+    CustomerEmail.objects.filter(customer=primary, email__in=merge.added_emails).delete()
+    snapshot = merge.duplicate
+    user_id = snapshot["user_id"]
+    if user_id is not None and Customer.objects.filter(user_id=user_id).exists():
+        user_id = None
+    restored = Customer.objects.create(**{field: snapshot[field] for field in _DUPLICATE_FIELDS}, user_id=user_id)
+    CustomerEmail.objects.bulk_create(
+        CustomerEmail(customer=restored, email=email) for email in snapshot["other_emails"]
+    )
+    for chain, address in merge.added_wallets:
+        WalletAddress.objects.filter(customer=primary, chain=chain, address=address).delete()
+    WalletAddress.objects.bulk_create(
+        WalletAddress(customer=restored, chain=chain, address=address, label=label)
+        for chain, address, label in snapshot["wallets"]
+    )
+    moved_back = list(
+        Ticket.objects.filter(pk__in=merge.moved_ticket_ids, customer=primary).values_list("id", flat=True)
+    )
+    Ticket.objects.filter(pk__in=moved_back).update(customer=restored, updated_at=timezone.now())
+    events.record_many(
+        events.build_customer_merged(
+            ticket=ticket_id, actor=actor, duplicate_email=primary.email, primary_email=restored.email,
+            note=_("merge undone"),
+        )
+        for ticket_id in moved_back
+    )  # fmt: skip
+    for field, value in merge.primary_before.items():
+        setattr(primary, field, value)
+    primary.save(update_fields=[*merge.primary_before, "updated_at"])
+    merge.undone_by = actor
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_by", "undone_at"])
+    return restored
 
 
 @transaction.atomic

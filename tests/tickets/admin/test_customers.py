@@ -7,7 +7,8 @@ from django.urls import reverse
 from tests import factories
 from tests.admin_queries import SIZES, make_queue, measured_get
 from tests.tickets.admin.test_tickets import shown_messages
-from tickets.models import Customer, CustomerEmail, Ticket
+from tickets import services
+from tickets.models import Customer, CustomerEmail, CustomerMerge, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,29 @@ def test_the_customer_merge_action_keeps_the_chosen_customer(client, supervisor,
     assert list(Customer.objects.all()) == [customer]
     assert Ticket.objects.get(pk=moved.pk).customer == customer
     assert CustomerEmail.objects.get(customer=customer).email == "alice.old@example.com"
+
+
+def test_a_supervisor_undoes_a_merge_from_the_merge_log_and_an_agent_cannot_merge(
+    client, supervisor, agent, customer, team
+):
+    duplicate = factories.CustomerFactory(email="alice.old@example.com")
+    moved = factories.ticket(customer=duplicate, team=team)
+    client.force_login(agent)
+    selection = {"action": "merge_customers", ACTION_CHECKBOX_NAME: [customer.pk, duplicate.pk]}
+    refused = client.post(reverse("admin:tickets_customer_changelist"), selection)
+    assert Customer.objects.filter(pk=duplicate.pk).exists()
+    services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+    client.force_login(supervisor)
+
+    response = client.post(
+        reverse("admin:tickets_customermerge_changelist"),
+        {"action": "undo_merges", ACTION_CHECKBOX_NAME: [CustomerMerge.objects.get().pk]},
+        follow=True,
+    )
+
+    assert "merge_customers" not in refused.content.decode()
+    assert shown_messages(response) == ["1 merge undone."]
+    assert Ticket.objects.get(pk=moved.pk).customer.email == "alice.old@example.com"
 
 
 def test_the_customer_form_normalises_the_email_and_refuses_a_taken_one(client, supervisor, customer):

@@ -7,7 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from supportdesk.kit.text import ERROR_INVALID_EMAIL
 from tests import factories
 from tickets import services
-from tickets.models import Channel, Customer, CustomerEmail, EventKind, Status, Ticket, TicketEvent, WalletAddress
+from tickets.models import (
+    Channel,
+    Customer,
+    CustomerEmail,
+    CustomerMerge,
+    EventKind,
+    Status,
+    Ticket,
+    TicketEvent,
+    WalletAddress,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +140,54 @@ def test_only_a_role_with_merge_customers_merges(customer, duplicate, agent):
         services.customer_merge(primary=customer, duplicate=duplicate, actor=agent)
 
     assert Customer.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_a_supervisor_undoes_a_merge_and_the_duplicate_comes_back_as_it_was(
+    customer, duplicate, team, supervisor, customer_user
+):
+    moved = factories.ticket(customer=duplicate, team=team)
+    kept = factories.ticket(customer=customer, team=team)
+    duplicate_email = duplicate.email
+    services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+    merge = CustomerMerge.objects.get()
+
+    restored = services.customer_merge_undo(merge=merge, actor=factories.supervisor(teams=[team]))
+
+    moved.refresh_from_db()
+    kept.refresh_from_db()
+    customer.refresh_from_db()
+    assert (restored.email, restored.phone, restored.is_vip, restored.notes) == (
+        duplicate_email,
+        "+86 138 0000 0000",
+        True,
+        "Called twice.",
+    )
+    assert set(restored.other_emails.values_list("email", flat=True)) == {"alice.older@example.com"}
+    assert sorted(restored.wallet_addresses.values_list("chain", "address")) == [("eth", "0xabc"), ("tron", "TXYZ1")]
+    assert (moved.customer, kept.customer) == (restored, customer)
+    assert (customer.phone, customer.is_vip, customer.notes) == ("", False, "")
+    assert not customer.other_emails.exists()
+    assert customer.user == customer_user
+    assert list(moved.events.filter(kind=EventKind.CUSTOMER_MERGE).values_list("note", flat=True)) == [
+        "",
+        "merge undone",
+    ]
+    merge.refresh_from_db()
+    assert merge.undone_at is not None
+
+
+def test_an_agent_cannot_undo_a_merge_and_a_merge_is_undone_once(customer, duplicate, agent, supervisor):
+    services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
+    merge = CustomerMerge.objects.get()
+
+    with pytest.raises(PermissionDenied):
+        services.customer_merge_undo(merge=merge, actor=agent)
+    services.customer_merge_undo(merge=merge, actor=supervisor)
+    with pytest.raises(ValidationError) as again:
+        services.customer_merge_undo(merge=merge, actor=supervisor)
+
+    assert factories.error_codes(again.value) == {services.ERROR_MERGE_UNDONE}
+    assert Customer.objects.filter(email="alice.old@example.com").count() == 1
 
 
 def test_a_customer_is_never_merged_into_itself(customer, supervisor):

@@ -1,12 +1,22 @@
 """Role groups created by the migration, and `manage.py sync_roles`."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, STAFF_ROLES, SUPERVISOR
+from supportdesk.roles import (
+    ADMINISTRATOR,
+    AGENT,
+    MANAGER,
+    SECURITY_OFFICER,
+    SENIOR_AGENT,
+    STAFF_ROLES,
+    SUPERVISOR,
+    permission_matches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +108,34 @@ def test_training_and_workforce_go_to_the_roles_that_had_them_under_knowledge():
     assert granted(MANAGER) & moved == views | {"training.coach_agents", "workforce.plan_staffing"}
     assert granted(ADMINISTRATOR) >= moved
     assert not any(p.endswith(("coach_agents", "plan_staffing")) for p in granted(AGENT))
+
+
+def readme_role_table() -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The roles table of README.md: its role columns and, per permission, the ✓/– cells."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Roles\n") : text.index("\n## ", text.index("## Roles\n") + 1)]
+    lines = [line for line in section.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = []
+    for line in lines[1:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows.append((cells[1].strip("`"), cells[2:]))
+    return header[2:], rows
+
+
+def test_the_readme_roles_table_says_what_the_role_definitions_grant():
+    roles, rows = readme_role_table()
+
+    assert roles == list(STAFF_ROLES)
+    assert len(rows) >= 20
+    for permission, cells in rows:
+        assert cells == ["✓" if permission_matches(role, permission) else "–" for role in roles], permission
+
+
+def test_the_six_roles_split_the_work_as_issue_19_says():
+    assert granted(SENIOR_AGENT) - granted(AGENT) >= {"tickets.deescalate_ticket", "knowledge.change_macro"}
+    assert "tickets.view_all_tickets" in granted(SECURITY_OFFICER)
+    assert {"tickets.download_raw_email", "tickets.change_officialcontact"} <= granted(SECURITY_OFFICER)
+    assert "tickets.merge_customers" not in granted(AGENT) | granted(SENIOR_AGENT) | granted(SECURITY_OFFICER)
+    assert "tickets.merge_customers" in granted(SUPERVISOR)
+    assert not {"tickets.add_customeremail", "tickets.change_customeremail"} & granted(AGENT)

@@ -40,6 +40,7 @@ from feedback.models import (
     SurveyTemplate,
 )
 from supportdesk.kit.validators import ERROR_INVALID_CHOICE
+from tickets import access
 from tickets.models import Channel, Customer, Team, Ticket
 from tickets.safety.services import intake as safety_intake
 
@@ -279,6 +280,7 @@ def follow_up_notify(*, follow_up_id: int) -> bool:
 @transaction.atomic
 def follow_up_update(*, follow_up: SurveyFollowUp, status: str, notes: str, supervisor, actor) -> SurveyFollowUp:
     """Record progress on a follow-up; `done` stamps closed_at, reopening clears it."""
+    access.require_permission(actor, "feedback.change_surveyfollowup")
     if status not in FollowUpStatus.values:
         raise ValidationError({"status": _("Unknown status.")}, code=ERROR_INVALID_CHOICE)
     follow_up = SurveyFollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -341,6 +343,7 @@ def suggestion_update(
     *, suggestion: Suggestion, title: str, body: str, category: str, status: str, triage_note: str, actor
 ) -> Suggestion:
     """Triage: edit wording and category, move the status, keep a note for the team."""
+    access.require_permission(actor, "feedback.change_suggestion")
     clean_title, clean_body = _clean_suggestion(title=title, body=body, category=category)
     if status not in SuggestionStatus.values:
         raise ValidationError({"status": _("Unknown status.")}, code=ERROR_INVALID_CHOICE)
@@ -354,6 +357,7 @@ def suggestion_update(
 @transaction.atomic
 def suggestion_set_status(*, suggestions: Iterable[Suggestion], status: str, actor) -> int:
     """Bulk triage from the admin; returns how many changed."""
+    access.require_permission(actor, "feedback.change_suggestion")
     if status not in SuggestionStatus.values:
         raise ValidationError({"status": _("Unknown status.")}, code=ERROR_INVALID_CHOICE)
     ids = [suggestion.pk for suggestion in suggestions]
@@ -363,6 +367,7 @@ def suggestion_set_status(*, suggestions: Iterable[Suggestion], status: str, act
 @transaction.atomic
 def suggestion_merge(*, primary: Suggestion, duplicates: Iterable[Suggestion], actor) -> Suggestion:
     """Fold duplicates into `primary`: their votes add up there and they point to it."""
+    access.require_permission(actor, "feedback.change_suggestion")
     duplicate_ids = sorted({suggestion.pk for suggestion in duplicates} - {primary.pk})
     if not duplicate_ids:
         raise ValidationError(_("Choose at least one other suggestion to merge."), code=ERROR_MERGE_SELF)
@@ -387,7 +392,8 @@ def suggestion_merge(*, primary: Suggestion, duplicates: Iterable[Suggestion], a
 
 @transaction.atomic
 def suggestion_add_vote(*, suggestion: Suggestion, actor) -> Suggestion:
-    """Another customer asked for the same thing (e.g. on a call)."""
+    """Another customer asked for the same thing (e.g. on a call): whoever may log suggestions adds the vote."""
+    access.require_permission(actor, "feedback.add_suggestion")
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     suggestion.votes += 1
     suggestion.save(update_fields=["votes", "updated_at"])

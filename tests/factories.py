@@ -351,10 +351,11 @@ def kb_article(
 
 
 def kb_macro(*, title: str = "Macro", bodies: dict[str, str] | None = None, tags=(), **fields) -> Macro:
-    macro = knowledge_services.macro_save(macro=Macro(title=title, **fields), actor=None, tags=list(tags))
+    author = UserFactory(username="macro-author", is_staff=True, is_superuser=True)
+    macro = knowledge_services.macro_save(macro=Macro(title=title, **fields), actor=author, tags=list(tags))
     for language, body in (bodies or {"en": "Hello {{ customer.name }}"}).items():
         knowledge_services.macro_variant_save(
-            variant=MacroVariant(macro=macro, language=language, body=body), actor=None
+            variant=MacroVariant(macro=macro, language=language, body=body), actor=author
         )
     return macro
 

@@ -24,6 +24,7 @@ from knowledge.models import (
 )
 from knowledge.search import refresh_search_vectors
 from knowledge.text import render_markdown, searchable_text, video_embed_url
+from tickets import access
 from tickets.models import Tag
 from tickets.safety.services import intake as safety_intake
 
@@ -58,6 +59,7 @@ def validate_article(*, kind: str, video_url: str, pinned_until) -> None:
 @transaction.atomic
 def article_save(*, article: Article, actor, tags: Iterable[Tag] | None = None) -> Article:
     """Create or update an article's own fields (status moves go through article_change_status)."""
+    access.require_permission(actor, "knowledge.change_article" if article.pk else "knowledge.add_article")
     validate_article(kind=article.kind, video_url=article.video_url, pinned_until=article.pinned_until)
     if article.pk is None:
         article.author = actor
@@ -78,6 +80,7 @@ def article_change_status(*, article: Article, status: str, actor) -> Article:
     recorded as the reviewer. An article is published only with an English
     translation, the fallback every reader can get.
     """
+    access.require_permission(actor, "knowledge.change_article")
     article = Article.objects.select_for_update().get(pk=article.pk)
     if status == article.status:
         return article
@@ -104,6 +107,9 @@ def article_change_status(*, article: Article, status: str, actor) -> Article:
 @transaction.atomic
 def article_translation_save(*, translation: ArticleTranslation, actor) -> ArticleTranslation:
     """Save one language of an article, rendering the sanitised HTML and the search text from the Markdown."""
+    access.require_permission(
+        actor, "knowledge.change_articletranslation" if translation.pk else "knowledge.add_articletranslation"
+    )
     translation.title = " ".join((translation.title or "").split())
     translation.body = (translation.body or "").replace("\r\n", "\n").strip()
     if not translation.title or not translation.body:
@@ -119,6 +125,7 @@ def article_translation_save(*, translation: ArticleTranslation, actor) -> Artic
 
 @transaction.atomic
 def article_translation_delete(*, translation: ArticleTranslation, actor) -> None:
+    access.require_permission(actor, "knowledge.delete_articletranslation")
     article = Article.objects.select_for_update().get(pk=translation.article_id)
     if article.status == ArticleStatus.PUBLISHED and translation.language == FALLBACK_LANGUAGE:
         raise ValidationError(
@@ -192,6 +199,7 @@ def deflection_record(*, article: Article, query: str, user=None, session_key: s
 @transaction.atomic
 def help_category_save(*, category, actor):
     """Help categories are plain configuration: saved as edited (the tree is checked against cycles)."""
+    access.require_permission(actor, "knowledge.change_helpcategory" if category.pk else "knowledge.add_helpcategory")
     ancestor = category.parent
     while ancestor is not None:
         if ancestor.pk == category.pk:

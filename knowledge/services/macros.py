@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from knowledge.models import Macro, MacroVariant
 from knowledge.selectors import macro_variant
 from supportdesk.kit.choices import LANGUAGE_CHOICES
+from tickets import access
 from tickets import services as ticket_services
 from tickets.models import Tag, Ticket, TicketMessage
 from tickets.safety.guard import validate_no_secret_request
@@ -88,6 +89,7 @@ def macro_render(*, macro: Macro, ticket: Ticket, agent) -> str:
 @transaction.atomic
 def macro_save(*, macro: Macro, actor, tags: Iterable[Tag] | None = None) -> Macro:
     """Create or update a macro's own fields and tags (its texts go through macro_variant_save)."""
+    access.require_permission(actor, "knowledge.change_macro" if macro.pk else "knowledge.add_macro")
     macro.save()
     if tags is not None:
         macro.add_tags.set(tags)
@@ -98,6 +100,7 @@ def macro_save(*, macro: Macro, actor, tags: Iterable[Tag] | None = None) -> Mac
 def macro_variant_save(*, variant: MacroVariant, actor) -> MacroVariant:
     """Save one language of a macro; an unknown or malformed placeholder is refused, and so is
     a text that asks the customer for a wallet secret (the reply guard would block it on every use)."""
+    access.require_permission(actor, "knowledge.change_macrovariant" if variant.pk else "knowledge.add_macrovariant")
     variant.body = (variant.body or "").replace("\r\n", "\n").strip()
     if variant.language not in dict(LANGUAGE_CHOICES):
         raise ValidationError(
@@ -139,4 +142,5 @@ def macro_apply(
 
 @transaction.atomic
 def macro_variant_delete(*, variant: MacroVariant, actor) -> None:
+    access.require_permission(actor, "knowledge.delete_macrovariant")
     variant.delete()

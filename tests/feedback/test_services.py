@@ -3,7 +3,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from feedback import services
@@ -311,3 +311,15 @@ def test_triage_changes_status_in_bulk(supervisor):
     assert services.suggestion_set_status(suggestions=suggestions, status="planned", actor=supervisor) == 0
     with pytest.raises(ValidationError):
         services.suggestion_set_status(suggestions=suggestions, status="someday", actor=supervisor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make_actor", [factories.agent, factories.manager])
+def test_only_a_role_that_triages_suggestions_changes_their_status(make_actor):
+    suggestion = factories.SuggestionFactory()
+
+    with pytest.raises(PermissionDenied):
+        services.suggestion_set_status(suggestions=[suggestion], status="planned", actor=make_actor())
+
+    suggestion.refresh_from_db()
+    assert suggestion.status != "planned"

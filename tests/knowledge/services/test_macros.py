@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from knowledge import services
 from knowledge.models import Macro, MacroVariant
@@ -65,7 +65,7 @@ def test_saving_a_macro_with_a_bad_placeholder_is_refused(db, body, code):
     variant = macro.variants.get()
     variant.body = body
     with pytest.raises(ValidationError) as error:
-        services.macro_variant_save(variant=variant, actor=None)
+        services.macro_variant_save(variant=variant, actor=factories.administrator())
 
     assert error.value.code == code
     assert macro.variants.get().body == "ok"
@@ -153,3 +153,25 @@ def test_a_macro_that_warns_about_secrets_is_saved(db):
     )
 
     assert macro.variants.get().language == "en"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make_actor", "allowed"),
+    [
+        (factories.senior_agent, True),
+        (factories.supervisor, True),
+        (factories.agent, False),
+        (factories.manager, False),
+    ],
+)
+def test_the_macro_service_checks_the_role_itself(make_actor, allowed):
+    macro = Macro(title="Gas fees")
+
+    if allowed:
+        services.macro_save(macro=macro, actor=make_actor())
+    else:
+        with pytest.raises(PermissionDenied):
+            services.macro_save(macro=macro, actor=make_actor())
+
+    assert Macro.objects.filter(title="Gas fees").exists() is allowed

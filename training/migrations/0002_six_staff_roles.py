@@ -4,16 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('training', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("training", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='trainingcourse',
-            name='mandatory_roles',
-            field=models.ManyToManyField(blank=True, help_text='Empty: mandatory for every support role (agents, supervisors, …).', limit_choices_to={'name__in': ('Agent', 'Senior agent', 'Supervisor', 'Manager', 'Administrator', 'Security officer')}, related_name='mandatory_courses', to='auth.group', verbose_name='mandatory for roles'),
+            model_name="trainingcourse",
+            name="mandatory_roles",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Empty: mandatory for every support role (agents, supervisors, …).",
+                limit_choices_to={
+                    "name__in": ("Agent", "Senior agent", "Supervisor", "Manager", "Administrator", "Security officer")
+                },
+                related_name="mandatory_courses",
+                to="auth.group",
+                verbose_name="mandatory for roles",
+            ),
         ),
     ]

@@ -40,6 +40,7 @@ def code(carol_ticket, agent, mailoutbox, django_capture_on_commit_callbacks) ->
     with django_capture_on_commit_callbacks(execute=True):
         verification.verification_request(ticket=carol_ticket, actor=agent)
     assert mailoutbox[-1].to == ["carol@example.com"]
+    assert "/portal/link/" in mailoutbox[-1].body
     return re.search(r"^\s+(\d{6})$", mailoutbox[-1].body, re.MULTILINE).group(1)
 
 
@@ -51,6 +52,15 @@ def test_the_code_sent_to_the_records_address_links_the_login_and_leaves_an_even
     assert carol_ticket.customer.user == carol_login
     event = carol_ticket.events.get(kind=EventKind.CUSTOMER_LINK)
     assert (event.actor, event.after) == (carol_login, "carol.new@example.net")
+
+
+def test_a_customer_who_has_a_login_is_not_offered_the_link(
+    ticket, agent, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        verification.verification_request(ticket=ticket, actor=agent)
+
+    assert "/portal/link/" not in mailoutbox[-1].body
 
 
 def test_a_wrong_code_links_nothing(carol_ticket, carol_login, code):

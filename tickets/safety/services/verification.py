@@ -50,7 +50,7 @@ def _hash(verification: IdentityVerification, code: str) -> str:
 
 
 def _deliver(verification_id: int, code: str, email: str, phone: str, language: str) -> None:
-    verification = IdentityVerification.objects.select_related("ticket").get(pk=verification_id)
+    verification = IdentityVerification.objects.select_related("ticket__customer").get(pk=verification_id)
     ticket = verification.ticket
     path = reverse("safety:verify_identity", args=[ticket.pk])
     context = {
@@ -58,6 +58,10 @@ def _deliver(verification_id: int, code: str, email: str, phone: str, language: 
         "code": code,
         "minutes": settings.SAFETY_VERIFICATION_TTL_SECONDS // 60,
         "url": f"{settings.SITE_URL.rstrip('/')}{path}",
+        # A record without a portal login can be linked to one with this same code.
+        "link_url": ""
+        if ticket.customer.user_id
+        else f"{settings.SITE_URL.rstrip('/')}{reverse('portal:link_account')}",
     }
     with translation.override(language):
         subject = _("[%(reference)s] Your verification code") % {"reference": ticket.reference}

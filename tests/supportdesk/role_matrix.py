@@ -134,6 +134,48 @@ ADMIN_VIEWS: dict[str, object] = {
     "workforce_shift_staffing": "workforce.plan_staffing",
 }
 
+# Admin actions (each ModelAdmin's `actions`): (model label, action) → the permission that offers it.
+_TICKET_ACTIONS = (
+    "assign_to_me",
+    "assign_to",
+    "change_status",
+    "change_priority",
+    "change_tier",
+    "merge_tickets",
+    "request_identity_verification",
+    "turn_into_complaint",
+)
+_SUGGESTION_ACTIONS = (
+    "mark_under_review",
+    "mark_planned",
+    "mark_declined",
+    "mark_done",
+    "merge_duplicates",
+    "add_vote",
+)
+ADMIN_ACTIONS: dict[tuple[str, str], object] = {
+    **{("tickets.Ticket", action): "tickets.change_ticket" for action in _TICKET_ACTIONS},
+    **{("feedback.Suggestion", action): "feedback.change_suggestion" for action in _SUGGESTION_ACTIONS},
+    ("account.EmailAddress", "make_verified"): "account.change_emailaddress",
+    ("django_q.Success", "resubmit_task"): "django_q.view_success",
+    ("django_q.Failure", "resubmit_task"): "django_q.view_failure",
+    ("supportdesk.ApiToken", "revoke"): "supportdesk.change_apitoken",
+    ("tickets.Customer", "merge_customers"): "tickets.merge_customers",
+    ("tickets.CustomerMerge", "undo_merges"): "tickets.merge_customers",
+    ("tickets.Complaint", "take_ownership"): "tickets.change_complaint",
+    ("tickets.Complaint", "move_stage"): "tickets.change_complaint",
+    ("tickets.Remedy", "mark_paid"): "tickets.change_remedy",
+    ("tickets.InboundEmail", "process_again"): "tickets.change_inboundemail",
+    ("tickets.OutboundEmail", "retry_now"): "tickets.change_outboundemail",
+    ("knowledge.Article", "submit_for_review"): "knowledge.change_article",
+    ("knowledge.Article", "back_to_draft"): "knowledge.change_article",
+    ("knowledge.Article", "publish"): "knowledge.publish_article",
+    ("knowledge.Article", "archive"): "knowledge.publish_article",
+    ("training.AgentAward", "revoke"): "training.coach_agents",
+    ("training.TrainingAssignment", "start"): "training.view_trainingassignment",
+    ("training.TrainingAssignment", "complete_self_study"): "training.view_trainingassignment",
+}
+
 
 def _staff(default, **by_role):
     """Every staff role answers `default`, except those named (by the role constants' keys)."""

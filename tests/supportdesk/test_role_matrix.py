@@ -4,8 +4,8 @@ The expected answers come from tests/supportdesk/role_matrix.py (the role defini
 declared exceptions); the routes come from the running project (admin.site.get_urls() with each
 ModelAdmin's URLs, the OpenAPI schema), so a new route without a row fails here. Every admin URL
 and API read is requested with GET; API writes are sent as POST with a valid body (the list in
-role_matrix.API_ROUTES). Admin actions and form submissions are not replayed here: they call the
-same services, which check the permission themselves (tests/tickets/test_access.py).
+role_matrix.API_ROUTES). Admin actions (all 32) are checked as offered or not per role rather than
+replayed: running one calls a service, which checks the permission again (tests/tickets/test_access.py).
 """
 
 from __future__ import annotations
@@ -217,6 +217,29 @@ def test_every_api_operation_answers_each_subject_as_the_matrix_says(world, subj
         response = client.get(url) if method == "GET" else client.post(url, payload, format="json")
         if api_answer(response) != row[subject]:
             mismatches.append(f"{subject}: {method} {url}: expected {row[subject]}, got {api_answer(response)}")
+
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_admin_action_is_offered_to_the_roles_the_matrix_names(rf, world):
+    """Actions are offered (get_actions) by permission; the services behind them check it again when run."""
+    mismatches = []
+    for model, model_admin in admin.site._registry.items():
+        for action in model_admin.actions or ():
+            name = getattr(action, "__name__", action)
+            key = (model._meta.label, name)
+            if key not in matrix.ADMIN_ACTIONS:
+                mismatches.append(f"{key}: no row in role_matrix")
+                continue
+            for role in STAFF_ROLES:
+                request = rf.get("/admin/")
+                request.user = world["users"][role]
+                # offered on a changelist the role can open (allauth's make_verified has no permission of its own)
+                offered = name in model_admin.get_actions(request) and model_admin.has_view_or_change_permission(
+                    request
+                )
+                if offered != matrix.role_may(role, matrix.ADMIN_ACTIONS[key]):
+                    mismatches.append(f"{role}: {key} offered={offered}")
 
     assert not mismatches, "\n".join(mismatches)
 

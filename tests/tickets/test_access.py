@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from tests import factories
 from tickets import access, services
-from tickets.models import Status, Ticket, Tier
+from tickets.models import AgentProfile, Status, Ticket, Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +120,13 @@ def test_only_assign_any_ticket_takes_a_ticket_from_its_holder(ticket, agent, te
 
     ticket.refresh_from_db()
     assert ticket.assignee == agent
+
+
+def test_staff_in_no_role_read_no_ticket_through_the_api(ticket, team):
+    clerk = factories.UserFactory(is_staff=True, username="clerk")
+    AgentProfile.objects.create(user=clerk).teams.set([team])
+
+    response = factories.token_client(clerk).get(f"/api/v1/tickets/{ticket.pk}/")
+
+    assert response.status_code == 404
+    assert not Ticket.objects.visible_to(clerk).exists()

@@ -45,11 +45,14 @@ class TicketQuerySet(models.QuerySet):
 
         Customer: their own. Agent: tickets of their teams plus those assigned
         to them. Supervisor, manager, administrator (tickets.view_all_tickets): all.
+        Staff in no role (without tickets.view_ticket) see none, in the API as in the admin.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if not user.is_staff:
             return self.filter(customer__user=user)
+        if not user.has_perm("tickets.view_ticket"):
+            return self.none()
         if user.has_perm("tickets.view_all_tickets"):
             return self
         return self.filter(Q(team_id__in=team_ids_of(user)) | Q(assignee=user))

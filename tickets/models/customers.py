@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -98,8 +99,8 @@ class CustomerMerge(models.Model):
         related_name="merges_in",
     )
     duplicate_email = models.EmailField(_("merged customer"), max_length=254)
-    duplicate = models.JSONField(_("merged customer as it was"), default=dict)
-    primary_before = models.JSONField(_("kept customer's fields before"), default=dict)
+    duplicate = models.JSONField(_("merged customer as it was"), default=dict, encoder=DjangoJSONEncoder)
+    primary_before = models.JSONField(_("kept customer's fields before"), default=dict, encoder=DjangoJSONEncoder)
     moved_ticket_ids = models.JSONField(_("moved tickets"), default=list)
     added_emails = models.JSONField(_("addresses added to the kept customer"), default=list)
     added_wallets = models.JSONField(_("wallets added to the kept customer"), default=list)

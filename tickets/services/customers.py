@@ -117,8 +117,12 @@ _DUPLICATE_FIELDS = (
     "is_vip",
     "notify_on_reply",
     "notify_on_status",
+    "secret_exposed_at",
+    "secret_exposed_channel",
 )
-_RESTORABLE = ("name", "phone", "country", "notes", "is_vip")
+# A field the kept customer lacks is filled from the duplicate (an exposed secret stays flagged).
+_FILLED_FROM_DUPLICATE = ("name", "phone", "country", "secret_exposed_at", "secret_exposed_channel")
+_RESTORABLE = (*_FILLED_FROM_DUPLICATE, "notes", "is_vip")
 
 
 @transaction.atomic
@@ -177,7 +181,7 @@ def customer_merge(*, primary: Customer, duplicate: Customer, actor) -> Customer
     if duplicate.is_vip and not primary.is_vip:
         primary.is_vip = True
         update_fields.append("is_vip")
-    for field in ("name", "phone", "country"):
+    for field in _FILLED_FROM_DUPLICATE:
         if not getattr(primary, field) and getattr(duplicate, field):
             setattr(primary, field, getattr(duplicate, field))
             update_fields.append(field)

@@ -3,6 +3,7 @@ themselves (profile, their own requests, the contact form)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from supportdesk.kit.text import ERROR_INVALID_EMAIL
 from tests import factories
@@ -148,8 +149,11 @@ def test_a_supervisor_undoes_a_merge_and_the_duplicate_comes_back_as_it_was(
     moved = factories.ticket(customer=duplicate, team=team)
     kept = factories.ticket(customer=customer, team=team)
     duplicate_email = duplicate.email
+    Customer.objects.filter(pk=duplicate.pk).update(secret_exposed_at=timezone.now(), secret_exposed_channel="email")
+    duplicate.refresh_from_db()
     services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor)
     merge = CustomerMerge.objects.get()
+    assert Customer.objects.get(pk=customer.pk).secret_exposed_channel == "email"
 
     restored = services.customer_merge_undo(merge=merge, actor=factories.supervisor(teams=[team]))
 
@@ -166,6 +170,9 @@ def test_a_supervisor_undoes_a_merge_and_the_duplicate_comes_back_as_it_was(
     assert sorted(restored.wallet_addresses.values_list("chain", "address")) == [("eth", "0xabc"), ("tron", "TXYZ1")]
     assert (moved.customer, kept.customer) == (restored, customer)
     assert (customer.phone, customer.is_vip, customer.notes) == ("", False, "")
+    assert (customer.secret_exposed_at, customer.secret_exposed_channel) == (None, "")
+    restored.refresh_from_db()
+    assert restored.secret_exposed_channel == "email" and restored.secret_exposed_at is not None
     assert not customer.other_emails.exists()
     assert customer.user == customer_user
     assert list(moved.events.filter(kind=EventKind.CUSTOMER_MERGE).values_list("note", flat=True)) == [

@@ -101,8 +101,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "django_q.view_*",
     ),
     ADMINISTRATOR: ("*",),
-    # Works security cases wherever they are, is alerted at once when a customer exposes a secret, keeps the official-contact list customers check
-    # impersonators against, and may read raw inbound mail (phishing evidence).
+    # Works security cases wherever they are, is alerted at once when a customer exposes a secret, keeps the
+    # official-contact list customers check impersonators against, and may read raw inbound mail (phishing evidence).
     SECURITY_OFFICER: (
         *_AGENT_PERMISSIONS,
         "tickets.view_all_tickets",

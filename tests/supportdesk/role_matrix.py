@@ -35,6 +35,7 @@ INVALID = "invalid"  # 400: through the door, refused by validation
 ANSWERED = "answered"  # a public page (login, logout): any answer below 500
 STAFF = "staff"  # every staff role, whatever its permissions
 NOBODY = "nobody"  # 403 for every role, the administrator included
+POST_ONLY = "post only"  # 405 to a GET: a form's target, reached by staff who may see the page
 HIDDEN = "hidden"  # admin: someone else's record is not found (a redirect to the admin index)
 
 MODEL_URL_ACTIONS = {
@@ -119,6 +120,7 @@ ADMIN_VIEWS: dict[str, object] = {
     "jsi18n": STAFF,
     "view_on_site": ANSWERED,
     "auth_user_password_change": "supportdesk.change_user",
+    "tickets_ticket_exposure_step": POST_ONLY,
     "tickets_complaint_approvals": "tickets.approve_remedy",
     "tickets_complaint_summary": "tickets.view_complaint",
     "tickets_ticket_supervisor": "tickets.view_all_tickets",

@@ -74,6 +74,8 @@ def expected_admin(subject: str, name: str, label: str | None) -> str | None:
         return matrix.LOGIN
     if rule == matrix.STAFF:
         return matrix.ALLOW
+    if rule == matrix.POST_ONLY:
+        return matrix.POST_ONLY
     if rule == matrix.NOBODY:
         return matrix.DENY
     if rule == "app_list":
@@ -88,6 +90,8 @@ def admin_answer(response) -> str:
         return matrix.DENY
     if response.status_code == 404:
         return matrix.NOT_FOUND
+    if response.status_code == 405:
+        return matrix.POST_ONLY
     if response.status_code == 302 and response["Location"].startswith(LOGIN_URL):
         return matrix.LOGIN
     if response.status_code == 302 and response["Location"] == reverse("admin:index"):
@@ -137,6 +141,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "tickets_inboundemail_raw": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "feedback_report_export": lambda: reverse(f"admin:{name}", args=["responses", "csv"]),
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

@@ -49,6 +49,7 @@ NOT_ENTRY_POINTS = {
     "knowledge:vote": "helpful yes/no",
     "knowledge:bot_feedback": "helpful yes/no on an answer",
     "safety:verify_identity": "a 6-digit code, checked and never stored",
+    "portal:link_account": "a request reference and a 6-digit code, checked and never stored",
     "api:ticket-status": "staff only",
     "api:ticket-assign": "staff only",
     "api:complaint-stage": "staff only",

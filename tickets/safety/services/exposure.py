@@ -9,14 +9,12 @@ never the text.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.validators import check_choice
-from tickets import events
+from tickets import access, events
 from tickets.models import Customer, ExposureStep, Ticket
 
 
@@ -41,9 +39,5 @@ def exposure_record(*, customer: Customer | None, kinds: str, channel: str, tick
 def exposure_step_done(*, ticket: Ticket, step: str, actor) -> None:
     """An agent ticks a step of the checklist of a ticket whose customer exposed a secret."""
     check_choice(step, ExposureStep, "step")
-    if (
-        not actor.has_perm("tickets.change_ticket")
-        or not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists()
-    ):
-        raise PermissionDenied(_("You may not work on this ticket."))
+    access.require_ticket_permission(actor, ticket.pk)
     events.exposure_step_done(ticket=ticket, actor=actor, step=step)

@@ -63,6 +63,8 @@ _READ_ONLY_RECORDS = (
     # history and results: written by services and the queue, never in the admin
     "tickets.TicketEvent",
     "tickets.CustomerMerge",
+    "tickets.ImpersonatorReport",
+    "supportdesk.AuditEntry",
     "tickets.IdentityVerification",
     "tickets.Remedy",
     "tickets.InboundEmail",
@@ -83,6 +85,7 @@ _READ_ONLY_RECORDS = (
 _NEVER_DELETED = (
     "tickets.TicketEvent",
     "tickets.CustomerMerge",
+    "supportdesk.AuditEntry",
     "tickets.Remedy",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
@@ -155,6 +158,7 @@ _SUGGESTION_ACTIONS = (
     "merge_duplicates",
     "add_vote",
 )
+_REPORT_STATES = ("reviewing", "confirmed", "dismissed")
 ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     **{("tickets.Ticket", action): "tickets.change_ticket" for action in _TICKET_ACTIONS},
     **{("feedback.Suggestion", action): "feedback.change_suggestion" for action in _SUGGESTION_ACTIONS},
@@ -162,6 +166,9 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("django_q.Success", "resubmit_task"): "django_q.view_success",
     ("django_q.Failure", "resubmit_task"): "django_q.view_failure",
     ("supportdesk.ApiToken", "revoke"): "supportdesk.change_apitoken",
+    **{
+        ("tickets.ImpersonatorReport", f"mark_{state}"): "tickets.change_impersonatorreport" for state in _REPORT_STATES
+    },
     ("tickets.Customer", "merge_customers"): "tickets.merge_customers",
     ("tickets.CustomerMerge", "undo_merges"): "tickets.merge_customers",
     ("tickets.Complaint", "take_ownership"): "tickets.change_complaint",

@@ -4,7 +4,7 @@ The expected answers come from tests/supportdesk/role_matrix.py (the role defini
 declared exceptions); the routes come from the running project (admin.site.get_urls() with each
 ModelAdmin's URLs, the OpenAPI schema), so a new route without a row fails here. Every admin URL
 and API read is requested with GET; API writes are sent as POST with a valid body (the list in
-role_matrix.API_ROUTES). Admin actions (all 32) are checked as offered or not per role rather than
+role_matrix.API_ROUTES). Admin actions are checked as offered or not per role rather than
 replayed: running one calls a service, which checks the permission again (tests/tickets/test_access.py).
 """
 

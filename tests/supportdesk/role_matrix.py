@@ -102,6 +102,16 @@ for _label in ("workforce.Shift", "workforce.ForecastEvent"):
     for _kind in ("add", "delete"):
         MODEL_OVERRIDES[(_label, _kind)] = "workforce.plan_staffing"
 
+# Inbound mail: agents who may make a ticket of held mail (tickets.make_ticket_from_inbound_email) see it.
+for _kind in ("changelist", "change", "history"):
+    MODEL_OVERRIDES[("tickets.InboundEmail", _kind)] = (
+        "tickets.view_inboundemail",
+        "tickets.make_ticket_from_inbound_email",
+    )
+# Delivery status of an address is written by bounce handling only.
+MODEL_OVERRIDES[("tickets.EmailAddressStatus", "add")] = NOBODY
+MODEL_OVERRIDES[("tickets.EmailAddressStatus", "delete")] = NOBODY
+
 # Records about one agent: without the permission that lifts the scope, another agent's row is not found.
 # The award and the assignment built for the matrix are the Agent-role user's own (OWN_RECORDS_OF_AGENT); the
 # survey response is about a ticket nobody in the matrix holds.
@@ -124,6 +134,7 @@ ADMIN_VIEWS: dict[str, object] = {
     "view_on_site": ANSWERED,
     "auth_user_password_change": "supportdesk.change_user",
     "tickets_ticket_exposure_step": POST_ONLY,
+    "tickets_inboundemail_make_ticket": "tickets.make_ticket_from_inbound_email",
     "tickets_complaint_approvals": "tickets.approve_remedy",
     "tickets_complaint_summary": "tickets.view_complaint",
     "tickets_ticket_supervisor": "tickets.view_all_tickets",
@@ -175,6 +186,8 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("tickets.Complaint", "move_stage"): "tickets.change_complaint",
     ("tickets.Remedy", "mark_paid"): "tickets.change_remedy",
     ("tickets.InboundEmail", "process_again"): "tickets.change_inboundemail",
+    ("tickets.InboundEmail", "make_tickets"): "tickets.make_ticket_from_inbound_email",
+    ("tickets.EmailAddressStatus", "mark_deliverable"): "tickets.change_emailaddressstatus",
     ("tickets.OutboundEmail", "retry_now"): "tickets.change_outboundemail",
     ("knowledge.Article", "submit_for_review"): "knowledge.change_article",
     ("knowledge.Article", "back_to_draft"): "knowledge.change_article",

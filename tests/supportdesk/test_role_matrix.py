@@ -141,6 +141,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "tickets_inboundemail_raw": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "feedback_report_export": lambda: reverse(f"admin:{name}", args=["responses", "csv"]),
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(

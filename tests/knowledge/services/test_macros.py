@@ -75,7 +75,9 @@ def test_a_macro_text_in_an_unknown_language_is_refused(db):
     macro = factories.kb_macro(bodies={"en": "ok"})
 
     with pytest.raises(ValidationError) as error:
-        services.macro_variant_save(variant=MacroVariant(macro=macro, language="xx-klingon", body="Hi"), actor=None)
+        services.macro_variant_save(
+            variant=MacroVariant(macro=macro, language="xx-klingon", body="Hi"), actor=factories.administrator()
+        )
 
     assert error.value.code == ERROR_UNKNOWN_LANGUAGE
     assert list(macro.variants.values_list("language", flat=True)) == ["en"]

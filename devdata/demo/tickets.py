@@ -16,7 +16,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from supportdesk.roles import ADMINISTRATOR, AGENT, MANAGER, SUPERVISOR, sync_role_groups
+from supportdesk.roles import (
+    ADMINISTRATOR,
+    AGENT,
+    MANAGER,
+    SECURITY_OFFICER,
+    SENIOR_AGENT,
+    SUPERVISOR,
+    sync_role_groups,
+)
 from tickets import services
 from tickets.models import AgentProfile, Category, Channel, Customer, OfficialContact, Status, Team, Tier
 
@@ -40,6 +48,8 @@ STAFF = [
     ("agent3", ("Nina", "Newcomer"), AGENT, Tier.L1, ["L1 General"]),
     ("agent4", ("Sara", "Secure"), AGENT, Tier.L3, ["Security"]),
     ("manager", ("Mia", "Manager"), MANAGER, None, []),
+    ("senior", ("Kai", "Senior"), SENIOR_AGENT, Tier.L2, ["L2 Technical"]),
+    ("security", ("Oren", "Officer"), SECURITY_OFFICER, Tier.L3, ["Security"]),
 ]
 
 TEAMS = [
@@ -50,7 +60,7 @@ TEAMS = [
 ]
 
 # How long ago agents joined: the training history and the rules' onboarding depend on it.
-JOINED_DAYS_AGO = {"agent": 730, "agent2": 540, "agent3": 5, "agent4": 400}
+JOINED_DAYS_AGO = {"agent": 730, "agent2": 540, "agent3": 5, "agent4": 400, "senior": 900, "security": 600}
 
 # Escalating to a tier moves the ticket to that tier's team (tickets.services.escalation).
 TEAM_TIERS = {"L1 General": Tier.L1, "L2 Technical": Tier.L2, "Security": Tier.L3}

@@ -114,8 +114,10 @@ def test_the_other_agents_get_what_the_daily_rules_give_them(client, users):
     client.force_login(users["supervisor"])
 
     assert _matrix(client) == {
+        "Kai Senior": {SECURITY_BASICS: "due"},
         "Li Wei": {COMMUNICATION: "due", SECURITY_BASICS: "done"},
         "Nina Newcomer": {COMMUNICATION: "due", SECURITY_BASICS: "due"},
+        "Oren Officer": {SECURITY_BASICS: "due"},
         "Sam Supervisor": {SECURITY_BASICS: "done"},
         "Sara Secure": {SECURITY_BASICS: "due"},
         "Tom Technical": {DEFI: "done", SECURITY_BASICS: "overdue"},
@@ -130,6 +132,8 @@ def test_the_other_agents_get_what_the_daily_rules_give_them(client, users):
         ("agent3", COMMUNICATION): AssignmentReason.ONBOARDING,
         ("agent3", SECURITY_BASICS): AssignmentReason.ONBOARDING,
         ("agent4", SECURITY_BASICS): AssignmentReason.REFRESHER,
+        ("senior", SECURITY_BASICS): AssignmentReason.MANDATORY,
+        ("security", SECURITY_BASICS): AssignmentReason.MANDATORY,
     }
 
 

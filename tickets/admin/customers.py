@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportdesk.audit.recording import ReadAuditAdminMixin
-from supportdesk.kit.admin_actions import action_page
+from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import services
@@ -98,7 +98,7 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
 
 
 @admin.register(CustomerMerge)
-class CustomerMergeAdmin(admin.ModelAdmin):
+class CustomerMergeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """The audit trail of customer merges; a supervisor (tickets.merge_customers) can undo one."""
 
     list_display = ["duplicate_email", "primary", "merged_by", "merged_at", "undone_by", "undone_at"]
@@ -111,15 +111,6 @@ class CustomerMergeAdmin(admin.ModelAdmin):
         "primary", "duplicate_email", "duplicate", "primary_before", "moved_ticket_ids", "added_emails",
         "added_wallets", "merged_by", "merged_at", "undone_by", "undone_at",
     ]  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_undo_permission(self, request) -> bool:
         return request.user.has_perm("tickets.merge_customers")

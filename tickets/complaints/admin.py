@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import ReadAuditAdminMixin, audit_read
-from supportdesk.kit.admin_actions import action_page, error_text, run_for_each
+from supportdesk.kit.admin_actions import HistoryAdminMixin, ReadOnlyAdminMixin, action_page, error_text, run_for_each
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.spreadsheets import EchoBuffer, escape_cell
 from tickets.admin.links import ticket_admin_link
@@ -56,7 +56,7 @@ class OpenComplaintFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RemedyInline(admin.TabularInline):
+class RemedyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The complaint's ledger lines, read-only: proposals, decisions and payments are services."""
 
     model = Remedy
@@ -68,12 +68,6 @@ class RemedyInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proposed_by", "decided_by")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Complaint)
@@ -332,7 +326,7 @@ def _summary_csv(summary: selectors.MonthlySummary) -> StreamingHttpResponse:
 
 
 @admin.register(Remedy)
-class RemedyAdmin(admin.ModelAdmin):
+class RemedyAdmin(HistoryAdminMixin, admin.ModelAdmin):
     """The remedy ledger: every refund, compensation, waiver and explanation, with who decided and paid."""
 
     list_display = ["complaint_link", "kind", "amount_text", "asset", "status", "needs_approval", "proposed_by",
@@ -357,15 +351,6 @@ class RemedyAdmin(admin.ModelAdmin):
     @admin.display(description=_("amount"), ordering="amount")
     def amount_text(self, obj: Remedy) -> str:
         return f"{obj.amount.normalize():f}" if obj.amount is not None else "–"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_mark_paid_permission(self, request) -> bool:
         return request.user.has_perm("tickets.change_remedy")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from supportdesk.kit.admin_actions import ReadOnlyAdminMixin
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from tickets.models import Team
 from training import services
@@ -90,18 +91,12 @@ class TeamFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TrainingEventInline(admin.TabularInline):
+class TrainingEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TrainingEvent
     fields = ["created_at", "status", "actor", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ResultForm(forms.ModelForm):

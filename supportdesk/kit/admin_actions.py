@@ -17,8 +17,12 @@ def error_text(error: Exception) -> str:
     return str(error)
 
 
-def run_for_each(model_admin, request, objects: Iterable, operation: Callable, done_message: str, **params) -> None:
-    """Call `operation` (a service) per row; one success message with the count, one error per refused row."""
+def run_for_each(
+    model_admin, request, objects: Iterable, operation: Callable, done_message: str | Callable[[int], str], **params
+) -> None:
+    """Call `operation` (a service) per row; one success message with the count, one error per refused row.
+
+    `done_message` is a %-format with `count` (and `params`), or a function of the count for plural-aware text."""
     done, failures = 0, []
     for obj in objects:
         try:
@@ -28,7 +32,8 @@ def run_for_each(model_admin, request, objects: Iterable, operation: Callable, d
             # Tickets and complaints are named by their reference; other records by themselves.
             failures.append(f"{getattr(obj, 'reference', obj)}: {error_text(error)}")
     if done:
-        model_admin.message_user(request, done_message % {"count": done, **params}, messages.SUCCESS)
+        text = done_message(done) if callable(done_message) else done_message % {"count": done, **params}
+        model_admin.message_user(request, text, messages.SUCCESS)
     for failure in failures:
         model_admin.message_user(request, failure, messages.ERROR)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supportdesk.audit.recording import ReadAuditAdminMixin
-from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page
+from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page, run_for_each
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import services
@@ -117,14 +116,10 @@ class CustomerMergeAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Undo selected merges"), permissions=["undo"])
     def undo_merges(self, request, queryset) -> None:
-        undone = 0
-        for merge in queryset.filter(undone_at__isnull=True):
-            try:
-                services.customer_merge_undo(merge=merge, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{merge}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                undone += 1
-        self.message_user(
-            request, ngettext("%(count)d merge undone.", "%(count)d merges undone.", undone) % {"count": undone}
+        run_for_each(
+            self,
+            request,
+            queryset.filter(undone_at__isnull=True),
+            lambda merge: services.customer_merge_undo(merge=merge, actor=request.user),
+            lambda undone: ngettext("%(count)d merge undone.", "%(count)d merges undone.", undone) % {"count": undone},
         )

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET
 
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import audit_read
+from supportdesk.kit.admin_actions import run_for_each
 from tickets.admin.links import ticket_admin_link
 from tickets.email.models import EmailAddressStatus, InboundEmail, InboundStatus, OutboundEmail
 from tickets.email.services import deliverability, inbound, outbound
@@ -218,18 +219,12 @@ class InboundEmailAdmin(ReadOnlyRecordAdmin):
 
     @admin.action(description=_("Make a ticket of each (quarantined or ignored mail)"), permissions=["make_ticket"])
     def make_tickets(self, request, queryset) -> None:
-        made = 0
-        for record in queryset.filter(status__in=_CONVERTIBLE):
-            try:
-                inbound.inbound_email_make_ticket(inbound=record, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.ERROR)
-                continue
-            made += 1
-        self.message_user(
+        run_for_each(
+            self,
             request,
-            ngettext("%(count)d ticket made.", "%(count)d tickets made.", made) % {"count": made},
-            messages.SUCCESS,
+            queryset.filter(status__in=_CONVERTIBLE),
+            lambda record: inbound.inbound_email_make_ticket(inbound=record, actor=request.user),
+            lambda made: ngettext("%(count)d ticket made.", "%(count)d tickets made.", made) % {"count": made},
         )
 
 

@@ -36,3 +36,14 @@ def test_the_compiled_catalog_matches_the_source():
     po_ids = len(_ENTRY.findall(ZH_PO.read_text(encoding="utf-8"))) - 1  # minus the header
     assert compiled.gettext("Dashboard") == "工作台"
     assert len([key for key in compiled._catalog if key]) >= po_ids
+
+
+def test_vietnamese_sign_in_pages_use_the_vendor_catalog_for_allauth_which_ships_none():
+    from django.utils import translation
+
+    vendor_po = Path(settings.BASE_DIR) / "locale_vendor" / "vi" / "LC_MESSAGES" / "django.po"
+    assert "You cannot remove your primary email address." in vendor_po.read_text(encoding="utf-8")
+    with translation.override("vi"):
+        assert translation.gettext("You cannot remove your primary email address.") == (
+            "Bạn không thể xóa địa chỉ email chính của mình."
+        )

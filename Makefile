@@ -51,7 +51,8 @@ format: install
 # Regenerate the translation catalogs after changing user-facing strings; the compiled
 # .mo files are committed so a fresh machine needs no gettext.
 messages: install
-	$(PY) manage.py makemessages --locale zh_Hans --locale es --locale fr --locale id --locale vi --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py makemessages --locale zh_Hans --locale zh_Hant --locale es --locale fr --locale id --locale vi --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'bench/*' --no-obsolete
+	$(PY) manage.py zh_hant_catalog
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 # Benchmarks on their own database (bench/bench.sqlite3, or PostgreSQL via BENCH_DATABASE_URL), never

@@ -32,6 +32,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
     ("es", _("Spanish")),
     ("fr", _("French")),
     ("id", _("Indonesian")),

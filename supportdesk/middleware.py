@@ -6,15 +6,33 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.audit.recording import audit_flush
 from supportdesk.staff_mfa import enforced, mfa_missing
+from tickets.portal.language import account_language
 
 ANONYMOUS_POST_ACTION = "anonymous_post"
 MFA_REQUIRED_MESSAGE = _("Your role requires two-factor authentication: set up an authenticator app or a security key.")
 TOO_MANY_REQUESTS_MESSAGE = _("Too many requests. Please wait a minute and try again.")
+
+
+class AccountLanguageMiddleware:
+    """A signed-in customer sees the portal in the language of their account (tickets.portal.language).
+
+    After LocaleMiddleware (cookie, Accept-Language, site default) and AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = account_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class UserTimezoneMiddleware:

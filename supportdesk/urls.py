@@ -3,11 +3,12 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from supportdesk.views import healthz
+from tickets.portal import language as portal_language
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", portal_language.set_language, name="set_language"),
     # Training and workforce left the knowledge app (issue 18): bookmarks of their old admin pages still open.
     re_path(
         r"^admin/knowledge/(?P<page>(?:trainingcourse|trainingassignment|trainingevent|agentaward)/.*)$",

@@ -90,6 +90,7 @@ class EventKind(models.TextChoices):
     TEAM = "team", _("Team changed")
     PRIORITY = "priority", _("Priority changed")
     CATEGORY = "category", _("Category changed")
+    LANGUAGE = "language", _("Language changed")
     TIER = "tier", _("Tier changed")
     TAGS = "tags", _("Tags changed")
     MERGE = "merge", _("Merged")

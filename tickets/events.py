@@ -105,6 +105,11 @@ def build_category_changed(*, ticket: Ticket | int, actor, before: str, after: s
     return _new(EventKind.CATEGORY, ticket, actor, before=before, after=after, note=note)
 
 
+def build_language_changed(*, ticket: Ticket | int, actor, before: str, after: str, note: str = "") -> TicketEvent:
+    """Language codes before and after."""
+    return _new(EventKind.LANGUAGE, ticket, actor, before=before, after=after, note=note)
+
+
 def build_tier_changed(*, ticket: Ticket | int, actor, before: str, after: str, note: str = "") -> TicketEvent:
     """Tier codes before and after; the note is the reason."""
     return _new(EventKind.TIER, ticket, actor, before=before, after=after, note=note)
@@ -237,6 +242,7 @@ assignment_changed = _saving(build_assignment_changed)
 team_changed = _saving(build_team_changed)
 priority_changed = _saving(build_priority_changed)
 category_changed = _saving(build_category_changed)
+language_changed = _saving(build_language_changed)
 tier_changed = _saving(build_tier_changed)
 tags_changed = _saving(build_tags_changed)
 merged = _saving(build_merged)

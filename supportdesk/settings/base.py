@@ -26,8 +26,10 @@ WSGI_APPLICATION = "supportdesk.wsgi.application"
 SITE_ID = 1
 
 # INTERNATIONALISATION
-# Admin and portal: English and Simplified Chinese everywhere; the portal also
-# offers Spanish, French, Indonesian and Vietnamese (catalogs may be partial).
+# Admin and portal: English and Simplified Chinese everywhere; the portal and every mail to a customer
+# also in Traditional Chinese, Spanish, French, Indonesian and Vietnamese (locale/<lang>/GLOSSARY.md).
+# The portal's language: the customer's account setting, else Accept-Language, else LANGUAGE_CODE
+# (tickets.portal.language).
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -123,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "supportdesk.middleware.AccountLanguageMiddleware",
     "supportdesk.middleware.UserTimezoneMiddleware",
     "supportdesk.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -82,6 +82,24 @@ def change_priority(model_admin, request, queryset) -> HttpResponse | None:
     )
 
 
+@admin.action(description=_("Correct the language…"), permissions=["change"])
+def change_language(model_admin, request, queryset) -> HttpResponse | None:
+    def apply(data):
+        run_for_each(
+            model_admin,
+            request,
+            queryset,
+            lambda ticket: services.ticket_change_language(
+                ticket=ticket, language=data["language"], actor=request.user
+            ),
+            _("%(count)d tickets changed language."),
+        )
+
+    return form_action(
+        model_admin, request, queryset, forms.LanguageActionForm, "change_language", _("Correct the language"), apply
+    )
+
+
 @admin.action(description=_("Escalate / change tier…"), permissions=["change"])
 def change_tier(model_admin, request, queryset) -> HttpResponse | None:
     def apply(data):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +177,14 @@ class StatusActionForm(ActionForm):
 
 class PriorityActionForm(ActionForm):
     priority = forms.ChoiceField(label=_("New priority"), choices=Priority.choices)
+
+
+class LanguageActionForm(ActionForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language the customer writes in; the customer's mails follow when they never chose one."),
+    )
 
 
 class TierActionForm(ActionForm):

@@ -79,7 +79,7 @@ class TicketAdmin(
     autocomplete_fields = ["customer"]
     actions = [
         actions.assign_to_me, actions.assign_to, actions.change_status, actions.change_priority, actions.change_tier,
-        actions.merge_tickets, "request_identity_verification", turn_into_complaint,
+        actions.change_language, actions.merge_tickets, "request_identity_verification", turn_into_complaint,
     ]  # fmt: skip
     change_form_template = "admin/tickets/ticket/change_form.html"
     readonly_fields = [

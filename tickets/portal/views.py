@@ -21,6 +21,7 @@ from tickets import services
 from tickets.forms import PortalReplyForm, PortalRequestForm, ProfileForm, environment_from_user_agent
 from tickets.models import Category, Channel, Ticket
 from tickets.portal.access import customer_required
+from tickets.portal.language import remember_account_language
 from tickets.selectors import (
     customer_can_reopen,
     customer_can_reply,
@@ -172,10 +173,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Your profile was saved."))
-                response = redirect("portal:profile")
                 # The preferred language becomes the portal's language right away.
-                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, customer.language, samesite="Lax")
-                return response
+                remember_account_language(request, customer.language)
+                return redirect("portal:profile")
     else:
         form = ProfileForm(initial={
             "name": customer.name, "language": customer.language, "time_zone": request.user.time_zone,

@@ -57,6 +57,7 @@ from tickets.services.customers import (
     customer_link_user,
     customer_merge,
     customer_merge_undo,
+    customer_set_language,
     customer_update_profile,
     ticket_customer_reopen,
     ticket_customer_solve,
@@ -66,6 +67,7 @@ from tickets.services.escalation import (
     ticket_escalate,
     ticket_escalate_breached,
 )
+from tickets.services.language import ticket_change_language
 from tickets.services.messages import (
     ticket_add_note,
     ticket_add_system_note,
@@ -108,11 +110,13 @@ __all__ = [
     "customer_link_user",
     "customer_merge",
     "customer_merge_undo",
+    "customer_set_language",
     "customer_update_profile",
     "ticket_add_note",
     "ticket_add_system_note",
     "ticket_assign",
     "ticket_change_category",
+    "ticket_change_language",
     "ticket_change_priority",
     "ticket_change_status",
     "ticket_change_team",

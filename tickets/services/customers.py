@@ -314,6 +314,17 @@ def customer_update_profile(
 
 
 @transaction.atomic
+def customer_set_language(*, customer: Customer, language: str) -> Customer:
+    """The customer's preferred language (the portal's language switcher, a detected first message)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": ValidationError(_("Unknown language."), code=ERROR_UNKNOWN_LANGUAGE)})
+    if customer.language != language:
+        customer.language = language
+        customer.save(update_fields=["language", "updated_at"])
+    return customer
+
+
+@transaction.atomic
 def ticket_customer_solve(*, ticket: Ticket, user) -> Ticket:
     """The customer says their problem is solved."""
     _require_owner(ticket, user)

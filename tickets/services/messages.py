@@ -41,6 +41,7 @@ from tickets.services.base import (
     clean_subject,
     lock_ticket,
 )
+from tickets.services.language import language_for_new_ticket
 from tickets.sla.services import clocks as sla_clocks
 
 
@@ -156,10 +157,10 @@ def ticket_create(
     )
     cleaned_subject = text_fields["subject"][:SUBJECT_MAX_LENGTH]
     check_choice(channel, Channel, "channel")
-    language = language or customer.language
     if priority:
         check_choice(priority, Priority, "priority")
     text = f"{cleaned_subject}\n{body or html_to_text(body_html)}"
+    language = language or language_for_new_ticket(customer=customer, text=text)
     route = routing.plan_route(
         text=text, channel=channel, category=category, priority=priority, language=language, team=team
     )

@@ -86,7 +86,11 @@ class Command(BaseCommand):
         converter = OpenCC("s2twp")
 
         if not target_path.exists():
-            traditional.metadata = {**simplified.metadata, "Language": "zh_Hant", "Plural-Forms": "nplurals=1; plural=0;"}
+            traditional.metadata = {
+                **simplified.metadata,
+                "Language": "zh_Hant",
+                "Plural-Forms": "nplurals=1; plural=0;",
+            }
         existing = {(entry.msgctxt, entry.msgid): entry for entry in traditional}
         filled = 0
         for source in simplified:
@@ -95,8 +99,12 @@ class Command(BaseCommand):
             entry = existing.get((source.msgctxt, source.msgid))
             if entry is None:
                 entry = polib.POEntry(
-                    msgid=source.msgid, msgctxt=source.msgctxt, msgid_plural=source.msgid_plural,
-                    occurrences=source.occurrences, flags=list(source.flags), comment=source.comment,
+                    msgid=source.msgid,
+                    msgctxt=source.msgctxt,
+                    msgid_plural=source.msgid_plural,
+                    occurrences=source.occurrences,
+                    flags=list(source.flags),
+                    comment=source.comment,
                 )
                 traditional.append(entry)
             elif _translated(entry) and not options["all"] and "fuzzy" not in entry.flags:

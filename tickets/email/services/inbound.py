@@ -27,7 +27,6 @@ the rule of every channel) gets a new ticket instead.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -67,6 +66,7 @@ from tickets.email.selectors import (
     ticket_for_inbound_email,
 )
 from tickets.email.services import deliverability, outbound
+from tickets.language import detected_language
 from tickets.models import Channel, Ticket, TicketMessage
 from tickets.safety.scrubbing import kind_labels
 from tickets.safety.services import intake as safety_intake
@@ -82,7 +82,6 @@ _REPROCESSABLE = (InboundStatus.RECEIVED, InboundStatus.QUARANTINED)
 # What an agent may turn into a ticket: held mail, and machine mail that matched none of ours.
 _CONVERTIBLE = (InboundStatus.QUARANTINED, InboundStatus.IGNORED)
 RAW_SOURCE_NAME = "original-message.txt"
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Machine-written text copied into a note (bounce reports, out-of-office bodies) is cut here.
 _NOTE_EXCERPT = 4000
 _SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
@@ -354,8 +353,8 @@ def _file_auto_reply(parsed: ParsedEmail) -> _Outcome:
 
 
 def _guess_language(parsed: ParsedEmail) -> str | None:
-    """A first-time sender writing Chinese gets Chinese notifications."""
-    return "zh-hans" if _HAN.search(parsed.subject + parsed.text[:2000]) else None
+    """A first-time sender gets notifications in the language they wrote in (tickets.language)."""
+    return detected_language(f"{parsed.subject}\n{parsed.text}")
 
 
 def _ticket_subject(subject: str) -> str:

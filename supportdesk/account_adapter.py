@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 
 from supportdesk import login_guard
 from supportdesk.kit.client_ip import client_ip
+from tickets.portal.language import remember_account_language
 from tickets.selectors import customer_for_user
 from tickets.services import customer_link_user
 
@@ -70,10 +71,14 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         if user.is_staff:
             return
-        if customer_for_user(user=user) is None:
+        customer = customer_for_user(user=user)
+        if customer is None:
             verified = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "id").first()
             if verified is not None:
-                customer_link_user(user=user, email=verified.email, language=get_language())
+                customer = customer_link_user(user=user, email=verified.email, language=get_language())
+        if customer is not None:
+            # From now on the account's language wins over the browser's (tickets.portal.language).
+            remember_account_language(request, customer.language)
 
     def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
         confirmed = super().confirm_email(request, email_address)

@@ -157,6 +157,7 @@ _TICKET_ACTIONS = (
     "change_status",
     "change_priority",
     "change_tier",
+    "change_language",
     "merge_tickets",
     "request_identity_verification",
     "turn_into_complaint",

@@ -1,9 +1,10 @@
 """The portal's language: the customer's account setting, else the browser's Accept-Language, else the site default.
 
 Django's LocaleMiddleware already picks the cookie (the switcher), then Accept-Language, then LANGUAGE_CODE.
-For a signed-in customer the account setting (Customer.language) comes first: AccountLanguageMiddleware
-activates it, read once per session and kept in the session with the user's id. The switcher and the
-profile page change the setting itself, so the choice follows the customer to every device and every mail.
+For a signed-in customer the account setting (Customer.language) comes first: the sign-in
+(supportdesk.account_adapter) keeps it in the session with the user's id, so no page pays a query for it,
+and AccountLanguageMiddleware activates it. The switcher and the profile page change the setting itself,
+so the choice follows the customer to every device and every mail.
 """
 
 from __future__ import annotations
@@ -20,20 +21,16 @@ SESSION_KEY = "portal_account_language"
 
 
 def account_language(request: HttpRequest) -> str | None:
-    """The signed-in customer's preferred language; None for visitors, staff and unlinked logins."""
+    """The signed-in customer's preferred language, as remembered in their session at sign-in; else None."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_staff:
         return None
     remembered = request.session.get(SESSION_KEY)
-    if remembered and remembered[0] == user.pk:
-        return remembered[1]
-    customer = customer_for_user(user=user)
-    language = customer.language if customer is not None else None
-    remember_account_language(request, language)
-    return language
+    return remembered[1] if remembered and remembered[0] == user.pk else None
 
 
 def remember_account_language(request: HttpRequest, language: str | None) -> None:
+    """Called at sign-in and when the customer changes the setting (profile, switcher)."""
     request.session[SESSION_KEY] = [request.user.pk, language]
 
 

@@ -173,9 +173,11 @@ def profile(request: HttpRequest) -> HttpResponse:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Your profile was saved."))
-                # The preferred language becomes the portal's language right away.
+                # The preferred language becomes the portal's language right away, and stays after signing out.
                 remember_account_language(request, customer.language)
-                return redirect("portal:profile")
+                response = redirect("portal:profile")
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, customer.language, samesite="Lax")
+                return response
     else:
         form = ProfileForm(initial={
             "name": customer.name, "language": customer.language, "time_zone": request.user.time_zone,

@@ -35,6 +35,7 @@ from knowledge.models import (
 )
 from knowledge.search import at_least_query_size, matching_translations
 from knowledge.text import is_han, query_terms
+from tickets.language import chinese_script, detect_language
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,24 @@ def search_passes(term_count: int) -> list[SearchPass]:
     return [*(SearchPass(min_terms) for min_terms in strict), SearchPass(1, in_title=True), SearchPass(1, capped=True)]
 
 
-CHINESE = "zh-hans"
+CHINESE = ("zh-hans", "zh-hant")
+# A question of a few words in another desk language than the page's is searched in that language first;
+# shorter ones (product names, "USDT fee") are too short to tell.
+QUESTION_MIN_WORDS = 3
+QUESTION_MIN_CONFIDENCE = 0.9
 
 
 def search_language(terms: list[str], language: str) -> str:
-    """A question typed in Chinese is answered from the Chinese articles, whatever language the page is in."""
-    if language != CHINESE and any(is_han(term) for term in terms):
-        return CHINESE
+    """The language whose articles answer first: the reader's, unless the question is plainly written in another.
+
+    Chinese on a page in another language is answered from the Chinese articles of its script.
+    """
+    if any(is_han(term) for term in terms):
+        return language if language in CHINESE else chinese_script(" ".join(terms))
+    if len(terms) >= QUESTION_MIN_WORDS:
+        detection = detect_language(" ".join(terms))
+        if detection is not None and detection.confidence >= QUESTION_MIN_CONFIDENCE:
+            return detection.language
     return language
 
 

@@ -9,6 +9,7 @@ imports knowledge. Applying a macro happens on MacroAdmin's own page,
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -108,7 +109,7 @@ class MacroAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         query = request.GET.get("q", "")
         macro_id = request.POST.get("macro") or request.GET.get("macro")
         macro = selectors.macro_for_user(user=request.user, pk=macro_id) if macro_id else None
-        form, unusable = None, []
+        form, unusable, fallback = None, [], ""
         if macro is not None:
             if request.method == "POST":
                 form = MacroApplyForm(request.POST, ticket=ticket, actor=request.user)
@@ -137,6 +138,7 @@ class MacroAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                     unusable = error.messages
                 else:
                     form = MacroApplyForm(initial={"body": body}, ticket=ticket, actor=request.user)
+                    fallback = _fallback_note(macro, ticket)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reply to %(reference)s with a macro") % {"reference": ticket.reference},
@@ -147,8 +149,21 @@ class MacroAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "macro": macro,
             "form": form,
             "unusable": unusable,
+            "fallback": fallback,
         }
         return TemplateResponse(request, "admin/knowledge/macro/apply.html", context)
+
+
+def _fallback_note(macro, ticket: Ticket) -> str:
+    """Said above the text when the macro has none in the ticket's language, so the agent translates it."""
+    variant = selectors.macro_variant(macro, ticket.language)
+    if variant is None or variant.language == ticket.language:
+        return ""
+    names = dict(settings.LANGUAGES)
+    return _("This macro has no text in %(language)s: the %(fallback)s text is shown. Translate it before sending.") % {
+        "language": names.get(ticket.language, ticket.language),
+        "fallback": names.get(variant.language, variant.language),
+    }
 
 
 class MacroApplyForm(forms.Form):

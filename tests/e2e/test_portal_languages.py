@@ -3,8 +3,8 @@
 Each page is rendered in English and in the language; a line of visible text (or a placeholder, a button's
 value) that comes out the same in both, and still has an English word once brand names, references, e-mail
 addresses and the test's own data are taken out, is English the customer would meet. Drop-down lists are
-left out: their options are names (each language in its own, time zones, networks) or the customer's data. Phone-size screenshots of every page in
-every language go to tests/e2e/artifacts/portal_languages/<language>/ for review.
+left out: their options are names (each language in its own, time zones, networks) or the customer's data.
+Phone-size screenshots of every page in every language go to tests/e2e/artifacts/portal_languages/<language>/.
 
 Visitors get their language from the browser (Accept-Language); the signed-in customer from their account.
 """

@@ -12,6 +12,7 @@ Visitors get their language from the browser (Accept-Language); the signed-in cu
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -98,8 +99,11 @@ def customer_with_request(db):
     return customer, ticket
 
 
-def _visible(page, url: str) -> list[str]:
+def _visible(page, url: str, screenshot: Path | None = None) -> list[str]:
     page.goto(url, wait_until="domcontentloaded")
+    if screenshot is not None:
+        # The phone-sized viewport, not the full page: 140 screenshots must stay fast.
+        page.screenshot(path=screenshot)
     return page.evaluate(VISIBLE_TEXT)
 
 
@@ -135,10 +139,8 @@ def test_every_portal_page_is_free_of_english_in_every_customer_language(live_se
         pages = [(visitor, name, f"{base}{path}") for name, path in PUBLIC_PAGES]
         pages += [(signed_in, name, url) for name, url in customer_urls]
         for page, name, url in pages:
-            translated = _visible(page, url)
+            translated = _visible(page, url, screenshot=SCREENSHOTS / language / f"{name}.png")
             assert page.evaluate("document.documentElement.lang") == language, (language, name)
-            # The phone-sized viewport, not the full page: 140 screenshots must stay fast.
-            page.screenshot(path=SCREENSHOTS / language / f"{name}.png")
             found = english_leftovers(english[name], translated, language)
             if found:
                 leftovers[f"{language} {name}"] = found

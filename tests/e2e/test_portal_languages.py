@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS
+from tests.language_checks import english_leftovers
 from tickets import services
 from tickets.models import Category, Channel
 
@@ -31,15 +32,6 @@ BROWSER_LOCALES = {"es": "es-ES", "fr": "fr-FR", "id": "id-ID", "vi": "vi-VN", "
 PASSWORD = "a-long-wallet-pass-42"
 EMAIL = "linh@example.com"
 SUBJECT = "USDT 0x9f2c"
-
-# Taken out of a line before looking for English words: brand and proper names, codes, data of this test.
-ALLOWED = re.compile(
-    r"SupportDesk|SD-\d+|\bSD\b|[\w.+-]+@[\w.-]+|USDT|0x[0-9a-f]+|TxID|DApp|App|PDF|Telegram|WhatsApp|\bX\b|"
-    r"TRON|Ethereum|Bitcoin|BNB|Solana|Keystore|UTC|Linh|agent_mai|https?://\S+|t\.me/\S+"
-)
-# Words that are spelt the same in a language (e.g. "Email" in Indonesian), per language.
-SAME_WORDS = {"id": {"Email", "Login", "Status", "Chat"}, "fr": {"Transaction", "Transactions", "Suggestion"}}
-ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 PUBLIC_PAGES = [
     ("home", "/portal/"),
@@ -73,15 +65,6 @@ VISIBLE_TEXT = """() => {
   for (const button of document.querySelectorAll('input[type=submit], input[type=button]')) texts.push(button.value);
   return texts.map(text => text.trim()).filter(Boolean);
 }"""
-
-
-def english_leftovers(english: list[str], translated: list[str], language: str) -> list[str]:
-    """Lines shown identically in English and in `language` that still contain an English word."""
-    same = set(english) & set(translated)
-    words = SAME_WORDS.get(language, set())
-    return sorted(
-        line for line in same if any(word not in words for word in ENGLISH_WORD.findall(ALLOWED.sub(" ", line)))
-    )
 
 
 @pytest.fixture
@@ -146,11 +129,3 @@ def test_every_portal_page_is_free_of_english_in_every_customer_language(live_se
                 leftovers[f"{language} {name}"] = found
 
     assert leftovers == {}, "\n".join(f"{page}: {lines}" for page, lines in leftovers.items())
-
-
-def test_the_comparison_flags_english_lines_only():
-    english = ["My requests", "SupportDesk", "SD-000123 · USDT 0x9f2c", "Email", "Status: open"]
-    translated = ["Mis solicitudes", "SupportDesk", "SD-000123 · USDT 0x9f2c", "Email", "Status: open"]
-
-    assert english_leftovers(english, translated, "es") == ["Email", "Status: open"]
-    assert english_leftovers(english, translated, "id") == ["Status: open"]

@@ -17,6 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import allauth
 import polib
 import pytest
 from django.conf import settings
@@ -28,6 +29,7 @@ from tickets.complaints.models import CUSTOMER_STAGE_TEXT, ComplaintSubject, Rem
 from tickets.safety.models import ContactKind, WhereSeen
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
+ALLAUTH_LOCALE = Path(allauth.__file__).parent / "locale"
 CUSTOMER_LOCALES = ["es", "fr", "id", "vi", "zh_Hans", "zh_Hant"]
 
 # Source paths (prefixes, relative to the project) whose strings a customer reads.
@@ -167,6 +169,23 @@ def stale_compiled_entries(locale: str) -> list[str]:
         and entry.msgstr
         and compiled.gettext(entry.msgid) != entry.msgstr
     ]
+
+
+def allauth_locales() -> set[str]:
+    return {path.parent.parent.name for path in ALLAUTH_LOCALE.glob("*/LC_MESSAGES/django.po")}
+
+
+@pytest.mark.parametrize("locale", CUSTOMER_LOCALES)
+def test_the_sign_in_password_and_two_factor_pages_are_translated(locale):
+    """allauth's own strings: its catalog where it ships one, else ours in locale/allauth/<locale> (vi)."""
+    if locale in allauth_locales():
+        return
+    ours = LOCALE / "allauth" / locale / "LC_MESSAGES" / "django.po"
+    assert ours.exists(), f"allauth has no {locale} catalog: add {ours.relative_to(settings.BASE_DIR)}"
+    entries = polib.pofile(str(ours))
+    assert [entry.msgid for entry in entries if "fuzzy" in entry.flags or not _translated(entry)] == []
+    assert [entry.msgid for entry in entries if placeholders(entry.msgstr) != placeholders(entry.msgid)
+            and not entry.msgid_plural] == []  # fmt: skip
 
 
 def test_the_customer_facing_set_covers_every_kind_of_customer_page():

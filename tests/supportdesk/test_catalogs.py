@@ -177,10 +177,10 @@ def allauth_locales() -> set[str]:
 
 @pytest.mark.parametrize("locale", CUSTOMER_LOCALES)
 def test_the_sign_in_password_and_two_factor_pages_are_translated(locale):
-    """allauth's own strings: its catalog where it ships one, else ours in locale/allauth/<locale> (vi)."""
+    """allauth's own strings: its catalog where it ships one, else ours in locale_vendor/<locale> (vi)."""
     if locale in allauth_locales():
         return
-    ours = LOCALE / "allauth" / locale / "LC_MESSAGES" / "django.po"
+    ours = Path(settings.BASE_DIR) / "locale_vendor" / locale / "LC_MESSAGES" / "django.po"
     assert ours.exists(), f"allauth has no {locale} catalog: add {ours.relative_to(settings.BASE_DIR)}"
     entries = polib.pofile(str(ours))
     assert [entry.msgid for entry in entries if "fuzzy" in entry.flags or not _translated(entry)] == []

@@ -13,7 +13,11 @@ ALLOWED = re.compile(
     r"TRON|Ethereum|Bitcoin|BNB|Solana|Keystore|UTC|Linh|agent_mai|https?://\S+|t\.me/\S+"
 )
 # Words that are spelt the same in a language (e.g. "Email" in Indonesian), per language.
-SAME_WORDS = {"id": {"Email", "Login", "Status", "Chat"}, "fr": {"Transaction", "Transactions", "Suggestion"}}
+SAME_WORDS = {
+    "id": {"Email", "Login", "Status", "Chat"},
+    "vi": {"Email"},
+    "fr": {"Transaction", "Transactions", "Suggestion"},
+}
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 
 

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 # The languages of the desk (settings.LANGUAGES), as model and serializer choices.
 LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+# The same as TextChoices, for labels of stored codes ("zh-hant" → "Traditional Chinese").
+Language = models.TextChoices(
+    "Language", [(code.replace("-", "_").upper(), (code, name)) for code, name in LANGUAGE_CHOICES]
+)
 
 
 class Weekday(models.IntegerChoices):

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from supportdesk.kit.choices import Language
 from supportdesk.kit.text import sanitise_html
 from tickets.complaints.models import ComplaintSubject, RemedyStatus, Stage
 from tickets.models import Channel, ClockState, EventKind, Priority, SLAClock, Status, Tier
@@ -11,6 +12,7 @@ _EVENT_VALUE_LABELS = {
     EventKind.STATUS: (Status,),
     EventKind.PRIORITY: (Priority,),
     EventKind.TIER: (Tier,),
+    EventKind.LANGUAGE: (Language,),
     EventKind.CREATED: (Channel,),
     EventKind.COMPLAINT: (ComplaintSubject,),
     EventKind.COMPLAINT_STAGE: (Stage,),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests import factories
 from tickets import services
 from tickets.models import Category, Channel, EventKind
+from tickets.templatetags.sd_admin import event_label
 
 
 def email_ticket(customer, subject, body, **kwargs):
@@ -73,6 +74,7 @@ class TestAgentsCorrectTheLanguage:
         event = ticket.events.get(kind=EventKind.LANGUAGE)
         assert (ticket.language, email_customer.language) == ("zh-hant", "zh-hant")
         assert (event.actor, event.before, event.after) == (agent, "fr", "zh-hant")
+        assert event_label(event.after, event.kind) == "Traditional Chinese"  # the timeline names the language
 
     def test_a_customer_who_chose_a_language_keeps_it(self, customer_ticket, customer, agent):
         services.ticket_change_language(ticket=customer_ticket, language="id", actor=agent)

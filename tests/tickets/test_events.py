@@ -35,6 +35,7 @@ BUILDERS = [
     ("team_changed", {"before": "Desk", "after": "Security"}, EventKind.TEAM, "Desk", "Security", ""),
     ("priority_changed", {"before": "normal", "after": "urgent"}, EventKind.PRIORITY, "normal", "urgent", ""),
     ("category_changed", {"before": "", "after": "Transfers"}, EventKind.CATEGORY, "", "Transfers", ""),
+    ("language_changed", {"before": "en", "after": "vi", "note": "n"}, EventKind.LANGUAGE, "en", "vi", "n"),
     ("tier_changed", {"before": "l1", "after": "l2", "note": "logs"}, EventKind.TIER, "l1", "l2", "logs"),
     ("tags_changed", {"before": ["a"], "after": ["a", "b"]}, EventKind.TAGS, "a", "a, b", ""),
     (

@@ -106,10 +106,11 @@ class AnonymousPostRateLimitMiddleware:
     """Every anonymous form POST (contact, bot, deflection, verification, reports…) is limited per client IP.
 
     The API has DRF's throttles and the account pages allauth's own limits; everything else an
-    anonymous visitor can post to counts against ACCOUNT_RATE_LIMITS["anonymous_post"].
+    anonymous visitor can post to counts against ACCOUNT_RATE_LIMITS["anonymous_post"]. Channel webhooks
+    (/connectors/) are signed by their provider and have their own budget (tickets.connectors.views).
     """
 
-    EXEMPT_PREFIXES = ("/api/", "/accounts/")
+    EXEMPT_PREFIXES = ("/api/", "/accounts/", "/connectors/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

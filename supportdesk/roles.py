@@ -111,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "tickets.add_officialcontact",
         "tickets.change_officialcontact",
         "tickets.view_inboundemail",
+        "tickets.view_inboundchannelmessage",
         "tickets.download_raw_email",
         "tickets.view_keywordrule",
         # the read audit: who saw which customer record

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/", include("supportdesk.api_urls")),
+    path("connectors/", include("tickets.connectors.urls")),
     path("portal/complaints/", include("tickets.complaints.urls")),
     path("portal/", include("tickets.portal.urls")),
     path("portal/help/", include("knowledge.urls")),

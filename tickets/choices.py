@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     BOT = "bot", _("Bot hand-off")
     PHONE = "phone", _("Phone")
     SOCIAL = "social", _("Social media")
+    SMS = "sms", _("SMS")
     AGENT = "agent", _("Created by agent")
 
 

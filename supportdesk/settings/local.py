@@ -1,7 +1,7 @@
 """Developer machine settings: `make run` uses these."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import build_connectors, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Demo accounts are only ever created with these settings (seed_demo refuses otherwise).
@@ -16,3 +16,6 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # Demo staff sign in without an authenticator; STAFF_MFA_REQUIRED_ROLES in the environment turns the rule on.
 STAFF_MFA_REQUIRED_ROLES = env.list("STAFF_MFA_REQUIRED_ROLES", default=[])
 STAFF_MFA_REQUIRED_FOR_SUPERUSERS = env.bool("STAFF_MFA_REQUIRED_FOR_SUPERUSERS", default=False)
+# SMS and the hotline: the console connector logs texts unless SMS_PROVIDER names a real provider.
+CONNECTORS = build_connectors(env, sms_provider=env("SMS_PROVIDER", default="console"))
+SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.connectors.sms.ConnectorSmsBackend")

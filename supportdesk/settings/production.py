@@ -7,7 +7,7 @@ passes with these settings.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CONNECTORS, SMS_PROVIDER_CLASSES, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
@@ -37,7 +37,17 @@ SITE_URL = env("SITE_URL").rstrip("/")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the public https:// address of the site.")
 
+# Texts must reach a phone, never the log: the console connector is for development only.
+for _name, _config in CONNECTORS.items():
+    if _config["class"] == SMS_PROVIDER_CLASSES["console"]:
+        raise ImproperlyConfigured(f"CONNECTORS[{_name!r}] is the console connector: set SMS_PROVIDER=twilio.")
+
 # Verification codes must reach a phone, never the log: without a provider nothing is sent.
-SAFETY_SMS_BACKEND = env("SAFETY_SMS_BACKEND", default="tickets.safety.sms.UnconfiguredSmsBackend")
+SAFETY_SMS_BACKEND = env(
+    "SAFETY_SMS_BACKEND",
+    default="tickets.connectors.sms.ConnectorSmsBackend"
+    if "sms" in CONNECTORS
+    else "tickets.safety.sms.UnconfiguredSmsBackend",
+)
 if SAFETY_SMS_BACKEND == "tickets.safety.sms.LogSmsBackend":
     raise ImproperlyConfigured("LogSmsBackend writes verification codes to the log: configure a real SMS provider.")

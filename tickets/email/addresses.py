@@ -65,3 +65,17 @@ def find_sender(msg: Message) -> Sender | None:
             for name, address in addresses_in(value):
                 return Sender(address=address, name=name, header=header)
     return None
+
+
+# A customer first reached on a social or phone channel has no email address yet: it gets one under
+# the reserved .invalid top-level domain (RFC 2606), which no mail is ever sent to.
+PLACEHOLDER_DOMAIN_SUFFIX = ".invalid"
+
+
+def placeholder_email(*, connector: str, handle: str) -> str:
+    local = "".join(character for character in handle if character.isalnum()) or "unknown"
+    return f"{connector}-{local}@{connector}{PLACEHOLDER_DOMAIN_SUFFIX}".lower()
+
+
+def is_placeholder_email(address: str) -> bool:
+    return address.lower().endswith(PLACEHOLDER_DOMAIN_SUFFIX)

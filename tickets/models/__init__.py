@@ -19,6 +19,12 @@ from tickets.choices import (
     Status,
     Tier,
 )
+from tickets.connectors.models import (
+    ChannelIdentity,
+    InboundChannelMessage,
+    OutboundChannelMessage,
+    PhoneCall,
+)
 from tickets.complaints.models import Complaint, ConfirmationToken, Remedy
 from tickets.models.base import TimeStampedModel, ticket_reference
 from tickets.models.customers import Customer, CustomerEmail, CustomerMerge, WalletAddress
@@ -39,6 +45,10 @@ from tickets.safety.models import ExplorerLink, IdentityVerification, Impersonat
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
 __all__ = [
+    "PhoneCall",
+    "OutboundChannelMessage",
+    "InboundChannelMessage",
+    "ChannelIdentity",
     "OPEN_STATUSES",
     "STATUS_TRANSITIONS",
     "AgentProfile",

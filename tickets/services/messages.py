@@ -16,6 +16,7 @@ from supportdesk.kit.text import clean_body, html_to_text, sanitise_html
 from supportdesk.kit.validators import check_choice
 from tickets import access, events, reply_timer
 from tickets.attachments import safe_filename, validate_upload, validate_uploads
+from tickets.connectors.services import outbound as connector_outbound
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
     Attachment,
@@ -286,6 +287,8 @@ def _ticket_reply(
     if target:
         apply_status(ticket, target, actor)
     email_outbound.outbound_email_queue_reply(message=message, previous_status=previous_status)
+    # A ticket that came in through Telegram or SMS is answered there (the email copy is then suppressed).
+    connector_outbound.channel_queue_reply(message=message)
     return message
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.mail import RenderedMail, insert_customer_link
+from tickets.email.addresses import is_placeholder_email
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.parsing import REPLY_MARKER
 from tickets.email.selectors import acknowledgements_recently_sent, address_is_bouncing, thread_headers
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=10)
 # Status notifications the customer cares about.
 _STATUS_KINDS = {"pending_customer": OutboundKind.PENDING_CUSTOMER, "solved": OutboundKind.SOLVED}
+_NO_ADDRESS = "no email address: the customer wrote through a social or phone channel (tickets.connectors)"
 _BOUNCING = "the address bounces: too many permanent delivery failures (see email address statuses)"
 
 
@@ -69,6 +71,8 @@ def _queue(
     content: RenderedMail | None = None,
 ):
     to_address = to_address or ticket.customer.email
+    if status == DeliveryStatus.QUEUED and is_placeholder_email(to_address):
+        status, note = DeliveryStatus.SUPPRESSED, _NO_ADDRESS
     if status == DeliveryStatus.QUEUED and address_is_bouncing(to_address):
         status, note = DeliveryStatus.SUPPRESSED, _BOUNCING
     outbound = OutboundEmail.objects.create(

@@ -1,0 +1,226 @@
+"""Back office of the social and phone channels: webhook deliveries (quarantine included), texts sent
+through providers, channel identities, phone calls (agents log outbound calls here), and the ticket
+page's channel panel (calls, texts sent, the handle the customer wrote from)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from supportdesk.kit.admin_actions import HistoryAdminMixin, ReadOnlyAdminMixin
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
+from tickets.admin.links import ticket_admin_link
+from tickets.admin.panels import TicketPanel, register_ticket_panel
+from tickets.connectors.models import (
+    ChannelIdentity,
+    InboundChannelMessage,
+    InboundStatus,
+    OutboundChannelMessage,
+    PhoneCall,
+)
+from tickets.connectors.services import outbound, phone_call_log
+from tickets.models import Ticket
+
+
+def _visible_ticket_ids(request: HttpRequest):
+    return Ticket.objects.visible_to(request.user).values("id")
+
+
+@admin.register(InboundChannelMessage)
+class InboundChannelMessageAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["received_at", "connector", "kind", "status", "identity", "ticket_link", "error_excerpt"]
+    list_select_related = ["identity"]
+    list_filter = ["status", "connector", "kind"]
+    search_fields = ["dedup_key", "identity__handle", "identity__username"]
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+    list_per_page = 50
+    fields = [
+        ("connector", "kind", "status"),
+        ("dedup_key", "size", "attempts"),
+        ("identity", "ticket_link", "ticket_message"),
+        ("received_at", "processed_at"),
+        "error",
+        "notes",
+        "payload",
+    ]
+    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else (row,))]
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("tickets.view_all_tickets"):
+            return queryset
+        # Quarantined deliveries belong to no ticket yet: those with access to the quarantine read them.
+        return queryset.filter(
+            Q(ticket__isnull=True, status=InboundStatus.QUARANTINED) | Q(ticket_id__in=_visible_ticket_ids(request))
+        )
+
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket_link(self, obj: InboundChannelMessage) -> str:
+        return ticket_admin_link(obj.ticket_id)
+
+    @admin.display(description=_("error"))
+    def error_excerpt(self, obj: InboundChannelMessage) -> str:
+        return Truncator(obj.error).chars(60)
+
+
+@admin.register(OutboundChannelMessage)
+class OutboundChannelMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "connector",
+        "kind",
+        "recipient",
+        "status",
+        "attempts",
+        "ticket_link",
+        "error_excerpt",
+    ]
+    list_filter = ["status", "connector", "kind"]
+    search_fields = ["recipient", "provider_message_id", "idempotency_key"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["retry_now"]
+    fields = [
+        ("connector", "kind", "status"),
+        ("recipient", "ticket_link", "ticket_message"),
+        ("attempts", "next_attempt_at", "sent_at"),
+        ("idempotency_key", "provider_message_id"),
+        "last_error",
+        "body",
+    ]
+    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else (row,))]
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("tickets.view_all_tickets"):
+            return queryset
+        return queryset.filter(ticket_id__in=_visible_ticket_ids(request))
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("tickets.change_outboundchannelmessage")
+
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket_link(self, obj: OutboundChannelMessage) -> str:
+        return ticket_admin_link(obj.ticket_id)
+
+    @admin.display(description=_("last error"))
+    def error_excerpt(self, obj: OutboundChannelMessage) -> str:
+        return Truncator(obj.last_error).chars(60)
+
+    @admin.action(description=_("Retry sending now"), permissions=["retry"])
+    def retry_now(self, request, queryset) -> None:
+        count = outbound.channel_message_retry_now(outbound_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(count)d message will be sent again.", "%(count)d messages will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ChannelIdentity)
+class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["handle", "connector", "username", "display_name", "customer", "verified_at", "last_seen_at"]
+    list_select_related = ["customer"]
+    list_filter = ["connector", ("verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["handle", "username", "display_name", "customer__email"]
+    show_full_result_count = False
+    fields = [
+        ("connector", "handle"),
+        ("username", "display_name", "language"),
+        "customer",
+        ("verified_at", "verified_by"),
+        ("created_at", "last_seen_at"),
+    ]
+    readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else (row,))]
+
+
+class PhoneCallForm(forms.ModelForm):
+    class Meta:
+        model = PhoneCall
+        fields = ["ticket", "customer_number", "started_at", "duration_seconds", "summary", "recording_url"]
+
+
+@admin.register(PhoneCall)
+class PhoneCallAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """Inbound calls come from the provider; agents add the outbound calls they make (Log a call)."""
+
+    form = PhoneCallForm
+    list_display = ["started_at", "direction", "customer_number", "duration_seconds", "agent", "ticket_link", "status"]
+    list_select_related = ["agent"]
+    list_filter = ["direction", "status"]
+    search_fields = ["customer_number", "provider_call_id"]
+    date_hierarchy = "started_at"
+    autocomplete_fields = ["ticket"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).filter(ticket_id__in=_visible_ticket_ids(request))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        ticket = (
+            Ticket.objects.visible_to(request.user).select_related("customer").filter(pk=initial.get("ticket")).first()
+        )
+        if ticket is not None and ticket.customer.phone:
+            initial.setdefault("customer_number", ticket.customer.phone)
+        return initial
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in PhoneCall._meta.fields] + ["ticket_link"] if obj else []
+
+    @admin.display(description=_("ticket"), ordering="ticket_id")
+    def ticket_link(self, obj: PhoneCall) -> str:
+        return ticket_admin_link(obj.ticket_id)
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        call = phone_call_log(
+            ticket=data["ticket"],
+            actor=request.user,
+            customer_number=data["customer_number"],
+            started_at=data["started_at"],
+            duration_seconds=data["duration_seconds"],
+            summary=data["summary"],
+            recording_url=data["recording_url"],
+        )
+        obj.pk = call.pk
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The service wrote everything."""
+
+
+def channel_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
+    calls = list(PhoneCall.objects.filter(ticket=ticket).select_related("agent")[:20])
+    sent = list(OutboundChannelMessage.objects.filter(ticket=ticket)[:20])
+    thread = outbound.ticket_thread(ticket)
+    if not calls and not sent and thread is None and ticket.channel not in ("phone", "sms", "social"):
+        return None
+    can_log = request.user.has_perm("tickets.add_phonecall")
+    return {
+        "calls": calls,
+        "sent": sent,
+        "identity": thread.identity if thread else None,
+        "log_call_url": f"{reverse('admin:tickets_phonecall_add')}?ticket={ticket.pk}" if can_log else "",
+    }
+
+
+register_ticket_panel(
+    TicketPanel(
+        key="tickets.connectors",
+        template="admin/tickets/connectors/_panel.html",
+        order=550,
+        context=channel_panel_context,
+    )
+)

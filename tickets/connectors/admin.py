@@ -144,6 +144,8 @@ class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class PhoneCallForm(forms.ModelForm):
+    recording_url = forms.URLField(label=_("recording"), max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = PhoneCall
         fields = ["ticket", "customer_number", "started_at", "duration_seconds", "summary", "recording_url"]

@@ -4,25 +4,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0004_survey_answered_via'),
+        ("feedback", "0004_survey_answered_via"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='suggestion',
-            name='channel',
-            field=models.CharField(choices=[('portal', 'Portal'), ('web_form', 'Web form'), ('email', 'Email'), ('in_app', 'In-app feedback'), ('bot', 'Bot hand-off'), ('phone', 'Phone'), ('social', 'Social media'), ('sms', 'SMS'), ('agent', 'Created by agent')], max_length=16, verbose_name='channel'),
+            model_name="suggestion",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("portal", "Portal"),
+                    ("web_form", "Web form"),
+                    ("email", "Email"),
+                    ("in_app", "In-app feedback"),
+                    ("bot", "Bot hand-off"),
+                    ("phone", "Phone"),
+                    ("social", "Social media"),
+                    ("sms", "SMS"),
+                    ("agent", "Created by agent"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveyinvitation',
-            name='channel',
-            field=models.CharField(choices=[('portal', 'Portal'), ('web_form', 'Web form'), ('email', 'Email'), ('in_app', 'In-app feedback'), ('bot', 'Bot hand-off'), ('phone', 'Phone'), ('social', 'Social media'), ('sms', 'SMS'), ('agent', 'Created by agent')], max_length=16, verbose_name='channel'),
+            model_name="surveyinvitation",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("portal", "Portal"),
+                    ("web_form", "Web form"),
+                    ("email", "Email"),
+                    ("in_app", "In-app feedback"),
+                    ("bot", "Bot hand-off"),
+                    ("phone", "Phone"),
+                    ("social", "Social media"),
+                    ("sms", "SMS"),
+                    ("agent", "Created by agent"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveytemplate',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('portal', 'Portal'), ('web_form', 'Web form'), ('email', 'Email'), ('in_app', 'In-app feedback'), ('bot', 'Bot hand-off'), ('phone', 'Phone'), ('social', 'Social media'), ('sms', 'SMS'), ('agent', 'Created by agent')], max_length=16, verbose_name='channel'),
+            model_name="surveytemplate",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("portal", "Portal"),
+                    ("web_form", "Web form"),
+                    ("email", "Email"),
+                    ("in_app", "In-app feedback"),
+                    ("bot", "Bot hand-off"),
+                    ("phone", "Phone"),
+                    ("social", "Social media"),
+                    ("sms", "SMS"),
+                    ("agent", "Created by agent"),
+                ],
+                max_length=16,
+                verbose_name="channel",
+            ),
         ),
     ]

@@ -80,6 +80,10 @@ _READ_ONLY_RECORDS = (
     "django_q.Failure",
     "django_q.OrmQ",
     "tickets.Complaint",
+    # channel deliveries, texts sent and handles: written by the webhooks and the send queue (tickets.connectors)
+    "tickets.InboundChannelMessage",
+    "tickets.OutboundChannelMessage",
+    "tickets.ChannelIdentity",
 )
 # records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
 _NEVER_DELETED = (
@@ -89,6 +93,7 @@ _NEVER_DELETED = (
     "tickets.Remedy",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
+    "tickets.InboundChannelMessage",
     "feedback.SurveyInvitation",
     "feedback.SurveyResponse",
     "training.AgentAward",
@@ -190,6 +195,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("tickets.InboundEmail", "make_tickets"): "tickets.make_ticket_from_inbound_email",
     ("tickets.EmailAddressStatus", "mark_deliverable"): "tickets.change_emailaddressstatus",
     ("tickets.OutboundEmail", "retry_now"): "tickets.change_outboundemail",
+    ("tickets.OutboundChannelMessage", "retry_now"): "tickets.change_outboundchannelmessage",
     ("knowledge.Article", "submit_for_review"): "knowledge.change_article",
     ("knowledge.Article", "back_to_draft"): "knowledge.change_article",
     ("knowledge.Article", "publish"): "knowledge.publish_article",

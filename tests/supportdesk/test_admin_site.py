@@ -20,6 +20,7 @@ from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
 from tickets import services as ticket_services
+from tickets.connectors.models import ChannelIdentity, InboundChannelMessage, OutboundChannelMessage, PhoneCall
 from tickets.email.models import EmailAddressStatus
 from tickets.models import (
     AgentProfile,
@@ -102,6 +103,18 @@ OBJECT_BUILDERS = {
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
     "tickets.EmailAddressStatus": lambda ctx: EmailAddressStatus.objects.create(address="gone@example.org"),
+    "tickets.ChannelIdentity": lambda ctx: ChannelIdentity.objects.create(
+        connector="telegram", handle="1111111", username="alice", customer=ctx["customer"]
+    ),
+    "tickets.InboundChannelMessage": lambda ctx: InboundChannelMessage.objects.create(
+        connector="telegram", dedup_key="1111111:1", payload="{}", size=2, ticket=ctx["ticket"], status="processed"
+    ),
+    "tickets.OutboundChannelMessage": lambda ctx: OutboundChannelMessage.objects.create(
+        connector="telegram", kind="reply", recipient="1111111", body="Hi", idempotency_key="k1", ticket=ctx["ticket"]
+    ),
+    "tickets.PhoneCall": lambda ctx: PhoneCall.objects.create(
+        ticket=ctx["ticket"], direction="inbound", customer_number="+8613800138000", started_at=timezone.now()
+    ),
     "tickets.ExplorerLink": lambda ctx: ExplorerLink.objects.order_by("id").first(),
     "tickets.OfficialContact": lambda ctx: OfficialContact.objects.create(
         kind="website", value="supportdesk.example", label="Website"
@@ -186,6 +199,9 @@ NO_ADD = {
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
     "tickets.EmailAddressStatus",
+    "tickets.ChannelIdentity",
+    "tickets.InboundChannelMessage",
+    "tickets.OutboundChannelMessage",
     "django_q.Success",
     "django_q.Failure",
     "django_q.OrmQ",

@@ -148,7 +148,8 @@ class PhoneCallForm(forms.ModelForm):
 
     class Meta:
         model = PhoneCall
-        fields = ["ticket", "customer_number", "started_at", "duration_seconds", "summary", "recording_url"]
+        # recording_url is the declared field above (https by default).
+        fields = ["ticket", "customer_number", "started_at", "duration_seconds", "summary"]
 
 
 @admin.register(PhoneCall)

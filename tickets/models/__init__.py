@@ -19,13 +19,13 @@ from tickets.choices import (
     Status,
     Tier,
 )
+from tickets.complaints.models import Complaint, ConfirmationToken, Remedy
 from tickets.connectors.models import (
     ChannelIdentity,
     InboundChannelMessage,
     OutboundChannelMessage,
     PhoneCall,
 )
-from tickets.complaints.models import Complaint, ConfirmationToken, Remedy
 from tickets.models.base import TimeStampedModel, ticket_reference
 from tickets.models.customers import Customer, CustomerEmail, CustomerMerge, WalletAddress
 from tickets.models.intake import ContactRequest, KeywordRule
@@ -45,10 +45,6 @@ from tickets.safety.models import ExplorerLink, IdentityVerification, Impersonat
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
 __all__ = [
-    "PhoneCall",
-    "OutboundChannelMessage",
-    "InboundChannelMessage",
-    "ChannelIdentity",
     "OPEN_STATUSES",
     "STATUS_TRANSITIONS",
     "AgentProfile",
@@ -58,6 +54,7 @@ __all__ = [
     "BusinessHours",
     "Category",
     "Channel",
+    "ChannelIdentity",
     "ClockState",
     "Complaint",
     "ConfirmationToken",
@@ -71,10 +68,13 @@ __all__ = [
     "Holiday",
     "IdentityVerification",
     "ImpersonatorReport",
+    "InboundChannelMessage",
     "InboundEmail",
     "KeywordRule",
     "OfficialContact",
+    "OutboundChannelMessage",
     "OutboundEmail",
+    "PhoneCall",
     "Priority",
     "Remedy",
     "SLAClock",

@@ -4,20 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workforce', '0001_initial'),
+        ("workforce", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='forecastevent',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('portal', 'Portal'), ('web_form', 'Web form'), ('email', 'Email'), ('in_app', 'In-app feedback'), ('bot', 'Bot hand-off'), ('phone', 'Phone'), ('social', 'Social media'), ('sms', 'SMS'), ('agent', 'Created by agent')], help_text='Empty: every channel.', max_length=20, verbose_name='channel'),
+            model_name="forecastevent",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("portal", "Portal"),
+                    ("web_form", "Web form"),
+                    ("email", "Email"),
+                    ("in_app", "In-app feedback"),
+                    ("bot", "Bot hand-off"),
+                    ("phone", "Phone"),
+                    ("social", "Social media"),
+                    ("sms", "SMS"),
+                    ("agent", "Created by agent"),
+                ],
+                help_text="Empty: every channel.",
+                max_length=20,
+                verbose_name="channel",
+            ),
         ),
         migrations.AlterField(
-            model_name='shift',
-            name='channel',
-            field=models.CharField(blank=True, choices=[('portal', 'Portal'), ('web_form', 'Web form'), ('email', 'Email'), ('in_app', 'In-app feedback'), ('bot', 'Bot hand-off'), ('phone', 'Phone'), ('social', 'Social media'), ('sms', 'SMS'), ('agent', 'Created by agent')], max_length=20, verbose_name='channel'),
+            model_name="shift",
+            name="channel",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("portal", "Portal"),
+                    ("web_form", "Web form"),
+                    ("email", "Email"),
+                    ("in_app", "In-app feedback"),
+                    ("bot", "Bot hand-off"),
+                    ("phone", "Phone"),
+                    ("social", "Social media"),
+                    ("sms", "SMS"),
+                    ("agent", "Created by agent"),
+                ],
+                max_length=20,
+                verbose_name="channel",
+            ),
         ),
     ]

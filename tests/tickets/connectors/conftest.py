@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "connectors"
-TELEGRAM_TOKEN = "123456:TEST-token"  # noqa: S105 - a test value
-TELEGRAM_SECRET = "webhook-secret-for-tests"  # noqa: S105 - a test value
-TWILIO_TOKEN = "twilio-auth-token-for-tests"  # noqa: S105 - a test value
+TELEGRAM_TOKEN = "123456:TEST-token"
+TELEGRAM_SECRET = "webhook-secret-for-tests"
+TWILIO_TOKEN = "twilio-auth-token-for-tests"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
@@ -55,7 +55,11 @@ class FakeProvider:
             return 200, json.dumps({"ok": True, "result": {"message_id": 500 + len(self.requests)}}).encode(), 0
         if path.endswith("/getFile"):
             file_id = request.path.split("file_id=")[-1]
-            return 200, json.dumps({"ok": True, "result": {"file_id": file_id, "file_path": f"photos/{file_id}.jpg"}}).encode(), 0
+            return (
+                200,
+                json.dumps({"ok": True, "result": {"file_id": file_id, "file_path": f"photos/{file_id}.jpg"}}).encode(),
+                0,
+            )
         if "/file/bot" in path:
             return 200, JPEG, 0
         if path.endswith("/Messages.json"):

@@ -19,7 +19,10 @@ from tickets.connectors.services.outbound import retry_delay
 
 def _queue(connector_name: str = "sms", recipient: str = "+8613800138000") -> OutboundChannelMessage:
     return channel_message_queue(
-        connector_name=connector_name, recipient=recipient, body="Your request is solved.", kind=OutboundKind.NOTIFICATION
+        connector_name=connector_name,
+        recipient=recipient,
+        body="Your request is solved.",
+        kind=OutboundKind.NOTIFICATION,
     )
 
 

@@ -187,10 +187,11 @@ def test_group_messages_are_ignored(post, connectors):
 
 
 @pytest.mark.django_db
-def test_agent_reply_goes_back_to_the_chat_and_not_by_email(post, connectors, agent, django_capture_on_commit_callbacks):
+def test_agent_reply_goes_back_to_the_chat_and_not_by_email(
+    post, connectors, agent, django_capture_on_commit_callbacks
+):
     post(fixture_bytes("telegram_text.json"))
     ticket = Ticket.objects.get()
-    agent.agentprofile.teams.add(ticket.team) if ticket.team else None
     ticket.assignee = agent
     ticket.save(update_fields=["assignee"])
 

@@ -26,12 +26,15 @@ def _sign(body: str, url: str = PUBLIC_URL) -> str:
 @pytest.fixture
 def post(client, connectors, django_capture_on_commit_callbacks):
     def send(body: str, *, signature: str | None = None, path: str = URL):
+        signature = signature if signature is not None else _sign(body, "https://support.example.com" + path)
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
                 path,
                 data=body,
                 content_type="application/x-www-form-urlencoded",
-                HTTP_X_TWILIO_SIGNATURE=signature if signature is not None else _sign(body, "https://support.example.com" + path),
+                HTTP_X_TWILIO_SIGNATURE=signature
+                if signature is not None
+                else _sign(body, "https://support.example.com" + path),
             )
 
     return send

@@ -22,6 +22,7 @@ install: $(BIN)/activate
 migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_email_schedules
+	$(PY) manage.py sync_connector_contacts
 
 demo: migrate
 	$(PY) manage.py seed_demo

@@ -23,6 +23,7 @@ from knowledge.admin_macros import MacroAdmin  # noqa: F401 - registers the macr
 from knowledge.models import (
     FALLBACK_LANGUAGE,
     Article,
+    ArticlePublication,
     ArticleStatus,
     ArticleTranslation,
     BotConversation,
@@ -116,10 +117,41 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ArticlePublicationInline(admin.TabularInline):
+    """Where an announcement or security alert was pushed (the Push to official channels action), read-only."""
+
+    model = ArticlePublication
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "published_by", "connector", "target", "delivery_status", "provider_id", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("outbound", "published_by")
+
+    @admin.display(description=_("delivery"))
+    def delivery_status(self, obj: ArticlePublication) -> str:
+        return obj.outbound.get_status_display()
+
+    @admin.display(description=_("provider message id"))
+    def provider_id(self, obj: ArticlePublication) -> str:
+        return obj.outbound.provider_message_id or "–"
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: ArticlePublication) -> str:
+        return obj.outbound.last_error or "–"
+
+
 @admin.register(Article)
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [ArticleTranslationInline]
+    inlines = [ArticleTranslationInline, ArticlePublicationInline]
     list_display = [
         "english_title", "kind", "status", "category", "language_count", "author", "published_at",
         "helpful_count", "not_helpful_count",
@@ -139,7 +171,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         (_("Workflow"), {"fields": [("status", "published_at"), ("author", "reviewed_by"),
                                     ("helpful_count", "not_helpful_count")]}),
     ]  # fmt: skip
-    actions = ["submit_for_review", "publish", "archive", "back_to_draft"]
+    actions = ["submit_for_review", "publish", "archive", "back_to_draft", "push_to_channels"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         english = ArticleTranslation.objects.filter(article=OuterRef("pk"), language=FALLBACK_LANGUAGE)
@@ -227,6 +259,19 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.action(description=_("Back to draft"), permissions=["change"])
     def back_to_draft(self, request, queryset) -> None:
         self._move(request, queryset, ArticleStatus.DRAFT)
+
+    @admin.action(description=_("Push to the official channels (Telegram…)"), permissions=["publish"])
+    def push_to_channels(self, request, queryset) -> None:
+        for article in queryset:
+            try:
+                publications = services.article_push_to_channels(article=article, actor=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{article.slug}: {error_text(error)}", messages.ERROR)
+                continue
+            targets = ", ".join(f"{publication.connector} {publication.target}" for publication in publications)
+            self.message_user(
+                request, _("%(article)s queued for %(targets)s.") % {"article": article.slug, "targets": targets}
+            )
 
     # Article links for replies ---------------------------------------------------------
 

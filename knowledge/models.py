@@ -433,3 +433,32 @@ class UnansweredQuestion(BotMessage):
         proxy = True
         verbose_name = _("unanswered bot question")
         verbose_name_plural = _("unanswered bot questions (hot topics)")
+
+
+class ArticlePublication(models.Model):
+    """An announcement or security alert pushed to an official channel (the Telegram channel, other accounts
+    through tickets.connectors): when, by whom, and the send with its provider id and failures."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="publications"
+    )
+    connector = models.CharField(_("channel"), max_length=32)
+    target = models.CharField(_("published to"), max_length=128)
+    outbound = models.OneToOneField(
+        "tickets.OutboundChannelMessage",
+        verbose_name=_("send"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pushed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("pushed"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("channel publication")
+        verbose_name_plural = _("channel publications")
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.connector} {self.target}"

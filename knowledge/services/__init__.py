@@ -35,10 +35,12 @@ from knowledge.services.macros import (
     macro_variant_save,
     validate_macro_body,
 )
+from knowledge.services.publishing import article_push_to_channels
 
 __all__ = [
     "BotReply",
     "article_change_status",
+    "article_push_to_channels",
     "article_save",
     "article_translation_delete",
     "article_translation_save",

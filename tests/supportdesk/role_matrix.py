@@ -200,6 +200,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("knowledge.Article", "back_to_draft"): "knowledge.change_article",
     ("knowledge.Article", "publish"): "knowledge.publish_article",
     ("knowledge.Article", "archive"): "knowledge.publish_article",
+    ("knowledge.Article", "push_to_channels"): "knowledge.publish_article",
     ("training.AgentAward", "revoke"): "training.coach_agents",
     ("training.TrainingAssignment", "start"): "training.view_trainingassignment",
     ("training.TrainingAssignment", "complete_self_study"): "training.view_trainingassignment",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.kit.validators import check_choice, field_error
 from tickets import access, events
+from tickets.connectors.services import outbound as connector_outbound
 from tickets.email.services import outbound as email_outbound
 from tickets.models import (
     AgentProfile,
@@ -42,6 +43,7 @@ def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") 
     previous_status = ticket.status
     apply_status(ticket, status, actor, note)
     email_outbound.outbound_email_queue_status_change(ticket=ticket, previous_status=previous_status)
+    connector_outbound.channel_queue_status_change(ticket=ticket, previous_status=previous_status)
     return ticket
 
 

@@ -288,7 +288,7 @@ def _ticket_reply(
         apply_status(ticket, target, actor)
     email_outbound.outbound_email_queue_reply(message=message, previous_status=previous_status)
     # A ticket that came in through Telegram or SMS is answered there (the email copy is then suppressed).
-    connector_outbound.channel_queue_reply(message=message)
+    connector_outbound.channel_queue_reply(message=message, previous_status=previous_status)
     return message
 
 

@@ -4,6 +4,7 @@ channel handles; calls.py records phone calls. The connectors themselves (ticket
 .twilio) only talk to providers."""
 
 from tickets.connectors.services.calls import phone_call_log, phone_call_record
+from tickets.connectors.services.contacts import official_contacts_sync_connectors
 from tickets.connectors.services.identities import channel_identity_for, channel_identity_link
 from tickets.connectors.services.inbound import channel_delivery_quarantine, channel_event_receive
 from tickets.connectors.services.outbound import (
@@ -24,6 +25,7 @@ __all__ = [
     "channel_message_send",
     "channel_message_send_due",
     "channel_queue_reply",
+    "official_contacts_sync_connectors",
     "phone_call_log",
     "phone_call_record",
 ]

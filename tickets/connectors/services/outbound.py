@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from tickets.connectors.base import ProviderError, connector
@@ -34,10 +35,12 @@ from tickets.connectors.models import (
 from tickets.email.models import DeliveryStatus as EmailStatus
 from tickets.email.models import OutboundEmail
 from tickets.email.models import OutboundKind as EmailKind
+from tickets.models import Status
 
 logger = logging.getLogger(__name__)
 
 SEND_LEASE = timedelta(minutes=5)
+_STATUS_NOTICES = {Status.SOLVED: EmailKind.SOLVED, Status.PENDING_CUSTOMER: EmailKind.PENDING_CUSTOMER}
 _TASK = "tickets.connectors.tasks.send_channel_message"
 
 
@@ -71,10 +74,11 @@ def ticket_thread(ticket) -> InboundChannelMessage | None:
     )
 
 
-def channel_queue_reply(*, message) -> OutboundChannelMessage | None:
-    """Hook of tickets.services: a public reply on a ticket that came through a connector goes back there."""
+def channel_queue_reply(*, message, previous_status: str) -> OutboundChannelMessage | None:
+    """Hook of tickets.services: a public reply on a ticket that came through a connector goes back there
+    (an internal note may still have changed the status the customer hears about)."""
     if message.is_internal:
-        return None
+        return channel_queue_status_change(ticket=message.ticket, previous_status=previous_status)
     thread = ticket_thread(message.ticket)
     if thread is None or connector(thread.connector) is None:
         return None
@@ -92,6 +96,41 @@ def channel_queue_reply(*, message) -> OutboundChannelMessage | None:
     )
     OutboundEmail.objects.filter(ticket_message=message, kind=EmailKind.REPLY, status=EmailStatus.QUEUED).update(
         status=EmailStatus.SUPPRESSED, next_attempt_at=None, last_error=f"answered through {thread.connector}"
+    )
+    return outbound
+
+
+def _status_text(ticket) -> str:
+    if ticket.status == Status.SOLVED:
+        return _("Your request %(reference)s is solved. If you still need help, just reply here.") % {
+            "reference": ticket.reference
+        }
+    return _("We are waiting for your answer on request %(reference)s: please reply here.") % {
+        "reference": ticket.reference
+    }
+
+
+def channel_queue_status_change(*, ticket, previous_status: str) -> OutboundChannelMessage | None:
+    """Hook of tickets.services: "solved" and "waiting for you" reach a channel customer where they wrote
+    (the email notification, if the customer has an address, is then suppressed)."""
+    if ticket.status == previous_status or ticket.status not in _STATUS_NOTICES:
+        return None
+    customer = ticket.customer
+    wanted = customer.notify_on_status if ticket.status == Status.SOLVED else customer.notify_on_reply
+    thread = ticket_thread(ticket)
+    if not wanted or thread is None or connector(thread.connector) is None:
+        return None
+    with translation.override(customer.language):
+        body = _status_text(ticket)
+    outbound = channel_message_queue(
+        connector_name=thread.connector,
+        recipient=thread.identity.handle,
+        body=body,
+        kind=OutboundKind.NOTIFICATION,
+        ticket=ticket,
+    )
+    OutboundEmail.objects.filter(ticket=ticket, kind=_STATUS_NOTICES[ticket.status], status=EmailStatus.QUEUED).update(
+        status=EmailStatus.SUPPRESSED, next_attempt_at=None, last_error=f"told through {thread.connector}"
     )
     return outbound
 

@@ -26,6 +26,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from tickets import access, events
+from tickets.email.addresses import is_placeholder_email
 from tickets.models import AuthorKind, Channel, Ticket, TicketMessage
 from tickets.safety import sms
 from tickets.safety.models import IdentityVerification, VerificationStatus
@@ -65,7 +66,8 @@ def _deliver(verification_id: int, code: str, email: str, phone: str, language: 
     }
     with translation.override(language):
         subject = _("[%(reference)s] Your verification code") % {"reference": ticket.reference}
-        send_mail(subject, render_to_string("tickets/safety/verification_code.txt", context), None, [email])
+        if not is_placeholder_email(email):
+            send_mail(subject, render_to_string("tickets/safety/verification_code.txt", context), None, [email])
         if phone:
             sms.sms_backend().send(
                 phone,

@@ -53,6 +53,11 @@ _AGENT_PERMISSIONS = (
     "tickets.view_explorerlink",
     "tickets.view_officialcontact",
     "tickets.view_identityverification",
+    # Social and phone channels: the handles customers write from, texts sent to them, calls (agents log theirs).
+    "tickets.view_channelidentity",
+    "tickets.view_outboundchannelmessage",
+    "tickets.view_phonecall",
+    "tickets.add_phonecall",
     # Feedback: log suggestions heard on calls, see answers about their own work and their own scorecard
     # (feedback.view_reports — every agent's numbers — is for supervisors and managers).
     "feedback.view_suggestion",

@@ -144,6 +144,7 @@ ADMIN_VIEWS: dict[str, object] = {
     "tickets_complaint_summary": "tickets.view_complaint",
     "tickets_ticket_supervisor": "tickets.view_all_tickets",
     "tickets_inboundemail_raw": "tickets.download_raw_email",
+    "tickets_channelidentity_link": "tickets.merge_customers",
     "feedback_satisfaction_report": "feedback.view_reports",
     "feedback_agent_scorecard": "feedback.view_scorecard",
     "feedback_report_export": "feedback.export_reports",

@@ -139,6 +139,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         ),
         "auth_user_password_change": lambda: reverse(f"admin:{name}", args=[objects["supportdesk.User"].pk]),
         "tickets_inboundemail_raw": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
+        "tickets_channelidentity_link": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChannelIdentity"].pk]),
         "feedback_report_export": lambda: reverse(f"admin:{name}", args=["responses", "csv"]),
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),

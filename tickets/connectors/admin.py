@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,8 +28,9 @@ from tickets.connectors.models import (
     OutboundChannelMessage,
     PhoneCall,
 )
-from tickets.connectors.services import outbound, phone_call_log
+from tickets.connectors.services import channel_identity_link, outbound, phone_call_log
 from tickets.models import Ticket
+from tickets.services import customer_find_by_email
 
 
 def _visible_ticket_ids(request: HttpRequest):
@@ -126,9 +131,21 @@ class OutboundChannelMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         )
 
 
+class LinkIdentityForm(forms.Form):
+    customer_email = forms.EmailField(
+        label=_("Customer's email address"),
+        help_text=_(
+            "The customer record this person proved to be: first send a verification code from one of that "
+            "customer's tickets and have the person enter it."
+        ),
+    )
+
+
 @admin.register(ChannelIdentity)
 class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["handle", "connector", "username", "display_name", "customer", "verified_at", "last_seen_at"]
+    list_display = [
+        "handle", "connector", "username", "display_name", "customer", "verified_at", "last_seen_at", "link_button",
+    ]  # fmt: skip
     list_select_related = ["customer"]
     list_filter = ["connector", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["handle", "username", "display_name", "customer__email"]
@@ -139,8 +156,48 @@ class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "customer",
         ("verified_at", "verified_by"),
         ("created_at", "last_seen_at"),
+        "link_button",
     ]
     readonly_fields = [name for row in fields for name in (row if isinstance(row, tuple) else (row,))]
+
+    def get_urls(self):
+        link = self.admin_site.admin_view(self.link_view)
+        return [path("<id:pk>/link/", link, name="tickets_channelidentity_link"), *super().get_urls()]
+
+    @admin.display(description=_("link"))
+    def link_button(self, obj: ChannelIdentity) -> str:
+        url = reverse("admin:tickets_channelidentity_link", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Link to a customer"))
+
+    def link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Link a handle to the customer the person proved to be (tickets.connectors.services.identities)."""
+        if not request.user.has_perm("tickets.merge_customers"):
+            raise PermissionDenied
+        identity = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = LinkIdentityForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            customer = customer_find_by_email(form.cleaned_data["customer_email"])
+            if customer is None:
+                form.add_error("customer_email", _("No customer has this address."))
+            else:
+                try:
+                    channel_identity_link(identity=identity, customer=customer, actor=request.user)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(handle)s now writes as %(customer)s.") % {"handle": identity, "customer": customer},
+                    )
+                    return HttpResponseRedirect(reverse("admin:tickets_channelidentity_change", args=[identity.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Link %(handle)s to a customer") % {"handle": identity},
+            "opts": self.model._meta,
+            "record": identity,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/tickets/connectors/link_identity.html", context)
 
 
 class PhoneCallForm(forms.ModelForm):

@@ -3,10 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
-
-from supportdesk.roles import sync_role_groups
 
 
 def seed(apps, schema_editor):
@@ -37,14 +34,6 @@ def seed(apps, schema_editor):
             "repeats": -1,
         },
     )
-
-
-def grant_new_permissions(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 class Migration(migrations.Migration):
@@ -432,5 +421,4 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["ticket", "-started_at"], name="phone_call_ticket"),
         ),
         migrations.RunPython(seed, migrations.RunPython.noop),
-        migrations.RunPython(grant_new_permissions, migrations.RunPython.noop),
     ]

@@ -178,6 +178,11 @@ def report_tables(report: SatisfactionReport, scorecard: list[ScorecardRow]) -> 
         (_("Summary"), [_("Metric"), _("Value")], summary),
         (_("Distribution"), [_("Overall rating"), _("Answers")], [[k, v] for k, v in report.distribution.items()]),
         (
+            _("By channel"),
+            [_("Channel"), _("Tickets opened"), _("Surveys sent"), _("Answered"), _("CSAT %")],
+            [[row.label, row.tickets, row.sent, row.answered, row.csat] for row in report.channels],
+        ),
+        (
             _("Weekly trend"),
             [_("Week of"), _("Sent"), _("Answered"), _("CSAT %")],
             [[point.week.isoformat(), point.sent, point.answered, point.csat] for point in report.trend],

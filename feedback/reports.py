@@ -22,7 +22,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from feedback.models import RATED_DIMENSIONS, RATING_MAX, RATING_MIN, Dimension, SurveyInvitation, SurveyResponse
-from tickets.models import AgentProfile, Ticket
+from tickets.models import AgentProfile, Channel, Ticket
 
 SATISFIED_FROM = 4
 COMMENTS_SHOWN = 20
@@ -106,6 +106,18 @@ class WeekPoint:
 
 
 @dataclass(frozen=True)
+class ChannelRow:
+    """Volume and satisfaction of one channel in the period (tickets opened there, surveys about them)."""
+
+    channel: str
+    label: str
+    tickets: int
+    sent: int
+    answered: int
+    csat: float | None
+
+
+@dataclass(frozen=True)
 class SatisfactionReport:
     filters: ReportFilters
     sent: int
@@ -120,6 +132,7 @@ class SatisfactionReport:
     solved_rate: float | None
     trend: list[WeekPoint]
     comments: list[SurveyResponse]
+    channels: list[ChannelRow] = field(default_factory=list)
 
 
 def _weekly_trend(filters: ReportFilters) -> list[WeekPoint]:
@@ -149,8 +162,40 @@ def _weekly_trend(filters: ReportFilters) -> list[WeekPoint]:
     return points
 
 
+def channel_breakdown(filters: ReportFilters) -> list[ChannelRow]:
+    """Two queries: tickets opened and surveys (with ratings) per channel; channels with neither are left out."""
+    tickets = dict(
+        Ticket.objects.filter(filters.ticket_q()).order_by().values_list("channel").annotate(count=Count("id"))
+    )
+    surveys = {
+        row["channel"]: row
+        for row in filters.invitations()
+        .order_by()
+        .values("channel")
+        .annotate(
+            sent=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            rated=Count("response__overall"),
+            satisfied=Count("id", filter=Q(response__overall__gte=SATISFIED_FROM)),
+        )
+    }
+    empty = {"sent": 0, "answered": 0, "rated": 0, "satisfied": 0}
+    return [
+        ChannelRow(
+            channel=channel,
+            label=str(label),
+            tickets=tickets.get(channel, 0),
+            sent=surveys.get(channel, empty)["sent"],
+            answered=surveys.get(channel, empty)["answered"],
+            csat=ratio(surveys.get(channel, empty)["satisfied"], surveys.get(channel, empty)["rated"]),
+        )
+        for channel, label in Channel.choices
+        if channel in tickets or channel in surveys
+    ]
+
+
 def satisfaction_report(filters: ReportFilters) -> SatisfactionReport:
-    """Four queries: invitation counts, answer aggregates, weekly trend, latest comments."""
+    """Six queries: invitation counts, answer aggregates, weekly trend, latest comments, the channel breakdown."""
     counts = (
         filters.invitations()
         .order_by()
@@ -186,6 +231,7 @@ def satisfaction_report(filters: ReportFilters) -> SatisfactionReport:
         solved_rate=ratio(answers["solved_yes"], answers["solved_answered"]),
         trend=_weekly_trend(filters),
         comments=comments,
+        channels=channel_breakdown(filters),
     )
 
 

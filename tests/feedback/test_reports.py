@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feedback.reports import ReportFilters, agent_scorecard, ratio, satisfaction_report
+from feedback.reports import ReportFilters, agent_scorecard, channel_breakdown, ratio, satisfaction_report
 from tests import factories
+from tickets.models import Channel
 
 MARCH = ReportFilters(date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
 MONDAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -139,7 +140,7 @@ def _queries(function) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize(("build", "expected"), [(satisfaction_report, 4), (agent_scorecard, 5)])
+@pytest.mark.parametrize(("build", "expected"), [(satisfaction_report, 6), (agent_scorecard, 5)])
 def test_report_query_count_does_not_grow_with_rows(agent, team, build, expected):
     answered(agent, team, overall=4, comment="one")
     one = _queries(lambda: build(MARCH))
@@ -149,3 +150,16 @@ def test_report_query_count_does_not_grow_with_rows(agent, team, build, expected
     many = _queries(lambda: build(MARCH))
 
     assert one == many == expected
+
+
+@pytest.mark.django_db
+def test_report_breaks_volume_and_satisfaction_down_by_channel(customer, team):
+    factories.ticket(customer=customer, team=team, channel=Channel.SOCIAL)
+    factories.ticket(customer=customer, team=team, channel=Channel.SOCIAL)
+    factories.ticket(customer=customer, team=team, channel=Channel.SMS)
+
+    rows = {row.channel: row for row in channel_breakdown(ReportFilters())}
+
+    assert (rows["social"].tickets, rows["sms"].tickets) == (2, 1)
+    assert rows["sms"].label == "SMS" and rows["social"].sent == 0 and rows["social"].csat is None
+    assert "email" not in rows

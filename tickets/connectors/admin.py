@@ -201,7 +201,7 @@ class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class PhoneCallForm(forms.ModelForm):
-    recording_url = forms.URLField(label=_("recording"), max_length=500, required=False, assume_scheme="https")
+    recording_url = forms.URLField(label=_("Recording URL"), max_length=500, required=False, assume_scheme="https")
 
     class Meta:
         model = PhoneCall

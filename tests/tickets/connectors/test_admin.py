@@ -71,7 +71,7 @@ def test_ticket_page_shows_the_channel_panel_with_the_log_a_call_button(client, 
 
     page = client.get(reverse("admin:tickets_ticket_change", args=[telegram_ticket.pk])).content.decode()
 
-    assert "The customer writes through telegram" in page
+    assert "The customer writes through Telegram (Testusername)" in page
     assert f"/admin/tickets/phonecall/add/?ticket={telegram_ticket.pk}" in page
     assert "61 s" in page and "https://api.twilio.com/rec/RE1" in page
 

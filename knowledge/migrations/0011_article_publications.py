@@ -7,29 +7,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0010_move_training_and_workforce'),
-        ('tickets', '0018_social_and_phone_channels'),
+        ("knowledge", "0010_move_training_and_workforce"),
+        ("tickets", "0018_social_and_phone_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticlePublication',
+            name="ArticlePublication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('connector', models.CharField(max_length=32, verbose_name='channel')),
-                ('target', models.CharField(max_length=128, verbose_name='published to')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='pushed')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publications', to='knowledge.article', verbose_name='article')),
-                ('outbound', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='tickets.outboundchannelmessage', verbose_name='send')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pushed by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("connector", models.CharField(max_length=32, verbose_name="channel")),
+                ("target", models.CharField(max_length=128, verbose_name="published to")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="pushed"),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publications",
+                        to="knowledge.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "outbound",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="tickets.outboundchannelmessage",
+                        verbose_name="send",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pushed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'channel publication',
-                'verbose_name_plural': 'channel publications',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "channel publication",
+                "verbose_name_plural": "channel publications",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

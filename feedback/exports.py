@@ -183,6 +183,15 @@ def report_tables(report: SatisfactionReport, scorecard: list[ScorecardRow]) -> 
             [[row.label, row.tickets, row.sent, row.answered, row.csat] for row in report.channels],
         ),
         (
+            _("Hot topics"),
+            [_("Category"), _("Tickets opened"), *(row.label for row in report.channels)],
+            [
+                [topic.category or _("(no category)"), topic.total,
+                 *(topic.by_channel.get(row.channel, 0) for row in report.channels)]
+                for topic in report.topics
+            ],
+        ),
+        (
             _("Weekly trend"),
             [_("Week of"), _("Sent"), _("Answered"), _("CSAT %")],
             [[point.week.isoformat(), point.sent, point.answered, point.csat] for point in report.trend],

@@ -26,6 +26,8 @@ from tickets.models import AgentProfile, Channel, Ticket
 
 SATISFIED_FROM = 4
 COMMENTS_SHOWN = 20
+# Categories listed as hot topics (tickets opened per category, split by channel).
+HOT_TOPICS_SHOWN = 10
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -118,6 +120,15 @@ class ChannelRow:
 
 
 @dataclass(frozen=True)
+class TopicRow:
+    """A hot topic: tickets opened in the period in one category, in total and per channel."""
+
+    category: str
+    total: int
+    by_channel: dict[str, int]
+
+
+@dataclass(frozen=True)
 class SatisfactionReport:
     filters: ReportFilters
     sent: int
@@ -133,6 +144,7 @@ class SatisfactionReport:
     trend: list[WeekPoint]
     comments: list[SurveyResponse]
     channels: list[ChannelRow] = field(default_factory=list)
+    topics: list[TopicRow] = field(default_factory=list)
 
 
 def _weekly_trend(filters: ReportFilters) -> list[WeekPoint]:
@@ -194,8 +206,24 @@ def channel_breakdown(filters: ReportFilters) -> list[ChannelRow]:
     ]
 
 
+def hot_topics(filters: ReportFilters, *, limit: int = HOT_TOPICS_SHOWN) -> list[TopicRow]:
+    """One query: the categories with the most tickets opened in the period, each split by channel."""
+    totals: dict[str, dict[str, int]] = {}
+    rows = (
+        Ticket.objects.filter(filters.ticket_q())
+        .order_by()
+        .values_list("category__name", "channel")
+        .annotate(count=Count("id"))
+    )
+    for category, channel, count in rows:
+        totals.setdefault(category or "", {})[channel] = count
+    ranked = sorted(totals.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:limit]
+    return [TopicRow(category=name, total=sum(counts.values()), by_channel=counts) for name, counts in ranked]
+
+
 def satisfaction_report(filters: ReportFilters) -> SatisfactionReport:
-    """Six queries: invitation counts, answer aggregates, weekly trend, latest comments, the channel breakdown."""
+    """Seven queries: invitation counts, answer aggregates, weekly trend, latest comments, the channel
+    breakdown (two) and the hot topics."""
     counts = (
         filters.invitations()
         .order_by()
@@ -232,6 +260,7 @@ def satisfaction_report(filters: ReportFilters) -> SatisfactionReport:
         trend=_weekly_trend(filters),
         comments=comments,
         channels=channel_breakdown(filters),
+        topics=hot_topics(filters),
     )
 
 

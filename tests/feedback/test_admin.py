@@ -143,7 +143,9 @@ def test_a_manager_downloads_the_same_numbers_as_csv_and_xlsx(client, manager, a
     workbook = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     summary = {row[0]: row[-1] for row in workbook["Summary"].iter_rows(values_only=True)}
     assert (summary["Surveys sent"], summary["CSAT %"]) == (2, 50.0)
-    assert workbook.sheetnames == ["Summary", "Distribution", "By channel", "Weekly trend", "Agent scorecard"]
+    assert workbook.sheetnames == [
+        "Summary", "Distribution", "By channel", "Hot topics", "Weekly trend", "Agent scorecard",
+    ]  # fmt: skip
     by_channel = list(workbook["By channel"].iter_rows(values_only=True))
     assert by_channel[1][:4] == ("Portal", 2, 2, 2)
 

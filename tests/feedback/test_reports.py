@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from feedback.reports import ReportFilters, agent_scorecard, channel_breakdown, ratio, satisfaction_report
+from feedback.reports import ReportFilters, agent_scorecard, channel_breakdown, hot_topics, ratio, satisfaction_report
 from tests import factories
 from tickets.models import Channel
 
@@ -140,7 +140,7 @@ def _queries(function) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize(("build", "expected"), [(satisfaction_report, 6), (agent_scorecard, 5)])
+@pytest.mark.parametrize(("build", "expected"), [(satisfaction_report, 7), (agent_scorecard, 5)])
 def test_report_query_count_does_not_grow_with_rows(agent, team, build, expected):
     answered(agent, team, overall=4, comment="one")
     one = _queries(lambda: build(MARCH))
@@ -163,3 +163,17 @@ def test_report_breaks_volume_and_satisfaction_down_by_channel(customer, team):
     assert (rows["social"].tickets, rows["sms"].tickets) == (2, 1)
     assert rows["sms"].label == "SMS" and rows["social"].sent == 0 and rows["social"].csat is None
     assert "email" not in rows
+
+
+@pytest.mark.django_db
+def test_hot_topics_rank_categories_by_tickets_and_split_them_by_channel(customer, team):
+    transaction = factories.CategoryFactory(name="Transfers")
+    login = factories.CategoryFactory(name="Login")
+    for channel in (Channel.SOCIAL, Channel.SOCIAL, Channel.SMS):
+        factories.ticket(customer=customer, team=team, channel=channel, category=transaction)
+    factories.ticket(customer=customer, team=team, channel=Channel.EMAIL, category=login)
+
+    topics = hot_topics(ReportFilters())
+
+    assert [(topic.category, topic.total) for topic in topics] == [("Transfers", 3), ("Login", 1)]
+    assert topics[0].by_channel == {"social": 2, "sms": 1}

@@ -1,7 +1,8 @@
 """Developer machine settings: `make run` uses these."""
 
 from .base import *  # noqa: F403
-from .base import build_connectors, env
+from .base import env
+from .connectors import build_connectors
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Demo accounts are only ever created with these settings (seed_demo refuses otherwise).

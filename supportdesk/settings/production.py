@@ -7,7 +7,8 @@ passes with these settings.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONNECTORS, SMS_PROVIDER_CLASSES, env
+from .base import env
+from .connectors import CONNECTORS, SMS_PROVIDER_CLASSES
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False

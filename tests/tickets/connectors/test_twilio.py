@@ -152,7 +152,7 @@ def test_production_settings_refuse_the_console_sms_connector(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "sqlite:///:memory:")
     monkeypatch.setenv("SITE_URL", "https://support.example.com")
     monkeypatch.setenv("SMS_PROVIDER", "console")
-    for name in ("supportdesk.settings.production", "supportdesk.settings.base"):
+    for name in ("supportdesk.settings.production", "supportdesk.settings.base", "supportdesk.settings.connectors"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     with pytest.raises(ImproperlyConfigured, match="console connector"):
         importlib.import_module("supportdesk.settings.production")

@@ -39,6 +39,7 @@ the agent's controls and the ticket's record, or below both:
     300  reply tools (macros, article links)    knowledge.admin_macros
     400  FORM_CONTROLS_ORDER: the Reply and Ticket fieldsets
     500  SLA clocks                             tickets.sla.admin
+    550  channel (handle, calls, texts sent)    tickets.connectors.admin
     600  FORM_RECORD_ORDER: the Request, Environment and Transaction fieldsets
 
 Queries: the page shows one ticket, so a panel may run a few queries of its own, but a

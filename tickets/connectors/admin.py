@@ -265,9 +265,9 @@ def channel_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
     calls = list(PhoneCall.objects.filter(ticket=ticket).select_related("agent")[:20])
     sent = list(OutboundChannelMessage.objects.filter(ticket=ticket)[:20])
     thread = outbound.ticket_thread(ticket)
-    if not calls and not sent and thread is None and ticket.channel not in ("phone", "sms", "social"):
-        return None
     can_log = request.user.has_perm("tickets.add_phonecall")
+    if not (calls or sent or thread or can_log):
+        return None
     return {
         "calls": calls,
         "sent": sent,

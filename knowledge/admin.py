@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -117,41 +119,10 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ArticlePublicationInline(admin.TabularInline):
-    """Where an announcement or security alert was pushed (the Push to official channels action), read-only."""
-
-    model = ArticlePublication
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "published_by", "connector", "target", "delivery_status", "provider_id", "error"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("outbound", "published_by")
-
-    @admin.display(description=_("delivery"))
-    def delivery_status(self, obj: ArticlePublication) -> str:
-        return obj.outbound.get_status_display()
-
-    @admin.display(description=_("provider message id"))
-    def provider_id(self, obj: ArticlePublication) -> str:
-        return obj.outbound.provider_message_id or "–"
-
-    @admin.display(description=_("last error"))
-    def error(self, obj: ArticlePublication) -> str:
-        return obj.outbound.last_error or "–"
-
-
 @admin.register(Article)
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    inlines = [ArticleTranslationInline, ArticlePublicationInline]
+    inlines = [ArticleTranslationInline]
     list_display = [
         "english_title", "kind", "status", "category", "language_count", "author", "published_at",
         "helpful_count", "not_helpful_count",
@@ -163,13 +134,16 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["category", "tags"]
     date_hierarchy = "published_at"
     show_full_result_count = False
-    readonly_fields = ["status", "author", "reviewed_by", "published_at", "helpful_count", "not_helpful_count"]
+    readonly_fields = [
+        "status", "author", "reviewed_by", "published_at", "helpful_count", "not_helpful_count", "channel_publications",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["slug", ("kind", "category"), "tags"]}),
         (_("Video tutorial"), {"fields": ["video_url"]}),
         (_("Portal home"), {"fields": ["pinned_until"]}),
         (_("Workflow"), {"fields": [("status", "published_at"), ("author", "reviewed_by"),
                                     ("helpful_count", "not_helpful_count")]}),
+        (_("Official channels"), {"fields": ["channel_publications"]}),
     ]  # fmt: skip
     actions = ["submit_for_review", "publish", "archive", "back_to_draft", "push_to_channels"]
 
@@ -199,6 +173,33 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description=_("title (English)"), ordering="english_title_value")
     def english_title(self, obj: Article) -> str:
         return obj.english_title_value or obj.slug
+
+    @admin.display(description=_("pushed to"))
+    def channel_publications(self, obj: Article) -> str:
+        """Where the Push to the official channels action sent this article: when, by whom, and how it went."""
+        publications = (
+            ArticlePublication.objects.filter(article_id=obj.pk).select_related("outbound", "published_by")
+            if obj.pk
+            else []
+        )
+        rows = format_html_join(
+            "",
+            "<li>{} · {} {} · {} · {}{}</li>",
+            (
+                (
+                    date_format(timezone.localtime(publication.created_at), "SHORT_DATETIME_FORMAT"),
+                    publication.connector,
+                    publication.target,
+                    publication.published_by,
+                    publication.outbound.get_status_display(),
+                    f" ({publication.outbound.provider_message_id or publication.outbound.last_error})"
+                    if publication.outbound.provider_message_id or publication.outbound.last_error
+                    else "",
+                )
+                for publication in publications
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "–"
 
     @admin.display(description=_("languages"), ordering="languages_value")
     def language_count(self, obj: Article) -> int:

@@ -37,6 +37,7 @@ def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
         ("tickets.conversation", 200),
         ("knowledge.reply_tools", 300),
         ("tickets.sla", 500),
+        ("tickets.connectors", 550),
     ]
 
 
@@ -52,6 +53,7 @@ def test_the_change_page_renders_every_panel_between_the_forms_fieldsets_in_orde
         "knowledge.reply_tools",
         f"form@{FORM_CONTROLS_ORDER}",
         "tickets.sla",
+        "tickets.connectors",
         f"form@{FORM_RECORD_ORDER}",
     ]
     page = response.content.decode()

@@ -183,9 +183,17 @@ register(
 register(
     Measurement(
         "admin.ticket.change",
-        "Ticket change page, ordinary ticket (~4 messages)",
+        "Ticket change page, ordinary ticket (3 messages)",
         as_user="agent",
         path=_ticket_change("ordinary_ticket_id"),
+    )
+)
+register(
+    Measurement(
+        "admin.ticket.change_100",
+        "Ticket change page, a 100-message ticket (like the peer's 100 follow-ups)",
+        as_user="agent",
+        path=_ticket_change("hundred_ticket_id"),
     )
 )
 register(

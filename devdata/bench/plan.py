@@ -14,6 +14,9 @@ SPAN = timedelta(days=730)
 RECENT = timedelta(days=14)
 USERNAME_PREFIX = "bench-"
 LONG_TICKET_MESSAGES = 500
+# Like-for-like with the peer bench (django-helpdesk: a ticket with 3 follow-ups and one with 100).
+ORDINARY_TICKET_MESSAGES = 3
+HUNDRED_TICKET_MESSAGES = 100
 HEAVY_CUSTOMER_TICKETS = 200
 HEAVY_CUSTOMER_EMAIL = "heavy.customer@bench.example"
 FREE_TEXT_TERM = "phishing"
@@ -42,6 +45,18 @@ class SeedPlan:
     @property
     def ordinary_ticket_id(self) -> int:
         return max(1, self.tickets // 2)
+
+    @property
+    def hundred_ticket_id(self) -> int:
+        return max(1, self.tickets // 2 + 1)
+
+    def fixed_message_count(self, ticket_id: int) -> int | None:
+        """The exact message count of the measured tickets (None: drawn at random)."""
+        return {
+            self.long_ticket_id: LONG_TICKET_MESSAGES,
+            self.hundred_ticket_id: HUNDRED_TICKET_MESSAGES,
+            self.ordinary_ticket_id: ORDINARY_TICKET_MESSAGES,
+        }.get(ticket_id)
 
     @property
     def search_customer_email(self) -> str:

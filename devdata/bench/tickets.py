@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from devdata.bench.customers import pick_language
-from devdata.bench.plan import LONG_TICKET_MESSAGES, RECENT, SPAN, SeedPlan
+from devdata.bench.plan import RECENT, SPAN, SeedPlan
 from devdata.bench.rows import pick_one, weighted
 from devdata.bench.staff import L1_TEAM_BY_LANGUAGE, TEAM_BY_CATEGORY, Staff
 from tickets.models import AuthorKind, Channel, EventKind, Priority, Status, Tier
@@ -122,6 +122,8 @@ _pick_old_status = weighted(OLD_STATUS_WEIGHTS)
 _pick_recent_status = weighted(RECENT_STATUS_WEIGHTS)
 _pick_message_count = weighted(MESSAGE_COUNT_WEIGHTS)
 TEXT_POOL_SIZE = 400
+# Fixed-length conversations longer than this are packed one hour apart at most.
+ORDINARY_BUSY_THRESHOLD = 12
 
 
 def _fill(template: str, rng: random.Random) -> str:
@@ -162,26 +164,27 @@ class TicketGenerator:
         plan, staff = self.plan, self.staff
         created = self._created_at(ticket_id, rng)
         is_long = ticket_id == plan.long_ticket_id
+        fixed_count = plan.fixed_message_count(ticket_id)
         category = _pick_category(rng)
         language = pick_language(rng)
         channel = _pick_channel(rng)
-        if is_long:
+        if fixed_count is not None:
             status = Status.OPEN
         elif self.end - created > RECENT:
             status = _pick_old_status(rng)
         else:
             status = _pick_recent_status(rng)
         team_index = TEAM_BY_CATEGORY.get(category, L1_TEAM_BY_LANGUAGE.get(language, 2))
-        if ticket_id in (plan.long_ticket_id, plan.ordinary_ticket_id):
+        if fixed_count is not None:
             team_index = 0  # the measured agent (agent-01) works in team 0
         team_agents = staff.agents_by_team[team_index]
         assignee = None if status == Status.NEW or rng.random() < 0.05 else pick_one(team_agents, rng)
         customer_id = 1 if plan.heavy_customer_owns(ticket_id) else rng.randint(2, plan.customers)
         customer_author = staff.customer_user_id if customer_id == 1 else None
 
-        count = LONG_TICKET_MESSAGES if is_long else _pick_message_count(rng)
-        # Replies come within a day; the long conversation is a busy one, so it still fits before today.
-        max_gap_minutes = 60 if is_long else 20 * 60
+        count = fixed_count or _pick_message_count(rng)
+        # Replies come within a day; long conversations are busy ones, so they still fit before today.
+        max_gap_minutes = 60 if (fixed_count or 0) > ORDINARY_BUSY_THRESHOLD else 20 * 60
         if status == Status.NEW:
             count = 1
         at = created

@@ -5,7 +5,12 @@ No timing assertions: only the seeded data.
 
 from django.db.models import Count
 
-from devdata.bench.plan import HEAVY_CUSTOMER_EMAIL, LONG_TICKET_MESSAGES
+from devdata.bench.plan import (
+    HEAVY_CUSTOMER_EMAIL,
+    HUNDRED_TICKET_MESSAGES,
+    LONG_TICKET_MESSAGES,
+    ORDINARY_TICKET_MESSAGES,
+)
 from devdata.bench.staff import AGENT_COUNT
 from tests.devdata.conftest import TINY
 from tickets.models import AgentProfile, Customer, EventKind, Status, Ticket, TicketEvent, TicketMessage
@@ -22,7 +27,12 @@ def test_seed_loads_the_planned_volumes_and_distributions(seeded):
     assert long_ticket.messages.values("created_at").distinct().count() > LONG_TICKET_MESSAGES * 0.9
     assert Ticket.objects.filter(customer__email=HEAVY_CUSTOMER_EMAIL).count() == plan.heavy_customer_tickets
 
-    ordinary = TicketMessage.objects.exclude(ticket_id=plan.long_ticket_id).count() / (TINY - 1)
+    # like-for-like with the peer bench: one ticket with exactly 3 messages, one with exactly 100
+    assert Ticket.objects.get(pk=plan.ordinary_ticket_id).messages.count() == ORDINARY_TICKET_MESSAGES
+    assert Ticket.objects.get(pk=plan.hundred_ticket_id).messages.count() == HUNDRED_TICKET_MESSAGES
+
+    fixed = (plan.long_ticket_id, plan.hundred_ticket_id)
+    ordinary = TicketMessage.objects.exclude(ticket_id__in=fixed).count() / (TINY - len(fixed))
     assert 3 <= ordinary <= 5
     by_status = dict(Ticket.objects.values_list("status").annotate(n=Count("id")))
     assert by_status[Status.CLOSED] > TINY / 2  # most history is closed

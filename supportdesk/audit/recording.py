@@ -51,7 +51,10 @@ def audit_read(
 def audit_flush(request: HttpRequest) -> int:
     """Write what the request noted, in one INSERT. Returns how many entries were written."""
     entries = request.__dict__.pop(REQUEST_ATTRIBUTE, [])
-    if entries:
+    if len(entries) == 1:
+        # One row needs no transaction: bulk_create would add a BEGIN and a COMMIT around the INSERT.
+        entries[0].save(force_insert=True)
+    elif entries:
         AuditEntry.objects.bulk_create(entries)
     return len(entries)
 

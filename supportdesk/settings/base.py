@@ -96,7 +96,7 @@ INSTALLED_APPS = [
 # AUTHENTICATION
 AUTH_USER_MODEL = "supportdesk.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "supportdesk.kit.auth_backends.OneQueryModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"

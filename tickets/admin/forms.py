@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, F, IntegerField, QuerySet, TextField, Value
+from django.db.models.functions import Cast
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.text import normalise_email
+from supportdesk.kit.widgets import QuickSelect, QuickSelectMultiple
 from tickets import reply_timer, services
 from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
@@ -34,6 +41,75 @@ class ReplyOpenedAtField(forms.CharField):
 
     def has_changed(self, initial, data) -> bool:
         return False
+
+
+@dataclass
+class WorkFormChoices:
+    """The options of the work form's people and classification controls, and the ticket's tags."""
+
+    assignee: list[tuple[int, str]] = field(default_factory=list)
+    team: list[tuple[int, str]] = field(default_factory=list)
+    category: list[tuple[int, str]] = field(default_factory=list)
+    ticket_tags: list[tuple[int, str]] = field(default_factory=list)
+    tags_of_ticket: list[int] = field(default_factory=list)
+
+
+def _choice_rows(queryset: QuerySet, kind: str, *, id_field: str = "id", **columns) -> QuerySet:
+    """One arm of the UNION: (kind, id, a, b, c, n) whatever the model."""
+    text = {name: columns.get(name, Value("", output_field=CharField())) for name in ("a", "b", "c")}
+    return (
+        queryset.order_by()
+        .annotate(
+            row_kind=Value(kind, output_field=CharField()),
+            row_id=F(id_field),
+            row_a=text["a"],
+            row_b=text["b"],
+            row_c=text["c"],
+            row_n=columns.get("n", Value(0, output_field=IntegerField())),
+        )
+        .values_list("row_kind", "row_id", "row_a", "row_b", "row_c", "row_n")
+    )
+
+
+def work_form_choices(form: TicketWorkForm) -> WorkFormChoices:
+    """Every option list of the work form and the ticket's tags in one query (a UNION ALL of small tables).
+
+    The lists are the fields' own querysets, sorted as their models order them.
+    """
+    fields, ticket = form.fields, form.instance
+    rows = (
+        _choice_rows(fields["assignee"].queryset, "assignee", a=F("first_name"), b=F("last_name"), c=F("username"))
+        .union(
+            _choice_rows(fields["team"].queryset, "team", a=F("name")),
+            _choice_rows(
+                fields["category"].queryset,
+                "category",
+                a=F("name"),
+                b=Cast("translations", TextField()),
+                n=F("position"),
+            ),
+            _choice_rows(fields["ticket_tags"].queryset, "ticket_tags", a=F("name")),
+            _choice_rows(
+                Ticket.tags.through.objects.filter(ticket_id=ticket.pk),
+                "tags_of_ticket",
+                id_field="tag_id",
+            ),
+            all=True,
+        )
+    )
+    by_kind: dict[str, list[tuple]] = {}
+    for kind, pk, a, b, c, n in rows:
+        by_kind.setdefault(kind, []).append((pk, a, b, c, n))
+    language = get_language() or "en"
+    agents = sorted(by_kind.get("assignee", []), key=lambda row: row[3])
+    categories = sorted(by_kind.get("category", []), key=lambda row: (row[4], row[1]))
+    return WorkFormChoices(
+        assignee=[(pk, f"{first} {last}".strip() or username) for pk, first, last, username, _n in agents],
+        team=sorted(((pk, name) for pk, name, *_rest in by_kind.get("team", [])), key=lambda row: row[1]),
+        category=[(pk, json.loads(names or "{}").get(language) or name) for pk, name, names, _c, _n in categories],
+        ticket_tags=sorted(((pk, name) for pk, name, *_rest in by_kind.get("ticket_tags", [])), key=lambda r: r[1]),
+        tags_of_ticket=[pk for pk, *_rest in by_kind.get("tags_of_ticket", [])],
+    )
 
 
 class TicketAddForm(forms.ModelForm):
@@ -111,9 +187,27 @@ class TicketWorkForm(forms.ModelForm):
         self.fields["assignee"].queryset = agent_users()
         self.fields["team"].queryset = Team.objects.filter(is_active=True)
         if self.instance.pk:
-            self.fields["ticket_tags"].initial = list(self.instance.tags.all())
             allowed = {self.instance.status, *STATUS_TRANSITIONS[self.instance.status]}
             self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in allowed]
+            self._use_quick_selects(work_form_choices(self))
+
+    def _use_quick_selects(self, choices: WorkFormChoices) -> None:
+        """Options from one query, rendered without a template per option (the ticket page is the hot page).
+
+        Validation still goes through each field's queryset: a stale option is refused on save.
+        """
+        self.fields["ticket_tags"].initial = choices.tags_of_ticket
+        for name in ("status", "priority", "tier"):
+            widget = self.fields[name].widget
+            self.fields[name].widget = QuickSelect(attrs=widget.attrs, choices=list(widget.choices))
+        for name in ("assignee", "team", "category", "ticket_tags"):
+            form_field = self.fields[name]
+            options = getattr(choices, name)
+            empty = getattr(form_field, "empty_label", None)
+            if name != "ticket_tags" and empty is not None:
+                options = [("", empty), *options]
+            widget_class = QuickSelectMultiple if name == "ticket_tags" else QuickSelect
+            form_field.widget = widget_class(attrs=form_field.widget.attrs, choices=options)
 
     def clean_reply_attachments(self) -> list:
         files = self.cleaned_data["reply_attachments"]

@@ -29,22 +29,26 @@ csrf_token), ``ticket`` and that dict: nothing of the admin's own context. It is
 whole panel, markup and any <style> or <script> it needs, and lives in the app that
 owns the panel.
 
-Order: the page's sections are laid out by ``order``, smallest first. The form's own
-fieldsets are two sections with fixed orders, so a panel can go above the form, between
-the agent's controls and the ticket's record, or below both:
+Layout: on screens 1200 px and wider the page has two columns. ``column`` says which:
+MAIN (the default, left: the conversation and what the agent works with while writing)
+or SIDE (right: properties, clocks, the record). Narrower screens show MAIN, then SIDE.
+Within a column the sections are laid out by ``order``, smallest first. The admin's own
+sections have fixed orders, so a panel can go above or below them:
 
-    100  complaint summary                      tickets.complaints.admin
-    150  exposure checklist (secret exposed)    tickets.safety.admin
-    200  conversation                           tickets.admin.conversation
-    300  reply tools (macros, article links)    knowledge.admin_macros
-    400  FORM_CONTROLS_ORDER: the Reply and Ticket fieldsets
-    500  SLA clocks                             tickets.sla.admin
-    550  channel (handle, calls, texts sent)    tickets.connectors.admin
-    600  FORM_RECORD_ORDER: the Request, Environment and Transaction fieldsets
+    MAIN 100  complaint summary                      tickets.complaints.admin
+    MAIN 150  exposure checklist (secret exposed)    tickets.safety.admin
+    MAIN 200  conversation                           tickets.admin.conversation
+    MAIN 250  FORM_CONTROLS_ORDER: the Reply fieldset (and the save buttons)
+    MAIN 300  reply tools (macros, article links)    knowledge.admin_macros
+    SIDE 450  FORM_PROPERTIES_ORDER: the Ticket fieldset (status, people, classification)
+    SIDE 500  SLA clocks                             tickets.sla.admin
+    SIDE 550  channel (handle, calls, texts sent)    tickets.connectors.admin
+    SIDE 600  FORM_RECORD_ORDER: customer summary, Request, Environment, Transaction
 
-Queries: the page shows one ticket, so a panel may run a few queries of its own, but a
-fixed number: never one per message, remedy or other row it lists (prefetch them).
-tests/tickets/admin/test_tickets.py pins the page's query count for 1 and 30 messages.
+Queries and time: the page is the agents' most used page, with a budget of 10 queries in
+all (tests/tickets/admin/test_tickets.py pins the count for 1 and 30 messages). A panel
+runs at most one query of its own, never one per message, remedy or other row it lists
+(prefetch them), and loads anything bigger on demand (a link or a fetch when used).
 """
 
 from __future__ import annotations
@@ -61,8 +65,11 @@ from django.utils.safestring import SafeString
 if TYPE_CHECKING:
     from tickets.models import Ticket
 
-FORM_CONTROLS_ORDER = 400
+FORM_CONTROLS_ORDER = 250
+FORM_PROPERTIES_ORDER = 450
 FORM_RECORD_ORDER = 600
+MAIN = "main"
+SIDE = "side"
 
 
 @dataclass(frozen=True)
@@ -71,15 +78,21 @@ class TicketPanel:
     template: str
     order: int
     context: Callable[[HttpRequest, Ticket], dict[str, Any] | None]
+    column: str = MAIN
+
+    def __post_init__(self) -> None:
+        if self.column not in (MAIN, SIDE):
+            raise ImproperlyConfigured(f"The ticket panel {self.key!r} has an unknown column {self.column!r}.")
 
 
 @dataclass(frozen=True)
 class PageSection:
-    """One section of the ticket page: a rendered panel (`key`, `html`) or some of the form's fieldsets."""
+    """One section of the ticket page: rendered HTML (a panel, or the admin's record) or some of the form's fieldsets."""
 
     order: int
     key: str = ""
     html: SafeString | str = ""
+    column: str = MAIN
     # (position in the admin form, Fieldset): the position keeps the fieldsets' HTML ids unique.
     fieldsets: Sequence[tuple[int, Any]] = ()
 
@@ -108,5 +121,5 @@ def ticket_page_sections(
         context = panel.context(request, ticket)
         if context is not None:
             html = render_to_string(panel.template, {"ticket": ticket, **context}, request=request)
-            sections.append(PageSection(order=panel.order, key=panel.key, html=html))
+            sections.append(PageSection(order=panel.order, key=panel.key, html=html, column=panel.column))
     return sorted(sections, key=lambda section: section.order)

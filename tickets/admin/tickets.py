@@ -2,8 +2,12 @@
 
 Querysets come from the visibility selectors, list pages select exactly what they show
 (constant query count), and every ticket change (form saves and bulk actions alike) goes
-through tickets.services. The ticket page is the form's fieldsets plus the panels registered
-through tickets.admin.panels (the conversation, a complaint, the SLA clocks, other apps' tools).
+through tickets.services. The ticket page is still the admin's change form (its look, permissions, history and
+saving), laid out in two columns (tickets.admin.panels): the conversation, the reply
+box and the panels registered through the hook on the left; the ticket's controls, SLA
+clocks, customer summary and record on the right. It pays only for what it shows: the
+record is rendered from the loaded ticket (tickets.admin.record), the controls' options
+come from one query and render without a template per option (tickets.admin.forms).
 """
 
 from __future__ import annotations
@@ -27,9 +31,18 @@ from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import selectors, services
 from tickets.admin import actions, forms
 from tickets.admin.filters import AssigneeFilter, OpenFilter
-from tickets.admin.panels import FORM_CONTROLS_ORDER, FORM_RECORD_ORDER, PageSection, ticket_page_sections
+from tickets.admin.panels import (
+    FORM_CONTROLS_ORDER,
+    FORM_PROPERTIES_ORDER,
+    FORM_RECORD_ORDER,
+    SIDE,
+    PageSection,
+    ticket_page_sections,
+)
+from tickets.admin.record import ticket_record_html
 from tickets.complaints.admin import turn_into_complaint
 from tickets.models import Ticket
+from tickets.safety import selectors as safety_selectors
 from tickets.safety.admin import TicketSafetyAdminMixin
 from tickets.services import escalation
 from tickets.sla import selectors as sla_selectors
@@ -40,15 +53,6 @@ ADD_FIELDSETS = [
     (_("Environment"), {"fields": ["app_version", "device", "os", "browser"], "classes": ["collapse"]}),
     (_("Transaction"), {"fields": ["chain", "asset", "amount", "tx_hash", "from_address", "to_address"],
                         "classes": ["collapse"]}),
-]  # fmt: skip
-# What the ticket is: shown below the agent's controls, read-only for everyone.
-RECORD_FIELDSETS = [
-    (_("Request"), {"fields": ["reference", "customer_link", "subject", ("channel", "language"),
-                               ("created_at", "updated_at"), ("first_response_at", "resolved_at", "closed_at"),
-                               "merged_into", ("secret_exposed", "identity_status")]}),
-    (_("Environment"), {"fields": [("app_version", "device"), ("os", "browser"), "account_email"]}),
-    (_("Transaction"), {"fields": [("chain", "asset", "amount"), "tx_hash_link", "from_address_link",
-                                   "to_address_link", "tx_time"]}),
 ]  # fmt: skip
 
 
@@ -82,13 +86,6 @@ class TicketAdmin(
         actions.change_language, actions.merge_tickets, "request_identity_verification", turn_into_complaint,
     ]  # fmt: skip
     change_form_template = "admin/tickets/ticket/change_form.html"
-    readonly_fields = [
-        "reference", "customer_link", "subject", "channel", "language", "created_at", "updated_at",
-        "first_response_at", "resolved_at", "closed_at", "merged_into",
-        "app_version", "device", "os", "browser",
-        "chain", "asset", "amount", "tx_hash_link", "from_address_link", "to_address_link", "tx_time", "account_email",
-        "secret_exposed", "identity_status",
-    ]  # fmt: skip
 
     def audit_label(self, obj: Ticket) -> str:
         return obj.reference
@@ -97,6 +94,14 @@ class TicketAdmin(
         # sla_policy: named on the ticket page's SLA panel
         tickets = Ticket.objects.visible_to(request.user).for_list().select_related("sla_policy")
         return sla_selectors.with_next_due(tickets)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Ticket | None:
+        """The ticket page's ticket, with what its panels show in the same query (complaint, latest verification)."""
+        queryset = self.get_queryset(request).select_related("complaint__owner", "complaint__responsible_team")
+        try:
+            return safety_selectors.with_latest_verification(queryset).get(pk=object_id)
+        except (Ticket.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_search_results(self, request, queryset, search_term):
         return selectors.search_tickets(queryset, term=search_term), False
@@ -119,11 +124,6 @@ class TicketAdmin(
     def tag_names(self, obj: Ticket) -> str:
         return ", ".join(tag.name for tag in obj.tags.all())
 
-    @admin.display(description=_("customer"))
-    def customer_link(self, obj: Ticket) -> str:
-        url = reverse("admin:tickets_customer_change", args=[obj.customer_id])
-        return format_html('<a href="{}">{}</a>', url, obj.customer)
-
     # Forms -----------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -142,7 +142,8 @@ class TicketAdmin(
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return ADD_FIELDSETS
-        return [*self.control_fieldsets(request, obj), *RECORD_FIELDSETS]
+        # The ticket's record (read-only) is not part of the form: tickets.admin.record renders it.
+        return self.control_fieldsets(request, obj)
 
     def control_fieldsets(self, request: HttpRequest, obj: Ticket) -> list:
         """The agent's controls: the reply box and the ticket's status, people and classification."""
@@ -169,7 +170,7 @@ class TicketAdmin(
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else ["reference"]
+        return [] if obj is not None else ["reference"]
 
     def save_form(self, request, form, change):
         if change:
@@ -242,10 +243,12 @@ class TicketAdmin(
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             fieldsets = list(enumerate(context["adminform"]))
-            controls = len(self.control_fieldsets(request, obj))
+            # With a reply box, its fieldset goes left and the ticket's controls right; view-only: all right.
+            replies = 1 if len(fieldsets) > 1 else 0
             form_sections = [
-                PageSection(order=FORM_CONTROLS_ORDER, fieldsets=fieldsets[:controls]),
-                PageSection(order=FORM_RECORD_ORDER, fieldsets=fieldsets[controls:]),
+                PageSection(order=FORM_CONTROLS_ORDER, fieldsets=fieldsets[:replies]),
+                PageSection(order=FORM_PROPERTIES_ORDER, fieldsets=fieldsets[replies:], column=SIDE),
+                PageSection(order=FORM_RECORD_ORDER, html=ticket_record_html(request, obj, self), column=SIDE),
             ]
             context["ticket_page"] = ticket_page_sections(request, obj, form_sections=form_sections)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

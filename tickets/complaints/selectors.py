@@ -116,15 +116,13 @@ class ComplaintPanel:
 
 def complaint_panel(*, ticket: Ticket) -> ComplaintPanel | None:
     """The complaint summary shown on the ticket page, or None when the ticket is not a complaint."""
-    complaint = (
-        Complaint.objects.select_related("owner", "responsible_team")
-        .prefetch_related(Prefetch("remedies", queryset=Remedy.objects.select_related("proposed_by", "decided_by")))
-        .filter(ticket_id=ticket.pk)
-        .first()
-    )
-    if complaint is None:
+    # The ticket page loads the complaint with the ticket (select_related), so most tickets pay nothing here.
+    try:
+        complaint = ticket.complaint
+    except Complaint.DoesNotExist:
         return None
-    return ComplaintPanel(complaint=complaint, remedies=list(complaint.remedies.all()))
+    remedies = list(complaint.remedies.select_related("proposed_by", "decided_by"))
+    return ComplaintPanel(complaint=complaint, remedies=remedies)
 
 
 def remedies_awaiting_approval(*, user) -> QuerySet:

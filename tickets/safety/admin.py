@@ -111,7 +111,7 @@ class TicketSafetyAdminMixin:
 
     @admin.display(description=_("identity"))
     def identity_status(self, obj: Ticket) -> str:
-        label = selectors.verification_label(IdentityVerification.objects.latest_for(obj))
+        label = selectors.verification_label(selectors.latest_verification(obj))
         if obj.category is not None and obj.category.requires_verification:
             return format_html("{} <em>({})</em>", label, _("this category requires verification"))
         return label

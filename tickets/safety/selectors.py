@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +84,27 @@ def contact_verdict(value: str, contacts: list[OfficialContact]) -> lookalike.Ve
         if canonical is not None:
             officials.append((canonical, contact))
     return lookalike.check_contact(value, officials)
+
+
+LATEST_VERIFICATION_FIELDS = ("id", "status", "channels", "expires_at", "verified_at")
+
+
+def with_latest_verification(tickets: QuerySet) -> QuerySet:
+    """Tickets annotated with their latest identity verification (for one-ticket pages: no extra query)."""
+    latest = IdentityVerification.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-id")
+    return tickets.annotate(
+        **{f"latest_verification_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_VERIFICATION_FIELDS}
+    )
+
+
+def latest_verification(ticket: Ticket) -> IdentityVerification | None:
+    """The ticket's latest verification: from with_latest_verification's annotations when present."""
+    if not hasattr(ticket, "latest_verification_id"):
+        return IdentityVerification.objects.latest_for(ticket)
+    if ticket.latest_verification_id is None:
+        return None
+    values = {name: getattr(ticket, f"latest_verification_{name}") for name in LATEST_VERIFICATION_FIELDS}
+    return IdentityVerification(ticket=ticket, **values)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.choices import Weekday
-from tickets.admin.panels import TicketPanel, register_ticket_panel
+from tickets.admin.panels import SIDE, TicketPanel, register_ticket_panel
 from tickets.models import ClockState, KeywordRule, SLAClock, Ticket
 from tickets.sla import selectors
 from tickets.sla.deadline import is_met
@@ -174,7 +174,9 @@ def sla_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 
 register_ticket_panel(
-    TicketPanel(key="tickets.sla", template="admin/tickets/sla/_panel.html", order=500, context=sla_panel_context)
+    TicketPanel(
+        key="tickets.sla", template="admin/tickets/sla/_panel.html", order=500, context=sla_panel_context, column=SIDE
+    )
 )
 
 

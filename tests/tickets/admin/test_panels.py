@@ -8,7 +8,15 @@ from django.urls import reverse
 from tests import factories
 from tests.tickets.admin.test_tickets import change_url
 from tickets.admin import panels
-from tickets.admin.panels import FORM_CONTROLS_ORDER, FORM_RECORD_ORDER, TicketPanel, register_ticket_panel
+from tickets.admin.panels import (
+    FORM_CONTROLS_ORDER,
+    FORM_PROPERTIES_ORDER,
+    FORM_RECORD_ORDER,
+    MAIN,
+    SIDE,
+    TicketPanel,
+    register_ticket_panel,
+)
 from tickets.admin.tickets import TicketAdmin
 from tickets.complaints.models import Stage
 from tickets.models import Ticket
@@ -41,7 +49,7 @@ def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
     ]
 
 
-def test_the_change_page_renders_every_panel_between_the_forms_fieldsets_in_order(agent_client, ticket, agent):
+def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_client, ticket, agent):
     factories.complaint(ticket=ticket, actor=agent, stage=Stage.RESOLUTION_PROPOSED)
     macro = factories.kb_macro(title="Ask for the hash")
 
@@ -50,20 +58,31 @@ def test_the_change_page_renders_every_panel_between_the_forms_fieldsets_in_orde
     assert section_names(response) == [
         "tickets.complaint",
         "tickets.conversation",
-        "knowledge.reply_tools",
         f"form@{FORM_CONTROLS_ORDER}",
+        "knowledge.reply_tools",
+        f"form@{FORM_PROPERTIES_ORDER}",
+        "tickets.sla",
+        f"form@{FORM_RECORD_ORDER}",
+    ]
+    columns = {section.key or f"form@{section.order}": section.column for section in response.context["ticket_page"]}
+    assert [name for name, column in columns.items() if column == SIDE] == [
+        f"form@{FORM_PROPERTIES_ORDER}",
         "tickets.sla",
         "tickets.connectors",
         f"form@{FORM_RECORD_ORDER}",
     ]
     page = response.content.decode()
+    # The left column (conversation, reply box) comes first in the page, then the right one.
+    assert page.find('class="sd-ticket-main"') < page.find('id="sd-timeline"') < page.find('class="sd-ticket-side"')
     landmarks = [
         "Work on the complaint",  # the complaint panel (tickets.complaints)
         'id="sd-timeline"',  # the conversation (tickets)
+        '<textarea name="reply_body"',  # the reply box, right under the conversation
+        'name="_save"',  # the save buttons, right under the reply box
         reverse("admin:knowledge_macro_apply", args=[ticket.pk]) + f"?macro={macro.pk}",  # reply tools (knowledge)
-        '<textarea name="reply_body"',  # the form's controls
+        'name="status"',  # the ticket's controls, first in the right column
         "SLA clocks",  # the SLA panel (tickets.sla)
-        'class="fieldset-heading">Request</h2>',  # the form's record of the ticket
+        'class="fieldset-heading">Request</h2>',  # the ticket's record
     ]
     positions = [page.find(landmark) for landmark in landmarks]
     assert -1 not in positions
@@ -99,6 +118,29 @@ def test_a_registered_panel_gets_the_ticket_and_its_context_and_sits_at_its_orde
     page = response.content.decode()
     assert '<h2 id="sd-related">Same customer</h2>' in page
     assert page.find('<textarea name="reply_body"') < page.find(related.reference) < page.find("SLA clocks")
+
+
+def test_a_side_panel_goes_to_the_right_column_by_its_order(registry, agent_client, ticket):
+    register_ticket_panel(
+        TicketPanel(
+            key="tests.side",
+            template="admin/tickets/_ticket_panel.html",
+            order=550,
+            context=lambda request, shown: {"title": "Side notes", "tickets": [], "panel_id": "sd-side"},
+            column=SIDE,
+        )
+    )
+
+    page = agent_client.get(change_url(ticket)).content.decode()
+
+    assert page.find('class="sd-ticket-side"') < page.find("SLA clocks") < page.find('<h2 id="sd-side">')
+    assert page.find('<h2 id="sd-side">') < page.find('class="fieldset-heading">Request</h2>')
+
+
+def test_a_panel_names_a_known_column():
+    with pytest.raises(ImproperlyConfigured):
+        TicketPanel(key="tests.x", template="x.html", order=1, context=lambda request, ticket: {}, column="left")
+    assert TicketPanel(key="tests.y", template="x.html", order=1, context=lambda request, ticket: {}).column == MAIN
 
 
 def test_a_panel_key_is_registered_once(registry):

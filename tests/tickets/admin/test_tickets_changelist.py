@@ -152,12 +152,13 @@ def test_the_ticket_changelist_runs_7_queries_for_a_superuser_whatever_the_size(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_ticket_changelist_runs_9_queries_for_an_agent_whatever_the_size(
+# 8: the agent's permissions are one query (supportdesk.kit.auth_backends), not two.
+def test_the_ticket_changelist_runs_8_queries_for_an_agent_whatever_the_size(
     client, agent, administrator, django_assert_num_queries, size
 ):
     make_queue(size, actor=administrator, member=agent)
     client.force_login(agent)
 
-    response = measured_get(client, django_assert_num_queries, reverse("admin:tickets_ticket_changelist"), 9)
+    response = measured_get(client, django_assert_num_queries, reverse("admin:tickets_ticket_changelist"), 8)
 
     assert len(response.context["cl"].result_list) == size

@@ -156,7 +156,7 @@ def test_the_approvals_queue_runs_a_fixed_number_of_queries(
     url = reverse("admin:tickets_complaint_approvals")
     client.get(url)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert len(response.context["remedies"]) == size

@@ -8,7 +8,6 @@ and fills the same per-request caches, so everything else behaves exactly as Mod
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
 from django.db.models import CharField, Value
 
 

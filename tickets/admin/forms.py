@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -47,11 +48,11 @@ class ReplyOpenedAtField(forms.CharField):
 class WorkFormChoices:
     """The options of the work form's people and classification controls, and the ticket's tags."""
 
-    assignee: list[tuple[int, str]] = field(default_factory=list)
-    team: list[tuple[int, str]] = field(default_factory=list)
-    category: list[tuple[int, str]] = field(default_factory=list)
-    ticket_tags: list[tuple[int, str]] = field(default_factory=list)
-    tags_of_ticket: list[int] = field(default_factory=list)
+    assignee: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    team: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    category: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    ticket_tags: list[tuple[int, str]] = dataclasses.field(default_factory=list)
+    tags_of_ticket: list[int] = dataclasses.field(default_factory=list)
 
 
 def _choice_rows(queryset: QuerySet, kind: str, *, id_field: str = "id", **columns) -> QuerySet:

@@ -87,7 +87,7 @@ class TicketPanel:
 
 @dataclass(frozen=True)
 class PageSection:
-    """One section of the ticket page: rendered HTML (a panel, or the admin's record) or some of the form's fieldsets."""
+    """One section of the ticket page: rendered HTML (a panel, the record) or some of the form's fieldsets."""
 
     order: int
     key: str = ""

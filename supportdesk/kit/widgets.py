@@ -19,16 +19,13 @@ class QuickSelect(forms.Select):
         chosen = {str(item) for item in self.format_value(value)}
         options = format_html_join(
             "",
-            "<option value=\"{}\"{}>{}</option>",
-            (
-                (str(option), " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+            '<option value="{}"{}>{}</option>',
+            ((str(option), " selected" if str(option) in chosen else "", label) for option, label in self.choices),
         )
         final_attrs = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(final_attrs), options)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 class QuickSelectMultiple(forms.SelectMultiple):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import dataclasses
+import json
 from dataclasses import dataclass
 
 from django import forms
@@ -78,25 +78,24 @@ def work_form_choices(form: TicketWorkForm) -> WorkFormChoices:
     The lists are the fields' own querysets, sorted as their models order them.
     """
     fields, ticket = form.fields, form.instance
-    rows = (
-        _choice_rows(fields["assignee"].queryset, "assignee", a=F("first_name"), b=F("last_name"), c=F("username"))
-        .union(
-            _choice_rows(fields["team"].queryset, "team", a=F("name")),
-            _choice_rows(
-                fields["category"].queryset,
-                "category",
-                a=F("name"),
-                b=Cast("translations", TextField()),
-                n=F("position"),
-            ),
-            _choice_rows(fields["ticket_tags"].queryset, "ticket_tags", a=F("name")),
-            _choice_rows(
-                Ticket.tags.through.objects.filter(ticket_id=ticket.pk),
-                "tags_of_ticket",
-                id_field="tag_id",
-            ),
-            all=True,
-        )
+    rows = _choice_rows(
+        fields["assignee"].queryset, "assignee", a=F("first_name"), b=F("last_name"), c=F("username")
+    ).union(
+        _choice_rows(fields["team"].queryset, "team", a=F("name")),
+        _choice_rows(
+            fields["category"].queryset,
+            "category",
+            a=F("name"),
+            b=Cast("translations", TextField()),
+            n=F("position"),
+        ),
+        _choice_rows(fields["ticket_tags"].queryset, "ticket_tags", a=F("name")),
+        _choice_rows(
+            Ticket.tags.through.objects.filter(ticket_id=ticket.pk),
+            "tags_of_ticket",
+            id_field="tag_id",
+        ),
+        all=True,
     )
     by_kind: dict[str, list[tuple]] = {}
     for kind, pk, a, b, c, n in rows:

@@ -44,7 +44,13 @@ def customer_for_user(*, user) -> Customer | None:
 def ticket_for_user(*, user, pk: int) -> Ticket:
     """The ticket if `user` may see it, else Http404 (never 403: existence is not disclosed)."""
     try:
-        return Ticket.objects.visible_to(user).for_list().get(pk=pk)
+        # The customer's user and the SLA calendar: the portal page states the first-reply time in their zone.
+        return (
+            Ticket.objects.visible_to(user)
+            .for_list()
+            .select_related("customer__user", "sla_policy__calendar")
+            .get(pk=pk)
+        )
     except (Ticket.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such ticket.") from error
 

@@ -130,4 +130,4 @@ def _fts5(queryset: QuerySet, expression: str) -> QuerySet:
         where=[f"{FTS5_TABLE} MATCH %s"],
         params=[expression],
     )
-    return matches.filter(pk=RawSQL(f"{FTS5_TABLE}.rowid", ()))
+    return matches.filter(pk=RawSQL(f"{FTS5_TABLE}.rowid", ()))  # noqa: S611

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from knowledge.models import (
     FALLBACK_LANGUAGE,
     Article,
     ArticleKind,
+    ArticleStatus,
     ArticleTranslation,
     ArticleVote,
     BotConversation,
@@ -145,8 +147,12 @@ def article_search(query: str, language: str, limit: int = 10) -> list[ArticleCa
     if not terms:
         return []
     language = search_language(terms, language)
+    # A join on the article (not article__in=published()): the full-text match drives the query and each hit
+    # checks its own article, instead of listing every published article first.
     candidates = ArticleTranslation.objects.filter(
-        language__in=_languages(language), article__in=Article.objects.published()
+        language__in=_languages(language),
+        article__status=ArticleStatus.PUBLISHED,
+        article__published_at__lte=timezone.now(),
     )
     best: dict[int, tuple[int, float]] = {}
     for strictness, search_pass in enumerate(search_passes(len(terms))):

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import error_text
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
+from supportdesk.kit.admin_lists import QuickActionCheckboxMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import selectors, services
 from tickets.admin import actions, forms
@@ -58,7 +59,12 @@ ADD_FIELDSETS = [
 
 @admin.register(Ticket)
 class TicketAdmin(
-    SafeAutocompleteMixin, ReadAuditAdminMixin, TicketSLAAdminMixin, TicketSafetyAdminMixin, admin.ModelAdmin
+    QuickActionCheckboxMixin,
+    SafeAutocompleteMixin,
+    ReadAuditAdminMixin,
+    TicketSLAAdminMixin,
+    TicketSafetyAdminMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "reference_link", "subject", "customer_name", "status", "sla_badges", "priority", "category", "team",

@@ -88,7 +88,7 @@ def test_the_changelist_shows_coloured_sla_state_with_constant_queries(clock, cl
     twenty = query_count(client, "/admin/tickets/ticket/")
 
     assert (
-        one == twenty == 9 + factories.TABLE_ESTIMATE_QUERIES
+        one == twenty == 8 + factories.TABLE_ESTIMATE_QUERIES
     )  # the SLA column reads columns and one annotation: no query per row
     page = client.get("/admin/tickets/ticket/").content.decode()
     assert page.count("sd-sla-on_track") == 40  # first response and resolution on 20 tickets

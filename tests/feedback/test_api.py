@@ -149,7 +149,7 @@ def test_suggestion_list_query_count_does_not_grow_with_rows(rows, supervisor, d
     for _n in range(rows):
         factories.SuggestionFactory(customer=factories.CustomerFactory())
     client = token_client(supervisor)
-    # token, last-used touch, user + group permissions (view_suggestion), the page with customers
-    with django_assert_num_queries(5):
+    # token, last-used touch, permissions (view_suggestion, one query), the page with customers
+    with django_assert_num_queries(4):
         response = client.get("/api/v1/suggestions/?page_size=100")
     assert len(response.json()["results"]) == rows

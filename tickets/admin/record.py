@@ -36,6 +36,7 @@ CUSTOMER_FIELDS = ["email", "phone", "language", "country", "is_vip"]
 class RecordRow:
     label: str
     value: SafeString | str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _row(name: str, ticket: Ticket, model_admin) -> RecordRow | None:
         shown = display_for_field(value, field, empty)
     if shown in (empty, "") and name not in ALWAYS_SHOWN and name in ENVIRONMENT_FIELDS + TRANSACTION_FIELDS:
         return None
-    return RecordRow(label=label_for_field(name, Ticket, model_admin), value=shown)
+    return RecordRow(label=label_for_field(name, Ticket, model_admin), value=shown, name=name)
 
 
 def _section(title: str, names: list[str], ticket: Ticket, model_admin) -> RecordSection | None:

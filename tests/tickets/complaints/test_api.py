@@ -208,6 +208,6 @@ def test_complaint_list_query_count_does_not_grow_with_rows(
     # customer: the page (complaints with tickets, customers, owners, teams)
     with django_assert_num_queries(1):
         assert len(api.get("/api/v1/complaints/?page_size=100").json()["results"]) == rows
-    # staff: token, last-used touch, user + group permissions, the page
-    with django_assert_num_queries(5):
+    # staff: token, last-used touch, permissions (one query), the page
+    with django_assert_num_queries(4):
         assert len(staff.get("/api/v1/complaints/?page_size=100").json()["results"]) == rows

@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from supportdesk.kit.admin_actions import HistoryAdminMixin, ReadOnlyAdminMixin
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from tickets.admin.links import ticket_admin_link
-from tickets.admin.panels import TicketPanel, register_ticket_panel
+from tickets.admin.panels import SIDE, TicketPanel, register_ticket_panel
+from tickets.choices import Channel
 from tickets.connectors.models import (
     ChannelIdentity,
     InboundChannelMessage,
@@ -261,18 +262,26 @@ class PhoneCallAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         """The service wrote everything."""
 
 
+# Tickets that came in through a connector; on any other ticket a logged call is an internal note in the
+# conversation, so the panel only offers the "log a call" link and spends none of the page's query budget.
+_CONNECTOR_CHANNELS = {Channel.PHONE, Channel.SMS, Channel.SOCIAL}
+
+
 def channel_panel_context(request: HttpRequest, ticket: Ticket) -> dict | None:
+    can_log = request.user.has_perm("tickets.add_phonecall")
+    log_call_url = f"{reverse('admin:tickets_phonecall_add')}?ticket={ticket.pk}" if can_log else ""
+    if ticket.channel not in _CONNECTOR_CHANNELS:
+        return {"calls": [], "sent": [], "identity": None, "log_call_url": log_call_url} if can_log else None
     calls = list(PhoneCall.objects.filter(ticket=ticket).select_related("agent")[:20])
     sent = list(OutboundChannelMessage.objects.filter(ticket=ticket)[:20])
     thread = outbound.ticket_thread(ticket)
-    can_log = request.user.has_perm("tickets.add_phonecall")
     if not (calls or sent or thread or can_log):
         return None
     return {
         "calls": calls,
         "sent": sent,
         "identity": thread.identity if thread else None,
-        "log_call_url": f"{reverse('admin:tickets_phonecall_add')}?ticket={ticket.pk}" if can_log else "",
+        "log_call_url": log_call_url,
     }
 
 
@@ -281,6 +290,7 @@ register_ticket_panel(
         key="tickets.connectors",
         template="admin/tickets/connectors/_panel.html",
         order=550,
+        column=SIDE,
         context=channel_panel_context,
     )
 )

@@ -62,6 +62,7 @@ def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_clien
         "knowledge.reply_tools",
         f"form@{FORM_PROPERTIES_ORDER}",
         "tickets.sla",
+        "tickets.connectors",
         f"form@{FORM_RECORD_ORDER}",
     ]
     columns = {section.key or f"form@{section.order}": section.column for section in response.context["ticket_page"]}

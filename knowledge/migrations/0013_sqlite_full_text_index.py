@@ -48,6 +48,6 @@ def _on_sqlite(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("knowledge", "0010_move_training_and_workforce")]
+    dependencies = [("knowledge", "0012_article_publications")]
 
     operations = [migrations.RunPython(_on_sqlite(CREATE), _on_sqlite(DROP), elidable=False)]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from supportdesk.observability import metrics
 from supportdesk.views import healthz
 from tickets.portal import language as portal_language
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", portal_language.set_language, name="set_language"),
+    path("metrics", metrics, name="metrics"),
     # Training and workforce left the knowledge app (issue 18): bookmarks of their old admin pages still open.
     re_path(
         r"^admin/knowledge/(?P<page>(?:trainingcourse|trainingassignment|trainingevent|agentaward)/.*)$",

@@ -5,7 +5,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from supportdesk.health import database_status, queue_status
+from supportdesk.health import cache_status, database_status, queue_status, storage_status, workers_status
 
 
 @never_cache
@@ -13,15 +13,19 @@ from supportdesk.health import database_status, queue_status
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the job queue answer, 503 otherwise.
 
-    Anyone gets the status; the details (database vendor, broker, queue length, errors) only staff
-    and monitors that send `X-Health-Token: <HEALTHZ_TOKEN>`.
+    Anyone gets the status; staff and monitors that send `X-Health-Token: <HEALTHZ_TOKEN>` also get the
+    deep checks: cache, storage and worker heartbeat. Those report their own "ok" and make the status
+    "degraded", never 503: a web process that can answer stays in the load balancer's rotation.
     """
     database = database_status()
     queue = queue_status() if database["ok"] else {"ok": False, "error": "database unavailable"}
     healthy = database["ok"] and queue["ok"]
     body = {"status": "ok" if healthy else "unavailable"}
     if _may_see_health_details(request):
-        body.update(database=database, queue=queue)
+        deep = {"cache": cache_status(), "storage": storage_status(), "workers": workers_status()}
+        if healthy and not all(check["ok"] for check in deep.values()):
+            body["status"] = "degraded"
+        body.update(database=database, queue=queue, **deep)
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -119,6 +119,7 @@ MFA_TOTP_ISSUER = "SupportDesk"
 
 # MIDDLEWARE
 MIDDLEWARE = [
+    "supportdesk.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -214,6 +215,12 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# With Redis, the cache lives there too (shared by every web and worker process) unless CACHE_URL says
+# otherwise; it degrades to misses while Redis is down (supportdesk.kit.cache).
+if REDIS_URL and not env("CACHE_URL", default=""):
+    CACHES = {
+        "default": {"BACKEND": "supportdesk.kit.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "c"}
+    }
 
 # DJANGO REST FRAMEWORK (API under /api/v1/, schema at /api/schema/, docs at /api/docs/)
 REST_FRAMEWORK = {
@@ -288,6 +295,8 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # /healthz tells anonymous callers only "ok"/"unavailable"; monitors sending this in X-Health-Token see details.
 HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
+# /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Customer tokens (JWT) from the wallet backend: audience and issuer they must name, and their longest life.
 APP_TOKEN_AUDIENCE = env("APP_TOKEN_AUDIENCE", default="supportdesk")
 APP_TOKEN_ISSUER = env("APP_TOKEN_ISSUER", default="wallet-backend")
@@ -301,12 +310,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 # LOGGING
 # Every record reaches the root handler, whose filter removes codes, tokens, signed links and wallet secrets
 # (supportdesk.log_redaction): Django's own loggers are pointed at it instead of their default handlers.
+# LOG_FORMAT=json (production's default) writes one JSON object per line with the request id and user id
+# (supportdesk.kit.structured_logs); the context filter runs after the redaction filter.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "supportdesk.log_redaction.RedactSecretsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
+    "filters": {
+        "redact_secrets": {"()": "supportdesk.log_redaction.RedactSecretsFilter"},
+        "request_context": {"()": "supportdesk.kit.structured_logs.RequestContextFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "supportdesk.kit.structured_logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_secrets", "request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},

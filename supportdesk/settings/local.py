@@ -11,7 +11,9 @@ SEED_DEMO_ALLOWED = True
 # `make run` starts the web server and the worker as two processes: a cache on disk is shared by both, so
 # /healthz counts the running cluster (django-q2 keeps its statistics in the cache) and login rate limits
 # hold across them. CACHE_URL (e.g. rediscache://…) replaces it.
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache'}")}  # noqa: F405
+# With REDIS_URL the cache is on Redis (base settings).
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache'}")}  # noqa: F405
 # Security keys and passkeys over plain http://127.0.0.1 (browsers allow WebAuthn on localhost only).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # Demo staff sign in without an authenticator; STAFF_MFA_REQUIRED_ROLES in the environment turns the rule on.

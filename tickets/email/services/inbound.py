@@ -36,6 +36,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supportdesk.kit.metrics import EMAILS_IN
 from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
 from tickets.attachments import safe_filename, validate_upload
@@ -129,6 +130,7 @@ def inbound_email_receive(*, raw: bytes, source: str) -> tuple[InboundEmail, boo
     inbound = inbound_email_process(inbound=inbound, raw=raw)
     if kinds:
         _note_secret_removed(inbound, kinds)
+    EMAILS_IN.labels(status=inbound.status).inc()
     return inbound, True
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supportdesk.kit.mail import RenderedMail, insert_customer_link
+from supportdesk.kit.metrics import EMAILS_OUT
 from tickets.email.addresses import is_placeholder_email
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.parsing import REPLY_MARKER
@@ -261,6 +262,7 @@ def outbound_email_send(*, outbound_id: int) -> str:
     outbound.status, outbound.sent_at, outbound.next_attempt_at = DeliveryStatus.SENT, timezone.now(), None
     outbound.last_error = outbound.customer_link = ""
     outbound.save(update_fields=["status", "sent_at", "next_attempt_at", "last_error", "customer_link"])
+    EMAILS_OUT.labels(result=outbound.status).inc()
     return outbound.status
 
 
@@ -274,6 +276,7 @@ def _record_failure(outbound: OutboundEmail, error: Exception) -> str:
         outbound.next_attempt_at = timezone.now() + retry_delay(outbound.attempts)
         logger.warning("Outbound email %s failed (attempt %s): %s", outbound.pk, outbound.attempts, error)
     outbound.save(update_fields=["status", "next_attempt_at", "last_error"])
+    EMAILS_OUT.labels(result=outbound.status).inc()
     return outbound.status
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django_q.tasks import async_task
 
+from supportdesk.kit.metrics import SLA_EVENTS
 from tickets import events
 from tickets.models import EventKind
 
@@ -28,5 +29,6 @@ def record(*, kind: str, clock: str, ticket_ids: Sequence[int], at: datetime, fo
     """One `kind` event (SLA_WARNING or SLA_BREACH) per ticket; notices (and escalation of breaches) on commit."""
     ids = list(ticket_ids)
     events.record_many(EVENT_BUILDERS[kind](ticket=pk, clock=clock, at=at) for pk in ids)
+    transaction.on_commit(lambda: SLA_EVENTS.labels(kind=kind, clock=clock).inc(len(ids)))
     if follow_up:
         transaction.on_commit(lambda: _enqueue_follow_up(kind, clock, ids))

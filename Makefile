@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install migrate demo lint format messages bench bench-knowledge bench-detector bench-db clean
+.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-db clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,23 @@ run: demo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py qcluster & \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
+
+# Production on this machine: production settings, gunicorn with uvicorn workers (gunicorn.conf.py) and one
+# django-q2 cluster; Ctrl-C stops both. Needs DJANGO_SECRET_KEY, DATABASE_URL, SITE_URL (https://) and, for more
+# than one process, REDIS_URL (broker + cache). Behind a TLS proxy; DJANGO_SECURE_SSL_REDIRECT=False to try it
+# over plain http. Metrics of every process are summed through PROMETHEUS_MULTIPROC_DIR (emptied at start).
+PROD := DJANGO_SETTINGS_MODULE=supportdesk.settings.production
+PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/.prometheus
+serve: install
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PROD) $(PY) manage.py sync_email_schedules
+	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
+	@echo "Serving on http://$(HOST):$(PORT)/ (gunicorn + uvicorn workers, production settings) - Ctrl-C stops web and worker"
+	@trap 'kill 0' INT TERM EXIT; export PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR); \
+	$(PROD) $(PY) manage.py qcluster & \
+	$(PROD) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py & \
 	wait
 
 test: install
@@ -78,4 +95,4 @@ bench-db: install
 	$(BENCH) collectstatic --noinput --verbosity 0
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* private_media staticfiles .cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* private_media staticfiles .cache .prometheus

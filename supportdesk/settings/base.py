@@ -353,6 +353,11 @@ SUPPORT_EMAIL_ACK_WINDOW_MINUTES = env.int("SUPPORT_EMAIL_ACK_WINDOW_MINUTES", d
 SUPPORT_EMAIL_MAX_ATTEMPTS = env.int("SUPPORT_EMAIL_MAX_ATTEMPTS", default=8)
 SUPPORT_EMAIL_RETRY_BASE_SECONDS = 60
 SUPPORT_EMAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
+# A worker that claims a mail holds it this long; if it dies mid-send, the retry sweep sends it after that. It
+# must exceed the django-q2 task timeout (Q_CLUSTER["timeout"]), so a slow but living worker is never overtaken.
+SUPPORT_EMAIL_SEND_LEASE_SECONDS = env.int("SUPPORT_EMAIL_SEND_LEASE_SECONDS", default=10 * 60)
+# Seconds an SMTP connection may block before the attempt fails and is retried (Django's default waits forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # After this many permanent delivery failures (hard bounces) an address is marked bouncing and not mailed again
 # until it writes to us or an administrator clears it.
 SUPPORT_EMAIL_HARD_BOUNCE_LIMIT = env.int("SUPPORT_EMAIL_HARD_BOUNCE_LIMIT", default=3)

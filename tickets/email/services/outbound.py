@@ -35,8 +35,6 @@ from tickets.selectors import first_reply_promise
 
 logger = logging.getLogger(__name__)
 
-# A claimed row is someone's for this long; if that worker dies the sweep sends it again.
-SEND_LEASE = timedelta(minutes=10)
 # Status notifications the customer cares about.
 _STATUS_KINDS = {"pending_customer": OutboundKind.PENDING_CUSTOMER, "solved": OutboundKind.SOLVED}
 _NO_ADDRESS = "no email address: the customer wrote through a social or phone channel (tickets.connectors)"
@@ -183,7 +181,12 @@ def _claim(outbound_id: int) -> bool:
     return bool(
         OutboundEmail.objects.due(now)
         .filter(pk=outbound_id)
-        .update(status=DeliveryStatus.SENDING, next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+        .update(
+            status=DeliveryStatus.SENDING,
+            # The lease: if this worker dies, the retry sweep sends the mail again once it has passed.
+            next_attempt_at=now + timedelta(seconds=settings.SUPPORT_EMAIL_SEND_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
     )
 
 

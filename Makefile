@@ -48,7 +48,7 @@ serve: install
 	rm -rf $(PROMETHEUS_MULTIPROC_DIR) && mkdir -p $(PROMETHEUS_MULTIPROC_DIR)
 	@echo "Serving on http://$(HOST):$(PORT)/ (gunicorn + uvicorn workers, production settings) - Ctrl-C stops web and worker"
 	@trap 'kill 0' INT TERM EXIT; export PROMETHEUS_MULTIPROC_DIR=$(PROMETHEUS_MULTIPROC_DIR); \
-	$(PROD) $(PY) manage.py qcluster & \
+	$(PROD) $(PY) manage.py run_worker & \
 	$(PROD) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py & \
 	wait
 

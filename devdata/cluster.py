@@ -224,9 +224,18 @@ class Cluster:
         )
         return process
 
+    def restart_workers(self) -> None:
+        """SIGKILL every worker (sentinel and children: nothing is cleaned up), then start them again."""
+        count = len(self.workers)
+        for process in self.workers:
+            stop(process, sig=signal.SIGKILL)
+        self.workers = []
+        for index in range(count):
+            self.start_worker(index)
+
     def start_worker(self, index: int) -> subprocess.Popen:
         process = _spawn(
-            [sys.executable, "manage.py", "qcluster"], env=self.env, log=self.workdir / f"worker{index}.log"
+            [sys.executable, "manage.py", "run_worker"], env=self.env, log=self.workdir / f"worker{index}.log"
         )
         self.workers.append(process)
         return process
@@ -256,9 +265,13 @@ class Cluster:
         )
 
 
-def new_cluster(*, workdir: Path, database_url: str, redis_url: str, secret_key: str, webs: int = 2) -> Cluster:
+def new_cluster(
+    *, workdir: Path, database_url: str, redis_url: str, secret_key: str, webs: int = 2, **extra_env: str
+) -> Cluster:
     workdir.mkdir(parents=True, exist_ok=True)
-    env = django_env(database_url=database_url, redis_url=redis_url, workdir=workdir, secret_key=secret_key)
+    env = django_env(
+        database_url=database_url, redis_url=redis_url, workdir=workdir, secret_key=secret_key, **extra_env
+    )
     return Cluster(workdir=workdir, env=env, web_ports=[free_port() for _ in range(webs)], nginx_port=free_port())
 
 

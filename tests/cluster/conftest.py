@@ -6,7 +6,7 @@ then that is an error. Tests using the cluster are marked `cluster`; the fault t
 """
 
 import os
-import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_q.signing import SignedPackage
 
 from devdata import cluster as topology
+from tests.mailservers import Mailbox, start_smtp
 
 BINARIES = {"nginx": topology.NGINX, "redis-server": topology.REDIS_SERVER}
 
@@ -63,10 +64,25 @@ def redis_server(cluster_dir):
 
 
 @pytest.fixture(scope="session")
-def running_cluster(database_url, redis_server, cluster_dir):
-    """Two web processes and two workers behind nginx, for the whole session (they only read what tests commit)."""
+def cluster_mailbox():
+    """The SMTP server the cluster's workers deliver to."""
+    mailbox = Mailbox()
+    controller = start_smtp(mailbox)
+    yield mailbox, controller.port
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def running_cluster(database_url, redis_server, cluster_dir, cluster_mailbox):
+    """Two web processes and two workers behind nginx, for the whole session (they only read what tests commit).
+    A worker's hold on a mail it sends lasts 3 s instead of 10 min, so the kill test need not wait."""
     cluster = topology.new_cluster(
-        workdir=cluster_dir, database_url=database_url, redis_url=redis_server.url, secret_key=settings.SECRET_KEY
+        workdir=cluster_dir,
+        database_url=database_url,
+        redis_url=redis_server.url,
+        secret_key=settings.SECRET_KEY,
+        EMAIL_URL=f"smtp://127.0.0.1:{cluster_mailbox[1]}",
+        SUPPORT_EMAIL_SEND_LEASE_SECONDS="3",
     )
     topology.collect_static(cluster.env)
     try:
@@ -79,10 +95,24 @@ def running_cluster(database_url, redis_server, cluster_dir):
 
 
 @pytest.fixture
-def cluster(running_cluster, transactional_db, redis_server):
+def cluster(running_cluster, transactional_db, redis_server, cluster_mailbox):
     """The running cluster; tests write committed rows (transactional_db) the processes can see."""
     redis.Redis.from_url(redis_server.url).delete(*_test_keys(redis_server) or ["none"])
+    mailbox = cluster_mailbox[0]
+    mailbox.stall, mailbox.refuse, mailbox.watch = 0.0, 0, ""
+    mailbox.receiving.clear()
     return running_cluster
+
+
+def until(condition, *, timeout: float, step: float = 0.2):
+    """Poll `condition` until it is truthy or `timeout` seconds passed; its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return condition()
 
 
 def _test_keys(server) -> list:
@@ -95,7 +125,3 @@ def enqueue(redis_url: str, func: str, *args) -> str:
     task = {"id": task_id, "name": task_id, "func": func, "args": args, "kwargs": {}, "started": timezone.now()}
     redis.Redis.from_url(redis_url).rpush("django_q:supportdesk:q", SignedPackage.dumps(task))
     return task_id
-
-
-def has_binary(name: str) -> bool:
-    return shutil.which(name) is not None

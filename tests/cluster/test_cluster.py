@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 from django_q.models import Schedule
 
-from tests.cluster.conftest import enqueue
+from tests.cluster.conftest import enqueue, until
 from tests.cluster.http import Browser, csrf_token
 from tickets.models import TicketMessage
 
@@ -23,16 +23,6 @@ def _signed_in(cluster, user) -> Browser:
     return Browser(
         cluster.url, cookies={settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
     )
-
-
-def _until(condition, *, timeout: float, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    return condition()
 
 
 def test_a_customer_session_works_on_both_web_processes(cluster, customer_ticket):
@@ -67,7 +57,7 @@ def test_each_job_runs_exactly_once_with_two_competing_workers(cluster, redis_se
     for key in keys:
         enqueue(redis_server.url, "tests.cluster.jobs.record_run", key, 0.05)
 
-    assert _until(lambda: all(connection.get(f"test:runs:{key}") for key in keys), timeout=20)
+    assert until(lambda: all(connection.get(f"test:runs:{key}") for key in keys), timeout=20)
     time.sleep(1)  # a duplicate would show up now
     assert [int(connection.get(f"test:runs:{key}")) for key in keys] == [1] * 20
     workers = set().union(*(connection.smembers(f"test:workers:{key}") for key in keys))
@@ -87,7 +77,7 @@ def test_a_scheduled_job_runs_once_per_schedule_not_once_per_worker(cluster, red
     )
 
     # Both clusters run their scheduler every 30 s; wait for the first round of both.
-    assert _until(lambda: connection.get("test:runs:scheduled"), timeout=40)
+    assert until(lambda: connection.get("test:runs:scheduled"), timeout=40)
     time.sleep(3)
     assert int(connection.get("test:runs:scheduled")) == 1
     assert Schedule.objects.get(name="cluster test").next_run > timezone.now()

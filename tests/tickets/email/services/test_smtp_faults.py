@@ -7,38 +7,20 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from devdata.cluster import free_port
+from tests.mailservers import Mailbox, start_smtp
 from tickets.email.models import DeliveryStatus, OutboundEmail, OutboundKind
 from tickets.email.services import outbound_email_send, outbound_email_send_due
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fault]
 
 
-class Mailbox:
-    """aiosmtpd handler: answers 451 (try later) to the first `refuse` messages, then accepts and keeps them."""
-
-    def __init__(self, refuse: int = 0):
-        self.refuse = refuse
-        self.attempts = 0
-        self.delivered: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.attempts += 1
-        if self.refuse:
-            self.refuse -= 1
-            return "451 4.3.0 Mailbox busy, try again later"
-        self.delivered.append(envelope.content)
-        return "250 2.0.0 OK"
-
-
 @pytest.fixture
 def smtp_server(settings):
     def start(mailbox: Mailbox) -> Mailbox:
-        controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-        controller.start()
+        controller = start_smtp(mailbox)
         servers.append(controller)
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port

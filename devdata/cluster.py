@@ -255,9 +255,16 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        for process in [self.nginx, *self.webs, *self.workers]:
-            if process is not None:
-                stop(process)
+        """Ask every process to stop at once, then wait (SIGKILL for any still running after 10 s)."""
+        processes = [process for process in [self.nginx, *self.webs, *self.workers] if process is not None]
+        for process in processes:
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+        for process in processes:
+            stop(process, timeout=10)
 
     def logs(self) -> str:
         return "\n".join(

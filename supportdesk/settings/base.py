@@ -16,6 +16,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
     env.read_env(BASE_DIR / ".env")
+# Serving and observability: logs, metrics, the Redis cache, the outbound mail lease (issue 22).
+from .operations import *  # noqa: E402, F403
+from .operations import LOG_FILTERS, LOG_FORMAT, LOG_FORMATTERS, redis_cache  # noqa: E402
 
 # GENERAL
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="!!!SET DJANGO_SECRET_KEY!!!")
@@ -215,12 +218,8 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
-# With Redis, the cache lives there too (shared by every web and worker process) unless CACHE_URL says
-# otherwise; it degrades to misses while Redis is down (supportdesk.kit.cache).
 if REDIS_URL and not env("CACHE_URL", default=""):
-    CACHES = {
-        "default": {"BACKEND": "supportdesk.kit.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "c"}
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 
 # DJANGO REST FRAMEWORK (API under /api/v1/, schema at /api/schema/, docs at /api/docs/)
 REST_FRAMEWORK = {
@@ -295,8 +294,6 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # /healthz tells anonymous callers only "ok"/"unavailable"; monitors sending this in X-Health-Token see details.
 HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
-# /metrics (Prometheus) answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
-METRICS_TOKEN = env("METRICS_TOKEN", default="")
 # Customer tokens (JWT) from the wallet backend: audience and issuer they must name, and their longest life.
 APP_TOKEN_AUDIENCE = env("APP_TOKEN_AUDIENCE", default="supportdesk")
 APP_TOKEN_ISSUER = env("APP_TOKEN_ISSUER", default="wallet-backend")
@@ -310,27 +307,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 # LOGGING
 # Every record reaches the root handler, whose filter removes codes, tokens, signed links and wallet secrets
 # (supportdesk.log_redaction): Django's own loggers are pointed at it instead of their default handlers.
-# LOG_FORMAT=json (production's default) writes one JSON object per line with the request id and user id
-# (supportdesk.kit.structured_logs); the context filter runs after the redaction filter.
-LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {
-        "redact_secrets": {"()": "supportdesk.log_redaction.RedactSecretsFilter"},
-        "request_context": {"()": "supportdesk.kit.structured_logs.RequestContextFilter"},
-    },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "supportdesk.kit.structured_logs.JsonFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["redact_secrets", "request_context"],
-        }
-    },
+    "filters": LOG_FILTERS,
+    "formatters": LOG_FORMATTERS,
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": [*LOG_FILTERS]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -353,11 +335,6 @@ SUPPORT_EMAIL_ACK_WINDOW_MINUTES = env.int("SUPPORT_EMAIL_ACK_WINDOW_MINUTES", d
 SUPPORT_EMAIL_MAX_ATTEMPTS = env.int("SUPPORT_EMAIL_MAX_ATTEMPTS", default=8)
 SUPPORT_EMAIL_RETRY_BASE_SECONDS = 60
 SUPPORT_EMAIL_RETRY_MAX_SECONDS = 6 * 60 * 60
-# A worker that claims a mail holds it this long; if it dies mid-send, the retry sweep sends it after that. It
-# must exceed the django-q2 task timeout (Q_CLUSTER["timeout"]), so a slow but living worker is never overtaken.
-SUPPORT_EMAIL_SEND_LEASE_SECONDS = env.int("SUPPORT_EMAIL_SEND_LEASE_SECONDS", default=10 * 60)
-# Seconds an SMTP connection may block before the attempt fails and is retried (Django's default waits forever).
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # After this many permanent delivery failures (hard bounces) an address is marked bouncing and not mailed again
 # until it writes to us or an administrator clears it.
 SUPPORT_EMAIL_HARD_BOUNCE_LIMIT = env.int("SUPPORT_EMAIL_HARD_BOUNCE_LIMIT", default=3)

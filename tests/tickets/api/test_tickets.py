@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
 
 from supportdesk.models import ApiScope
 from supportdesk.services import api_token_revoke
@@ -270,3 +273,21 @@ def test_a_read_scoped_token_cannot_change_status_or_assignment(team, agent, cus
     assert response.status_code == 403
     ticket.refresh_from_db()
     assert (ticket.status, ticket.events.count()) == (Status.NEW, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("staff", [True, False])
+def test_the_ticket_list_reads_only_the_columns_it_returns(staff, supervisor, customer):
+    ticket = _ticket(customer, team=factories.TeamFactory())
+    client = token_client(supervisor) if staff else APIClient()
+    if not staff:
+        client.force_authenticate(customer.user)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/tickets/")
+
+    [page_query] = [query["sql"] for query in queries if 'FROM "tickets_ticket"' in query["sql"]]
+    assert response.json()["results"][0]["reference"] == ticket.reference
+    assert "COUNT(" not in page_query
+    for unused in ("first_response_due", "sla_paused_seconds", "app_version", "account_email", "merged_into_id"):
+        assert unused not in page_query

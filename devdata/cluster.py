@@ -283,15 +283,14 @@ def new_cluster(
 
 
 def collect_static(env: dict[str, str]) -> None:
-    """The production static storage needs the manifest; collected once per checkout."""
-    if not (BASE_DIR / "staticfiles" / "staticfiles.json").exists():
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            timeout=300,
-        )
+    """The production static storage serves only what its manifest lists: collect before every start."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=300,
+    )
 
 
 def main() -> None:

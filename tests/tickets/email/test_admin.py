@@ -55,7 +55,7 @@ def test_inbound_changelist_query_count_does_not_grow(client, supervisor, mail_f
     for _ in range(19):
         factories.InboundEmailFactory(ticket=factories.TicketFactory())
 
-    assert _count_queries(client, INBOUND_LIST) == one == 8
+    assert _count_queries(client, INBOUND_LIST) == one == 7
 
 
 def test_outbound_changelist_query_count_does_not_grow(client, supervisor):
@@ -64,7 +64,7 @@ def test_outbound_changelist_query_count_does_not_grow(client, supervisor):
     one = _count_queries(client, OUTBOUND_LIST)
     factories.OutboundEmailFactory.create_batch(19)
 
-    assert _count_queries(client, OUTBOUND_LIST) == one == 8
+    assert _count_queries(client, OUTBOUND_LIST) == one == 7
 
 
 def test_agents_see_delivery_status_only_for_tickets_they_may_see(client, agent, team):

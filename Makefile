@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-db clean
+.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-db bench-chat clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,14 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-# Web server and django-q2 worker together; Ctrl-C stops both.
+# ASGI server (HTTP and the chat WebSockets, static files through WhiteNoise) and the django-q2 worker together;
+# Ctrl-C stops both. One server process: the in-memory channel layer suffices (README "Live chat" for more).
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (admin: /admin/, health: /healthz) - Ctrl-C stops web and worker"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) manage.py qcluster & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
+	DJANGO_SETTINGS_MODULE=supportdesk.settings.local $(BIN)/uvicorn supportdesk.asgi:application \
+		--host $(HOST) --port $(PORT) --lifespan off --no-server-header & \
 	wait
 
 # Production on this machine: production settings, gunicorn with uvicorn workers (gunicorn.conf.py) and one
@@ -89,6 +91,12 @@ bench-knowledge: bench-db
 
 bench-detector: install
 	$(BENCH) detector_bench
+
+# Live chat under load (needs REDIS_URL: the server processes share the Redis channel layer), e.g.
+# `make bench-chat REDIS_URL=redis://127.0.0.1:6379/1 CHAT_BENCH_ARGS="--customers 500 --agents 50 --processes 2"`.
+CHAT_BENCH_ARGS ?=
+bench-chat: bench-db
+	$(BENCH) chat_bench $(CHAT_BENCH_ARGS)
 
 bench-db: install
 	$(BENCH) migrate --noinput

@@ -58,6 +58,9 @@ _AGENT_PERMISSIONS = (
     "tickets.view_outboundchannelmessage",
     "tickets.view_phonecall",
     "tickets.add_phonecall",
+    # Live chat (issue 21): the console, and the chats of the tickets they may see.
+    "tickets.work_chats",
+    "tickets.view_chatsession",
     # Feedback: log suggestions heard on calls, see answers about their own work and their own scorecard
     # (feedback.view_reports — every agent's numbers — is for supervisors and managers).
     "feedback.view_suggestion",

@@ -15,6 +15,7 @@ class Channel(models.TextChoices):
     SOCIAL = "social", _("Social media")
     SMS = "sms", _("SMS")
     AGENT = "agent", _("Created by agent")
+    CHAT = "chat", _("Live chat")
 
 
 class ExposureStep(models.TextChoices):

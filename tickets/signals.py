@@ -16,6 +16,14 @@ ticket_solved = Signal()
 # sender=Complaint; kwargs: complaint_id, ticket_id, stage.
 complaint_closed = Signal()
 
+# A customer wrote in a live chat that is still with the bot (tickets.chat): the bot (knowledge) answers.
+# sender=Ticket; kwargs: session_id, message_id.
+chat_customer_wrote = Signal()
+
 
 def send_ticket_solved_on_commit(*, ticket_id: int, actor_id: int | None) -> None:
     transaction.on_commit(lambda: ticket_solved.send(sender=Ticket, ticket_id=ticket_id, actor_id=actor_id))
+
+
+def send_chat_customer_wrote_on_commit(*, session_id: int, message_id: int) -> None:
+    transaction.on_commit(lambda: chat_customer_wrote.send(sender=Ticket, session_id=session_id, message_id=message_id))

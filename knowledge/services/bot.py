@@ -28,7 +28,9 @@ from knowledge.selectors import ArticleCard, article_search
 from knowledge.text import coverage, query_terms
 from supportdesk.kit.text import ERROR_INVALID_EMAIL, normalise_email
 from tickets import services as ticket_services
-from tickets.models import Channel, Customer, Ticket
+from tickets.chat import services as chat_services
+from tickets.chat.models import ChatSession
+from tickets.models import Channel, Customer, Ticket, TicketMessage
 from tickets.safety.detect import redact_secrets
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake as safety_intake
@@ -323,3 +325,35 @@ def bot_handoff_confirm(*, conversation: BotConversation, base_url: str = "") ->
 def bot_handoff_preview(conversation: BotConversation) -> str:
     """The transcript shown on the confirmation page, with any secret already removed."""
     return redact_secrets(transcript_text(conversation))
+
+
+def bot_answer_chat(*, session_id: int, message_id: int, base_url: str = "") -> None:
+    """The bot's turn in a live chat (tickets.chat): an article when confident, else a person.
+
+    Asking for a person, or a question the bot cannot answer well enough
+    (KNOWLEDGE_BOT_CONFIDENCE), puts the chat in the agents' queue.
+    """
+    session = ChatSession.objects.filter(pk=session_id).first()
+    message = TicketMessage.objects.filter(pk=message_id, ticket__chat=session_id).first()
+    if session is None or message is None:
+        return
+    question = " ".join(message.body.split())[:MAX_QUESTION_LENGTH]
+    with override(session.language):
+        if _WANTS_HUMAN.search(question):
+            text = _("Of course. I am passing this chat to a person on our support team.")
+            chat_services.chat_bot_say(session=session, text=text, hand_off=True)
+            return
+        cards = article_search(question, session.language, limit=1)
+        confidence = 0.0
+        if cards:
+            best = cards[0].translation
+            confidence = coverage(
+                query_terms(question), " ".join([best.title, best.summary, best.body, best.transcript])
+            )
+        if cards and confidence >= settings.KNOWLEDGE_BOT_CONFIDENCE:
+            link = base_url + reverse("knowledge:article", args=[cards[0].article.slug])
+            text = _("This article should help: %(title)s %(url)s") % {"title": cards[0].translation.title, "url": link}
+            chat_services.chat_bot_say(session=session, text=text)
+            return
+        text = _("I'm not sure I have the answer to that. I am passing this chat to a person on our support team.")
+        chat_services.chat_bot_say(session=session, text=text, hand_off=True)

@@ -26,6 +26,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 ROOT_URLCONF = "supportdesk.urls"
 WSGI_APPLICATION = "supportdesk.wsgi.application"
+ASGI_APPLICATION = "supportdesk.asgi.application"
 SITE_ID = 1
 
 # INTERNATIONALISATION
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_q",
+    "channels",
     "supportdesk.apps.SupportdeskConfig",
     "tickets",
     "feedback",
@@ -220,6 +222,14 @@ else:
     Q_CLUSTER["orm"] = "default"
 if REDIS_URL and not env("CACHE_URL", default=""):
     CACHES = {"default": redis_cache(REDIS_URL)}
+
+# REAL TIME (Channels, live chat): one process uses the in-memory layer; several must share Redis (REDIS_URL, or
+# CHANNEL_LAYER_REDIS_URL for another Redis database).
+CHANNEL_LAYER_REDIS_URL = env("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if CHANNEL_LAYER_REDIS_URL:
+    CHANNEL_LAYERS["default"] = {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                                 "CONFIG": {"hosts": [CHANNEL_LAYER_REDIS_URL], "expiry": 30}}  # fmt: skip
 
 # DJANGO REST FRAMEWORK (API under /api/v1/, schema at /api/schema/, docs at /api/docs/)
 REST_FRAMEWORK = {
@@ -480,3 +490,7 @@ STAFFING_MAX_HANDLE_SECONDS = env.int("STAFFING_MAX_HANDLE_SECONDS", default=360
 # The busiest share of their time agents are planned to spend on contacts (asynchronous work fills the rest).
 STAFFING_TARGET_OCCUPANCY = env.float("STAFFING_TARGET_OCCUPANCY", default=0.85)
 STAFFING_HISTORY_WEEKS = env.int("STAFFING_HISTORY_WEEKS", default=8)
+# LIVE CHAT (issue 21, README "Live chat"): the widget, its sockets and the agents' console.
+from .chat import *  # noqa: E402, F403
+
+ACCOUNT_RATE_LIMITS["chat_start"] = "10/h/ip"

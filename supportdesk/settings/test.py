@@ -14,6 +14,7 @@ Q_CLUSTER["sync"] = True
 PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="supportdesk-test-media-")
 STORAGES["default"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT
 SEED_DEMO_ALLOWED = True
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 LANGUAGE_CODE = "en"
 # Most tests sign staff in with force_login and no authenticator; the MFA tests turn the requirement on.
 STAFF_MFA_REQUIRED_ROLES = []

@@ -84,6 +84,8 @@ _READ_ONLY_RECORDS = (
     "tickets.InboundChannelMessage",
     "tickets.OutboundChannelMessage",
     "tickets.ChannelIdentity",
+    # live chats: started by customers, moved on by the console
+    "tickets.ChatSession",
 )
 # records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
 _NEVER_DELETED = (
@@ -154,6 +156,8 @@ ADMIN_VIEWS: dict[str, object] = {
     "training_trainingassignment_matrix": "training.coach_agents",
     "training_trainingassignment_agent": "training.view_trainingassignment",
     "workforce_shift_staffing": "workforce.plan_staffing",
+    "tickets_chatsession_console": "tickets.work_chats",
+    "tickets_chatsession_side": "tickets.work_chats",
 }
 
 # Admin actions (each ModelAdmin's `actions`): (model label, action) → the permission that offers it.

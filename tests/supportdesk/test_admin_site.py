@@ -26,6 +26,7 @@ from tickets.models import (
     AgentProfile,
     BusinessCalendar,
     Category,
+    ChatSession,
     Customer,
     CustomerMerge,
     ExplorerLink,
@@ -99,6 +100,7 @@ OBJECT_BUILDERS = {
     "tickets.AgentProfile": lambda ctx: AgentProfile.objects.get(user=ctx["agent"]),
     "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
     "tickets.Tag": lambda ctx: Tag.objects.create(name="phishing"),
+    "tickets.ChatSession": lambda ctx: ChatSession.objects.create(customer=ctx["customer"], ticket=ctx["ticket"]),
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
@@ -182,6 +184,7 @@ OBJECT_BUILDERS = {
 # Admins that never allow adding rows from the admin (history, task results, the queue).
 # Complaints start from a ticket or the portal; remedies from a complaint; awards from the top agents page.
 NO_ADD = {
+    "tickets.ChatSession",
     "training.AgentAward",
     "knowledge.BotConversation",
     "knowledge.UnansweredQuestion",

@@ -144,6 +144,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "tickets_chatsession_side": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChatSession"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

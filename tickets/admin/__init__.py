@@ -10,12 +10,13 @@ Importing this package registers every ModelAdmin of tickets, those of its sub-a
     forms.py         the ticket page's work form, the add form and the actions' forms
     links.py         the link to a ticket's page that every list of ticket records shows
     customers.py, teams.py, agents.py, categories.py, tags.py, events.py: the other records of tickets
-    tickets.complaints.admin, tickets.sla.admin, tickets.safety.admin, tickets.email.admin,
-    tickets.connectors.admin: the sub-areas
+    tickets.chat.admin (chats, chat console), tickets.complaints.admin, tickets.sla.admin, tickets.safety.admin,
+    tickets.email.admin, tickets.connectors.admin: the sub-areas
 """
 
 # Imported for their @admin.register and register_ticket_panel calls.
 from tickets.admin import agents, categories, conversation, customers, events, tags, teams, tickets  # noqa: F401
+from tickets.chat import admin as chat_admin  # noqa: F401
 from tickets.complaints import admin as complaints_admin  # noqa: F401
 from tickets.connectors import admin as connectors_admin  # noqa: F401
 from tickets.email import admin as email_admin  # noqa: F401

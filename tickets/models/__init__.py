@@ -6,6 +6,7 @@ the core from its modules, never from this package, so there is no import circle
 registers them with the app; `from tickets.models import Ticket` is how the rest of the code reads them.
 """
 
+from tickets.chat.models import AgentChatStatus, ChatMessageKey, ChatSession, ChatState
 from tickets.choices import (
     OPEN_STATUSES,
     STATUS_TRANSITIONS,
@@ -47,6 +48,7 @@ from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPoli
 __all__ = [
     "OPEN_STATUSES",
     "STATUS_TRANSITIONS",
+    "AgentChatStatus",
     "AgentProfile",
     "Attachment",
     "AuthorKind",
@@ -55,6 +57,9 @@ __all__ = [
     "Category",
     "Channel",
     "ChannelIdentity",
+    "ChatMessageKey",
+    "ChatSession",
+    "ChatState",
     "ClockState",
     "Complaint",
     "ConfirmationToken",

@@ -69,6 +69,7 @@ from tickets.services.escalation import (
 )
 from tickets.services.language import ticket_change_language
 from tickets.services.messages import (
+    ticket_add_chat_message,
     ticket_add_note,
     ticket_add_system_note,
     ticket_create,
@@ -112,6 +113,7 @@ __all__ = [
     "customer_merge_undo",
     "customer_set_language",
     "customer_update_profile",
+    "ticket_add_chat_message",
     "ticket_add_note",
     "ticket_add_system_note",
     "ticket_assign",

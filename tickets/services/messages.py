@@ -204,7 +204,9 @@ def ticket_create(
         # An exposed secret sent the ticket to the security team: the planned route no longer applies.
         routing.ticket_auto_assign(ticket=ticket, route=route)
     sla_clocks.ticket_created(ticket=ticket)
-    email_outbound.outbound_email_queue_acknowledgement(ticket=ticket)
+    if channel != Channel.CHAT:
+        # A chat tells its reference in the conversation; mailing an unconfirmed visitor's address is not ours to do.
+        email_outbound.outbound_email_queue_acknowledgement(ticket=ticket)
     return ticket
 
 
@@ -343,6 +345,61 @@ def ticket_customer_reply(
         ticket.save(update_fields=["updated_at"])
     sla_clocks.customer_wrote(ticket=ticket, at=message.created_at)
     return message
+
+
+def ticket_add_chat_message(
+    *,
+    ticket: Ticket,
+    body: str,
+    author_kind: str,
+    author=None,
+    attachments: Sequence[UploadedFile] = (),
+) -> tuple[TicketMessage, bool]:
+    """A live-chat line on a chat ticket (tickets.chat): the customer's, the agent's or the bot's (system).
+
+    Nothing is mailed: the conversation is live. The customer's line passes the intake gate and runs the
+    SLA clocks as a customer message; the agent's first line is the first response (and is refused, like
+    any reply, when it asks for a secret). Returns the message and whether a wallet secret was removed.
+    """
+    if author_kind == AuthorKind.AGENT:
+        access.require_ticket_permission(author, ticket.pk, "tickets.add_ticketmessage")
+        intake.secret_request_refuse(ticket=ticket, body=body, body_html="", actor=author)
+    return _ticket_add_chat_message(
+        ticket=ticket, body=body, author_kind=author_kind, author=author, attachments=attachments
+    )
+
+
+@transaction.atomic
+def _ticket_add_chat_message(
+    *, ticket: Ticket, body: str, author_kind: str, author, attachments: Sequence[UploadedFile]
+) -> tuple[TicketMessage, bool]:
+    ticket = lock_ticket(ticket)
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
+    scrubber = Scrubber(from_customer=author_kind == AuthorKind.CUSTOMER)
+    message = _add_message(
+        ticket=ticket,
+        author_kind=author_kind,
+        author=author,
+        body=body,
+        via=Channel.CHAT,
+        attachments=attachments,
+        scrubber=scrubber,
+    )
+    fields = ["updated_at"]
+    if author_kind == AuthorKind.CUSTOMER:
+        events.customer_message_added(ticket=ticket, actor=author)
+        sla_clocks.customer_wrote(ticket=ticket, at=message.created_at)
+    elif author_kind == AuthorKind.AGENT:
+        events.reply_sent(ticket=ticket, actor=author)
+        if ticket.first_response_at is None:
+            ticket.first_response_at = message.created_at
+            fields.append("first_response_at")
+        sla_clocks.agent_replied(ticket=ticket, at=message.created_at)
+    ticket.save(update_fields=fields)
+    if author_kind == AuthorKind.AGENT and ticket.status == Status.NEW:
+        apply_status(ticket, Status.OPEN, author)
+    return message, bool(scrubber.certain)
 
 
 @transaction.atomic

@@ -232,7 +232,18 @@ def api_suggestions(desk):
     accepted(desk.api.post("/api/v1/suggestions/", data, format="json"))
 
 
+def chat_start_and_upload(desk):
+    client = Client()
+    own = {"HTTP_ORIGIN": "http://testserver"}
+    started = accepted(client.post(reverse("chat:start"), {"email": "chat-canary@example.com", "name": SECRET}, **own))
+    upload = SimpleUploadedFile("notes.txt", SECRET.encode(), content_type="text/plain")
+    url = reverse("chat:upload", args=[started.json()["key"]])
+    accepted(client.post(url, {"client_id": "canary", "body": SECRET, "file": upload}, **own))
+
+
 ENTRY_POINTS = {
+    "chat:start": chat_start_and_upload,
+    "chat:upload": chat_start_and_upload,
     "portal:request_new": portal_request_new,
     "portal:request_reply": portal_request_reply,
     "portal:profile": portal_profile,

@@ -1,0 +1,23 @@
+"""Live chat settings (issue 21, README "Live chat"), read from the environment; base.py imports them."""
+
+import environ
+
+env = environ.Env()
+
+# Wallet sites allowed to embed the chat widget (origins such as https://wallet.example): they may open the
+# chat socket and start a chat; every other foreign site is refused.
+CHAT_EMBED_ORIGINS = env.list("CHAT_EMBED_ORIGINS", default=[])
+# One socket frame at most this many bytes (a longer one closes the socket with an error); a line at most
+# this many characters.
+CHAT_MAX_FRAME_BYTES = env.int("CHAT_MAX_FRAME_BYTES", default=8 * 1024)
+CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=2000)
+# Per connection: at most CHAT_RATE_MESSAGES frames in CHAT_RATE_SECONDS; more are refused (not stored, not
+# acknowledged: the widget sends them again later).
+CHAT_RATE_MESSAGES = env.int("CHAT_RATE_MESSAGES", default=20)
+CHAT_RATE_SECONDS = env.int("CHAT_RATE_SECONDS", default=10)
+# Chats an agent holds at once unless their console setting says otherwise.
+CHAT_AGENT_MAX_CHATS = env.int("CHAT_AGENT_MAX_CHATS", default=3)
+# An agent counts as online while their console has been seen within this many seconds (it pings every 20).
+CHAT_AGENT_ONLINE_SECONDS = env.int("CHAT_AGENT_ONLINE_SECONDS", default=60)
+# Expected wait per place in the queue when there is no recent chat to measure it from (seconds).
+CHAT_DEFAULT_WAIT_SECONDS = env.int("CHAT_DEFAULT_WAIT_SECONDS", default=120)

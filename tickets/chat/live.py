@@ -1,0 +1,65 @@
+"""What the chat tells open sockets: group names and the frames sent to them, after the change commits.
+
+Services call these inside their transaction; the frames go out from `transaction.on_commit`, so a
+rolled-back change is never announced and a socket never sees a message the database does not hold.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from tickets.models import AuthorKind, TicketMessage
+
+CONSOLE_GROUP = "chat.console"
+
+
+def session_group(session_id: int) -> str:
+    return f"chat.session.{session_id}"
+
+
+def agent_group(user_id: int) -> str:
+    return f"chat.agent.{user_id}"
+
+
+def message_frame(message: TicketMessage, *, client_id: str = "") -> dict:
+    author = {AuthorKind.CUSTOMER: "customer", AuthorKind.AGENT: "agent"}.get(message.author_kind, "bot")
+    name = ""
+    if message.author_kind == AuthorKind.AGENT and message.author is not None:
+        name = message.author.first_name or message.author.get_username()
+    return {
+        "type": "message",
+        "id": message.pk,
+        "client_id": client_id,
+        "author": author,
+        "name": name,
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+        "attachments": [
+            {"id": attachment.pk, "name": attachment.filename, "size": attachment.size}
+            for attachment in message.attachments.all()
+        ],
+    }
+
+
+def send_now(group: str, frame: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, {"type": "chat.frame", "frame": frame})
+
+
+def send_on_commit(group: str, frame: dict) -> None:
+    transaction.on_commit(lambda: send_now(group, frame))
+
+
+def send_to_session(session_id: int, frame: dict) -> None:
+    """To the customer's widget and the agent's console of one chat (frames name their session)."""
+    send_on_commit(session_group(session_id), {**frame, "session": session_id})
+
+
+def join_on_commit(group: str, *, user_id: int, session_id: int) -> None:
+    """Tell an agent's open consoles to subscribe to a session they now hold."""
+    transaction.on_commit(
+        lambda: send_now(agent_group(user_id), {"type": "joined", "session": session_id, "subscribe": group})
+    )

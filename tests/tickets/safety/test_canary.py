@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import inspect
+import json
 import logging
 import re
 import secrets
@@ -27,6 +28,8 @@ from feedback.tokens import survey_token
 from supportdesk.services import app_key_create
 from tests import factories, leaks
 from tests.factories import customer_token
+from tests.tickets.connectors.conftest import TELEGRAM_SECRET, fake_provider, fixture_bytes  # noqa: F401
+from tests.tickets.connectors.conftest import connectors as connectors
 from tickets.complaints import services as complaint_services
 from tickets.complaints.models import Stage
 from tickets.email.models import InboundEmail, InboundStatus
@@ -188,6 +191,25 @@ def knowledge_bot_handoff_email(desk):
     accepted(Client().post(desk.link_in_last_mail("/portal/help/bot/handoff/confirm/")), 200)
 
 
+# Channel webhooks ----------------------------------------------------------------
+
+
+def connectors_webhook(desk):
+    update = json.loads(fixture_bytes("telegram_text.json"))
+    update["message"]["text"] = SECRET
+    update["message"]["from"]["first_name"] = SHORT_PHRASE
+    with desk.capture(execute=True):
+        accepted(
+            Client().post(
+                reverse("connectors:webhook", args=["telegram"]),
+                data=json.dumps(update),
+                content_type="application/json",
+                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=TELEGRAM_SECRET,
+            ),
+            200,
+        )
+
+
 # REST API -------------------------------------------------------------------------
 
 
@@ -260,6 +282,7 @@ ENTRY_POINTS = {
     "knowledge:bot_handoff": knowledge_bot_handoff,
     "knowledge:bot_handoff_email": knowledge_bot_handoff_email,
     "knowledge:bot_handoff_confirm": knowledge_bot_handoff_email,
+    "connectors:webhook": connectors_webhook,
     "api:tickets": api_tickets,
     "api:ticket-messages": api_ticket_messages,
     "api:app-feedback": api_app_feedback,
@@ -357,7 +380,7 @@ def media(settings, tmp_path):
     return tmp_path
 
 
-def test_no_secret_survives_any_entry_point(customer, security_team, mailoutbox, caplog, media, settings,
+def test_no_secret_survives_any_entry_point(customer, security_team, mailoutbox, caplog, media, settings, connectors,
                                             django_capture_on_commit_callbacks):  # fmt: skip
     settings.SITE_URL = "http://testserver"
     caplog.set_level(logging.DEBUG)

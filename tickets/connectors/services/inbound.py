@@ -148,7 +148,8 @@ def _route(record: InboundChannelMessage, connector: Connector, event: InboundEv
     if ticket is None:
         ticket = services.ticket_create(
             customer=identity.customer,
-            subject=_subject(event.text, connector),
+            # From the gated text: cut to a subject's length, a phrase would be too short to be recognised there.
+            subject=_subject(safety_intake.gate_text(event.text), connector),
             body=body,
             channel=connector.channel,
             attachments=uploads,

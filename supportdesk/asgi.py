@@ -21,6 +21,9 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from tickets.chat.routing import websocket_urlpatterns as chat_websocket_urlpatterns  # noqa: E402
+from tickets.notifications.routing import websocket_urlpatterns as notification_websocket_urlpatterns  # noqa: E402
+
+websocket_urlpatterns = [*chat_websocket_urlpatterns, *notification_websocket_urlpatterns]
 
 
 def allowed_origins() -> list[str]:
@@ -45,6 +48,6 @@ class SiteOriginValidator(OriginValidator):
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter([*chat_websocket_urlpatterns]))),
+        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -494,3 +494,10 @@ STAFFING_HISTORY_WEEKS = env.int("STAFFING_HISTORY_WEEKS", default=8)
 from .chat import *  # noqa: E402, F403
 
 ACCOUNT_RATE_LIMITS["chat_start"] = "10/h/ip"
+
+# STAFF NOTIFICATIONS AND COLLISION DETECTION (issue 21)
+# A notification still unread this many minutes after it came is mailed in the recipient's next digest
+# (an agent at their desk has seen it on the bell by then).
+NOTIFICATION_DIGEST_GRACE_MINUTES = env.int("NOTIFICATION_DIGEST_GRACE_MINUTES", default=10)
+# A ticket page's viewers announce themselves this often (seconds); one silent for three beats has gone.
+PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=15)

@@ -11,7 +11,8 @@ Importing this package registers every ModelAdmin of tickets, those of its sub-a
     links.py         the link to a ticket's page that every list of ticket records shows
     customers.py, teams.py, agents.py, categories.py, tags.py, events.py: the other records of tickets
     tickets.chat.admin (chats, chat console), tickets.complaints.admin, tickets.sla.admin, tickets.safety.admin,
-    tickets.email.admin, tickets.connectors.admin: the sub-areas
+    tickets.email.admin, tickets.connectors.admin, tickets.notifications.admin (staff notifications, the ticket
+    page's presence panel): the sub-areas
 """
 
 # Imported for their @admin.register and register_ticket_panel calls.
@@ -20,5 +21,7 @@ from tickets.chat import admin as chat_admin  # noqa: F401
 from tickets.complaints import admin as complaints_admin  # noqa: F401
 from tickets.connectors import admin as connectors_admin  # noqa: F401
 from tickets.email import admin as email_admin  # noqa: F401
+from tickets.notifications import admin as notifications_admin  # noqa: F401
+from tickets.notifications import panels as notifications_panels  # noqa: F401
 from tickets.safety import admin as safety_admin  # noqa: F401
 from tickets.sla import admin as sla_admin  # noqa: F401

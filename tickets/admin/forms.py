@@ -22,6 +22,7 @@ from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
 from tickets.safety.services import secret_request_refuse
+from tickets.services import versions
 
 
 def agent_users():
@@ -112,6 +113,10 @@ def work_form_choices(form: TicketWorkForm) -> WorkFormChoices:
     )
 
 
+class TicketVersionField(ReplyOpenedAtField):
+    """The version the page was loaded at (rendered by the collision panel, tickets.notifications.panels)."""
+
+
 class TicketAddForm(forms.ModelForm):
     """An agent records a ticket (phone call, social media message, on behalf of a customer)."""
 
@@ -163,6 +168,7 @@ class TicketWorkForm(forms.ModelForm):
     reply_internal = forms.BooleanField(label=_("Internal note (not sent to the customer)"), required=False)
     reply_attachments = MultipleFileField(label=_("Attachments"), required=False)
     reply_opened_at = ReplyOpenedAtField(required=False)
+    ticket_version = TicketVersionField(required=False)
     escalation_reason = forms.CharField(label=_("Reason for tier change"), required=False, max_length=255)
     ticket_tags = forms.ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
@@ -223,6 +229,11 @@ class TicketWorkForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         ticket = self.instance
+        try:
+            # Someone changed the ticket since this page was loaded: show what, keep the reply, ask again.
+            versions.check_version(ticket, cleaned.get("ticket_version") or None)
+        except ValidationError as error:
+            self.add_error(None, error)
         if cleaned.get("reply_attachments") and not (cleaned.get("reply_body") or "").strip():
             self.add_error("reply_body", _("Write a message to go with the attachments."))
         if (cleaned.get("reply_body") or "").strip() and not cleaned.get("reply_internal"):

@@ -210,6 +210,7 @@ class TicketAdmin(
             # All or nothing: one refused step (e.g. the actor no longer sees the ticket) undoes the others.
             # The reply comes first and the team move late, so an agent can answer and then hand over.
             with transaction.atomic():
+                ticket = services.ticket_require_version(ticket=ticket, expected_version=data.get("ticket_version"))
                 new_status = data["status"] if "status" in changed else None
                 if (data.get("reply_body") or "").strip():
                     services.ticket_reply(

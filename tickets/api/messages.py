@@ -17,6 +17,7 @@ from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets import services
+from tickets.api import versions
 from tickets.api.pagination import MessageCursorPagination
 from tickets.api.serializers import MessageOutput, ReplyInput
 from tickets.models import Channel, TicketMessage
@@ -41,7 +42,8 @@ class TicketMessagesApi(APIView):
     @extend_schema(
         operation_id="ticket_messages_create",
         request={"application/json": ReplyInput, "multipart/form-data": ReplyInput},
-        responses={201: MessageOutput, **ERROR_RESPONSES},
+        responses={201: MessageOutput, **ERROR_RESPONSES, **versions.STALE_RESPONSE},
+        parameters=[versions.IF_MATCH],
         description=_("The customer answers, or an agent replies (or adds an internal note)."),
     )
     def post(self, request, pk: int):
@@ -49,14 +51,18 @@ class TicketMessagesApi(APIView):
         data = validated_data(ReplyInput, request)
         files = data.get("attachments", [])
         if request.user.is_staff:
-            message = services.ticket_reply(
-                ticket=ticket,
-                body=data["body"],
-                actor=request.user,
-                internal=data["internal"],
-                attachments=files,
-                new_status=data.get("status"),
-            )
+            try:
+                message = services.ticket_reply(
+                    ticket=ticket,
+                    body=data["body"],
+                    actor=request.user,
+                    internal=data["internal"],
+                    attachments=files,
+                    new_status=data.get("status"),
+                    expected_version=versions.expected_version(request, ticket, data),
+                )
+            except services.StaleTicketError as error:
+                return versions.stale_response(error)
         else:
             if data["internal"] or data.get("status"):
                 raise serializers.ValidationError(_("Customers cannot add notes or set the status."), code="staff_only")

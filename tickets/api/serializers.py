@@ -22,6 +22,7 @@ from tickets.models import (
     TicketMessage,
     Tier,
 )
+from tickets.versions import version_token
 
 # Output --------------------------------------------------------------------
 
@@ -95,6 +96,11 @@ class StaffTicketOutput(TicketOutput):
     tx_hash = serializers.CharField()
     from_address = serializers.CharField()
     to_address = serializers.CharField()
+    version = serializers.SerializerMethodField(help_text=_("Send it back with a change (tickets.services.versions)."))
+
+    @extend_schema_field(serializers.CharField())
+    def get_version(self, obj: Ticket) -> str:
+        return version_token(obj)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, obj: Ticket) -> list[str]:
@@ -160,16 +166,25 @@ class ReplyInput(serializers.Serializer):
         choices=Status.choices, required=False, help_text=_("Staff only: status after the reply.")
     )
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    version = serializers.CharField(
+        required=False, max_length=40, help_text=_("Staff only: the ticket's version this change is based on.")
+    )
 
 
 class StatusInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(required=False, max_length=255, allow_blank=True)
+    version = serializers.CharField(
+        required=False, max_length=40, help_text=_("Staff only: the ticket's version this change is based on.")
+    )
 
 
 class AssignInput(serializers.Serializer):
     assignee = serializers.IntegerField(
         allow_null=True, min_value=1, max_value=MAX_ID, help_text=_("User id of an agent, or null to unassign.")
+    )
+    version = serializers.CharField(
+        required=False, max_length=40, help_text=_("Staff only: the ticket's version this change is based on.")
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -20,6 +18,7 @@ from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_errors import validated_data
 from supportdesk.kit.api_schema import ERROR_RESPONSES, filter_parameters, paginated
 from tickets import services
+from tickets.api import versions
 from tickets.api.filters import TicketFilter
 from tickets.api.pagination import TicketCursorPagination
 from tickets.api.serializers import (
@@ -152,11 +151,6 @@ class TicketListCreateApi(APIView):
         return Response(_ticket_output(request, created), status=201)
 
 
-def _etag(ticket: Ticket, is_staff: bool) -> str:
-    version = f"{ticket.pk}:{ticket.updated_at.isoformat()}:{int(is_staff)}"
-    return '"' + hashlib.sha256(version.encode()).hexdigest()[:32] + '"'
-
-
 class TicketDetailApi(APIView):
     permission_classes = [IsAuthenticated, TokenScopePermission]
 
@@ -168,7 +162,7 @@ class TicketDetailApi(APIView):
     def get(self, request, pk: int):
         ticket = get_object_or_404(_visible_tickets(request), pk=pk)
         audit_read(request, ticket, label=ticket.reference)
-        etag = _etag(ticket, request.user.is_staff)
+        etag = versions.ticket_etag(ticket, request.user.is_staff)
         if request.headers.get("If-None-Match") == etag:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return Response(_ticket_output(request, ticket), headers={"ETag": etag})
@@ -178,14 +172,24 @@ class TicketStatusApi(APIView):
     permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(
-        operation_id="tickets_status", request=StatusInput, responses={200: StaffTicketOutput, **ERROR_RESPONSES}
+        operation_id="tickets_status",
+        request=StatusInput,
+        responses={200: StaffTicketOutput, **ERROR_RESPONSES, **versions.STALE_RESPONSE},
+        parameters=[versions.IF_MATCH],
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
         data = validated_data(StatusInput, request)
-        services.ticket_change_status(
-            ticket=ticket, status=data["status"], actor=request.user, note=data.get("note", "")
-        )
+        try:
+            services.ticket_change_status(
+                ticket=ticket,
+                status=data["status"],
+                actor=request.user,
+                note=data.get("note", ""),
+                expected_version=versions.expected_version(request, ticket, data),
+            )
+        except services.StaleTicketError as error:
+            return versions.stale_response(error)
         return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)))
 
 
@@ -193,7 +197,10 @@ class TicketAssignApi(APIView):
     permission_classes = [IsStaff, TokenScopePermission]
 
     @extend_schema(
-        operation_id="tickets_assign", request=AssignInput, responses={200: StaffTicketOutput, **ERROR_RESPONSES}
+        operation_id="tickets_assign",
+        request=AssignInput,
+        responses={200: StaffTicketOutput, **ERROR_RESPONSES, **versions.STALE_RESPONSE},
+        parameters=[versions.IF_MATCH],
     )
     def post(self, request, pk: int):
         ticket = ticket_for_user(user=request.user, pk=pk)
@@ -203,5 +210,13 @@ class TicketAssignApi(APIView):
             assignee = get_user_model().objects.filter(pk=data["assignee"]).first()
             if assignee is None:
                 raise serializers.ValidationError({"assignee": _("No such user.")}, code="not_found")
-        services.ticket_assign(ticket=ticket, assignee=assignee, actor=request.user)
+        try:
+            services.ticket_assign(
+                ticket=ticket,
+                assignee=assignee,
+                actor=request.user,
+                expected_version=versions.expected_version(request, ticket, data),
+            )
+        except services.StaleTicketError as error:
+            return versions.stale_response(error)
         return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)))

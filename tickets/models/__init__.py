@@ -42,6 +42,7 @@ from tickets.models.tickets import (
     attachment_upload_to,
     team_ids_of,
 )
+from tickets.notifications.models import DigestFrequency, Notification, NotificationKind, NotificationSettings
 from tickets.safety.models import ExplorerLink, IdentityVerification, ImpersonatorReport, OfficialContact
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 
@@ -67,6 +68,7 @@ __all__ = [
     "Customer",
     "CustomerEmail",
     "CustomerMerge",
+    "DigestFrequency",
     "EventKind",
     "ExplorerLink",
     "ExposureStep",
@@ -76,6 +78,9 @@ __all__ = [
     "InboundChannelMessage",
     "InboundEmail",
     "KeywordRule",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "OfficialContact",
     "OutboundChannelMessage",
     "OutboundEmail",

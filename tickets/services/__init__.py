@@ -76,6 +76,7 @@ from tickets.services.messages import (
     ticket_customer_reply,
     ticket_reply,
 )
+from tickets.services.versions import ERROR_STALE_VERSION, StaleTicketError, ticket_require_version
 
 __all__ = [
     "ERROR_ALREADY_LINKED",
@@ -94,11 +95,13 @@ __all__ = [
     "ERROR_MERGE_UNDONE",
     "ERROR_REASON_REQUIRED",
     "ERROR_REOPEN_WINDOW",
+    "ERROR_STALE_VERSION",
     "ERROR_SUBJECT_TOO_LONG",
     "ERROR_TICKET_CLOSED",
     "ERROR_UNKNOWN_LANGUAGE",
     "ERROR_UNKNOWN_TIME_ZONE",
     "SUBJECT_MAX_LENGTH",
+    "StaleTicketError",
     "apply_team",
     "apply_tier",
     "contact_request_confirm",
@@ -131,6 +134,7 @@ __all__ = [
     "ticket_escalate_breached",
     "ticket_merge",
     "ticket_reply",
+    "ticket_require_version",
     "ticket_set_tags",
     "validate_assignee",
 ]

@@ -23,6 +23,8 @@ from tickets.models import (
     Ticket,
     Tier,
 )
+from tickets.notifications import services as notifications
+from tickets.services import versions
 from tickets.services.base import (
     ERROR_ASSIGNEE_NOT_AGENT,
     ERROR_ASSIGNEE_NOT_IN_TEAM,
@@ -37,13 +39,16 @@ from tickets.sla.services import clocks as sla_clocks
 
 
 @transaction.atomic
-def ticket_change_status(*, ticket: Ticket, status: str, actor, note: str = "") -> Ticket:
+def ticket_change_status(
+    *, ticket: Ticket, status: str, actor, note: str = "", expected_version: str | None = None
+) -> Ticket:
     access.require_ticket_permission(actor, ticket.pk)
-    ticket = lock_ticket(ticket)
+    ticket = versions.ticket_require_version(ticket=ticket, expected_version=expected_version)
     previous_status = ticket.status
     apply_status(ticket, status, actor, note)
     email_outbound.outbound_email_queue_status_change(ticket=ticket, previous_status=previous_status)
     connector_outbound.channel_queue_status_change(ticket=ticket, previous_status=previous_status)
+    notifications.ticket_changed_on_commit(ticket=ticket, actor=actor)
     return ticket
 
 
@@ -129,6 +134,13 @@ def apply_team(ticket: Ticket, team: Team | None, actor, note: str = "") -> None
         ticket.assignee = None
         fields.append("assignee")
     ticket.save(update_fields=fields)
+    if team is not None and ticket.assignee_id is None:
+        notifications.on_commit(
+            notifications.notify_ticket_team_assigned,
+            ticket_id=ticket.pk,
+            team_id=team.pk,
+            actor_id=getattr(actor, "pk", None),
+        )
 
 
 def validate_assignee(*, ticket: Ticket, assignee) -> None:
@@ -149,14 +161,14 @@ def validate_assignee(*, ticket: Ticket, assignee) -> None:
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "") -> Ticket:
-    """Assign (or, with None, unassign) a ticket.
+def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "", expected_version: str | None = None) -> Ticket:
+    """Assign (or, with None, unassign) a ticket; the new assignee is notified.
 
     Agents may take tickets of their teams and hand them to teammates;
     re-assigning a ticket someone else holds needs tickets.assign_any_ticket.
     """
     access.require_ticket_permission(actor, ticket.pk)
-    ticket = lock_ticket(ticket)
+    ticket = versions.ticket_require_version(ticket=ticket, expected_version=expected_version)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
     access.require_may_reassign(actor, ticket)
@@ -170,8 +182,15 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, reason: str = "") -> Ticke
     )
     ticket.assignee = assignee
     ticket.save(update_fields=["assignee", "updated_at"])
+    notifications.ticket_changed_on_commit(ticket=ticket, actor=actor)
     if assignee is not None:
         AgentProfile.objects.filter(user=assignee).update(last_assigned_at=timezone.now())
+        notifications.on_commit(
+            notifications.notify_ticket_assigned,
+            ticket_id=ticket.pk,
+            assignee_id=assignee.pk,
+            actor_id=getattr(actor, "pk", None),
+        )
     return ticket
 
 

@@ -30,10 +30,11 @@ from tickets.models import (
     Ticket,
     TicketMessage,
 )
+from tickets.notifications import services as notifications
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake, verification
 from tickets.selectors import customer_can_reply
-from tickets.services import routing
+from tickets.services import routing, versions
 from tickets.services.base import (
     ERROR_REOPEN_WINDOW,
     ERROR_TICKET_CLOSED,
@@ -220,6 +221,7 @@ def ticket_reply(
     attachments: Sequence[UploadedFile] = (),
     new_status: str | None = None,
     opened_at: datetime | None = None,
+    expected_version: str | None = None,
 ) -> TicketMessage:
     """An agent's public reply (or internal note) on a ticket.
 
@@ -228,7 +230,10 @@ def ticket_reply(
     A public reply that asks for a wallet secret is refused, and the attempt
     recorded, before that transaction opens. `opened_at` (when the agent opened
     the reply box, from tickets.reply_timer) times the reply for staffing's
-    handle time; without it the reply is not measured.
+    handle time; without it the reply is not measured. `expected_version` (the
+    version the agent's page or API client loaded, tickets.services.versions)
+    refuses a reply to a ticket that changed since; the people @mentioned in an
+    internal note are notified.
     """
     access.require_ticket_permission(actor, ticket.pk, "tickets.add_ticketmessage")
     if new_status:
@@ -244,6 +249,7 @@ def ticket_reply(
         attachments=attachments,
         new_status=new_status,
         opened_at=opened_at,
+        expected_version=expected_version,
     )
 
 
@@ -258,8 +264,10 @@ def _ticket_reply(
     attachments,
     new_status: str | None,
     opened_at: datetime | None,
+    expected_version: str | None,
 ) -> TicketMessage:
     ticket = lock_ticket(ticket)
+    versions.check_version(ticket, expected_version)
     previous_status = ticket.status
     if ticket.status == Status.CLOSED:
         raise ValidationError(_("This ticket is closed."), code=ERROR_TICKET_CLOSED)
@@ -276,6 +284,7 @@ def _ticket_reply(
     )
     if internal:
         events.note_added(ticket=ticket, actor=actor)
+        notifications.on_commit(notifications.notify_mentions, message_id=message.pk)
     else:
         events.reply_sent(ticket=ticket, actor=actor)
     fields = ["updated_at"]
@@ -291,6 +300,7 @@ def _ticket_reply(
     email_outbound.outbound_email_queue_reply(message=message, previous_status=previous_status)
     # A ticket that came in through Telegram or SMS is answered there (the email copy is then suppressed).
     connector_outbound.channel_queue_reply(message=message, previous_status=previous_status)
+    notifications.ticket_changed_on_commit(ticket=ticket, actor=actor)
     return message
 
 
@@ -344,6 +354,8 @@ def ticket_customer_reply(
     else:
         ticket.save(update_fields=["updated_at"])
     sla_clocks.customer_wrote(ticket=ticket, at=message.created_at)
+    notifications.on_commit(notifications.notify_customer_replied, ticket_id=ticket.pk)
+    notifications.ticket_changed_on_commit(ticket=ticket, actor=None)
     return message
 
 

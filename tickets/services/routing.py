@@ -30,6 +30,7 @@ from tickets.models import (
     Ticket,
     Tier,
 )
+from tickets.notifications import services as notifications
 
 # Channels without a category form: their free text is classified by the keyword rules.
 CLASSIFIED_CHANNELS = (Channel.EMAIL, Channel.BOT)
@@ -163,6 +164,9 @@ def ticket_auto_assign(*, ticket: Ticket, route: Route) -> None:
     ticket.assignee = profile.user
     ticket.save(update_fields=["assignee", "updated_at"])
     AgentProfile.objects.filter(pk=profile.pk).update(last_assigned_at=now)
+    notifications.on_commit(
+        notifications.notify_ticket_assigned, ticket_id=ticket.pk, assignee_id=profile.user_id, actor_id=None
+    )
     events.assignment_changed(
         ticket=ticket,
         actor=None,

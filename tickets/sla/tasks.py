@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tickets.notifications import services as notifications
 from tickets.services import escalation
 from tickets.sla import notify
 from tickets.sla.services import sweep
@@ -12,6 +13,7 @@ def sla_sweep() -> dict[str, int]:
 
 
 def notify_sla(kind: str, clock: str, ticket_ids: list[int]) -> int:
+    notifications.notify_sla(kind=kind, ticket_ids=ticket_ids)
     return notify.send_sla_notices(kind=kind, clock=clock, ticket_ids=ticket_ids)
 
 

@@ -31,6 +31,7 @@ from tickets.complaints.services.base import (
     touch_tickets,
 )
 from tickets.models import Customer
+from tickets.notifications import services as notifications
 
 
 def approval_threshold(asset: str) -> Decimal:
@@ -120,6 +121,8 @@ def remedy_propose(
         note=_("proposed: %(remedy)s") % {"remedy": remedy},
     )
     touch_tickets([complaint.ticket_id])
+    if needs_approval:
+        notifications.on_commit(notifications.notify_approval_needed, remedy_id=remedy.pk)
     return remedy
 
 

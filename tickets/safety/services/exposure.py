@@ -1,7 +1,7 @@
 """The exposure playbook (shared/DESIGN.md, wallet safety): what follows once a customer's secret was removed.
 
 The customer's record keeps an "exposed" flag with date and channel, the security
-officers (holders of tickets.receive_security_alerts) are emailed at once, and the
+officers (holders of tickets.receive_security_alerts) are emailed and notified in the admin at once, and the
 agents work a checklist on the ticket (advised, funds moved, approvals revoked),
 each tick an event. The alert names the kinds of secret and where they came in,
 never the text.
@@ -16,6 +16,7 @@ from django_q.tasks import async_task
 from supportdesk.kit.validators import check_choice
 from tickets import access, events
 from tickets.models import Customer, ExposureStep, Ticket
+from tickets.notifications import services as notifications
 
 
 def exposure_record(*, customer: Customer | None, kinds: str, channel: str, ticket: Ticket | None = None) -> None:
@@ -33,6 +34,7 @@ def exposure_record(*, customer: Customer | None, kinds: str, channel: str, tick
     transaction.on_commit(
         lambda: async_task("tickets.tasks.security_alert_send", kinds, channel, ticket_id, customer_id)
     )
+    notifications.on_commit(notifications.notify_secret_exposed, ticket_id=ticket_id, kinds=kinds, channel=channel)
 
 
 @transaction.atomic

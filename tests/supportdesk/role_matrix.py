@@ -37,6 +37,8 @@ STAFF = "staff"  # every staff role, whatever its permissions
 NOBODY = "nobody"  # 403 for every role, the administrator included
 POST_ONLY = "post only"  # 405 to a GET: a form's target, reached by staff who may see the page
 HIDDEN = "hidden"  # admin: someone else's record is not found (a redirect to the admin index)
+REDIRECTED = "redirected"  # admin: a redirect elsewhere than the login page or the index (a link followed)
+OWN_ONLY = "own only"  # the record's owner (the Agent-role user) gets through; other staff are refused
 
 MODEL_URL_ACTIONS = {
     "changelist": ("view", "change"),
@@ -48,6 +50,8 @@ MODEL_URL_ACTIONS = {
 
 
 def role_may(role: str, permissions) -> bool:
+    if permissions == STAFF:
+        return True
     if isinstance(permissions, str):
         permissions = (permissions,)
     return any(permission_matches(role, permission) for permission in permissions)
@@ -123,6 +127,12 @@ MODEL_OVERRIDES[("tickets.EmailAddressStatus", "delete")] = NOBODY
 # The award and the assignment built for the matrix are the Agent-role user's own (OWN_RECORDS_OF_AGENT); the
 # survey response is about a ticket nobody in the matrix holds.
 OWN_RECORDS_OF_AGENT = {"training.AgentAward", "training.TrainingAssignment"}
+# Every staff member's own inbox, whatever their role: another person's notification is not found.
+STAFF_INBOXES = {"tickets.Notification"}
+for _kind in ("changelist", "change", "history"):
+    MODEL_OVERRIDES[("tickets.Notification", _kind)] = STAFF
+MODEL_OVERRIDES[("tickets.Notification", "add")] = NOBODY
+MODEL_OVERRIDES[("tickets.Notification", "delete")] = NOBODY
 SCOPED_OBJECTS = {
     "feedback.SurveyResponse": "feedback.view_reports",
     "training.AgentAward": "training.coach_agents",
@@ -158,6 +168,12 @@ ADMIN_VIEWS: dict[str, object] = {
     "workforce_shift_staffing": "workforce.plan_staffing",
     "tickets_chatsession_console": "tickets.work_chats",
     "tickets_chatsession_side": "tickets.work_chats",
+    # staff notifications: each person's own (opening one marks it read and follows its link)
+    "tickets_notification_open": OWN_ONLY,
+    "tickets_notification_feed": STAFF,
+    "tickets_notification_read_all": POST_ONLY,
+    "tickets_notification_settings": STAFF,
+    "tickets_notification_mentions": STAFF,
 }
 
 # Admin actions (each ModelAdmin's `actions`): (model label, action) → the permission that offers it.
@@ -196,6 +212,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("tickets.Complaint", "take_ownership"): "tickets.change_complaint",
     ("tickets.Complaint", "move_stage"): "tickets.change_complaint",
     ("tickets.Remedy", "mark_paid"): "tickets.change_remedy",
+    ("tickets.Notification", "mark_read"): STAFF,
     ("tickets.InboundEmail", "process_again"): "tickets.change_inboundemail",
     ("tickets.InboundEmail", "make_tickets"): "tickets.make_ticket_from_inbound_email",
     ("tickets.EmailAddressStatus", "mark_deliverable"): "tickets.change_emailaddressstatus",

@@ -33,6 +33,7 @@ from tickets.models import (
     IdentityVerification,
     ImpersonatorReport,
     KeywordRule,
+    Notification,
     OfficialContact,
     SLAPolicy,
     Tag,
@@ -101,6 +102,10 @@ OBJECT_BUILDERS = {
     "tickets.Category": lambda ctx: Category.objects.get(slug="transaction"),
     "tickets.Tag": lambda ctx: Tag.objects.create(name="phishing"),
     "tickets.ChatSession": lambda ctx: ChatSession.objects.create(customer=ctx["customer"], ticket=ctx["ticket"]),
+    # the inbox of the user who opens the pages (the smoke test's superuser; the role matrix's agent)
+    "tickets.Notification": lambda ctx: Notification.objects.create(
+        recipient=ctx.get("administrator", ctx["agent"]), kind="assigned", text="SD-1 x", url="/admin/"
+    ),
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),
     "tickets.OutboundEmail": lambda ctx: factories.OutboundEmailFactory(ticket=ctx["ticket"]),
@@ -185,6 +190,7 @@ OBJECT_BUILDERS = {
 # Complaints start from a ticket or the portal; remedies from a complaint; awards from the top agents page.
 NO_ADD = {
     "tickets.ChatSession",
+    "tickets.Notification",
     "training.AgentAward",
     "knowledge.BotConversation",
     "knowledge.UnansweredQuestion",
@@ -224,8 +230,8 @@ def superuser_client(client, administrator):
 
 
 @pytest.fixture
-def context(customer, agent, ticket):
-    return {"customer": customer, "agent": agent, "ticket": ticket}
+def context(customer, agent, ticket, administrator):
+    return {"customer": customer, "agent": agent, "ticket": ticket, "administrator": administrator}
 
 
 @pytest.mark.parametrize("label", REGISTERED)

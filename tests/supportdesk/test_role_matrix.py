@@ -62,6 +62,8 @@ def expected_admin(subject: str, name: str, label: str | None) -> str | None:
         rule = "app_list"
     elif label and (kind := model_kind(name, label)):
         rule = matrix.MODEL_OVERRIDES.get((label, kind), matrix.model_permissions(label, kind))
+        if label in matrix.STAFF_INBOXES and kind in ("change", "history") and subject in STAFF_ROLES:
+            return matrix.ALLOW if subject == matrix.AGENT else matrix.HIDDEN
         scope = matrix.SCOPED_OBJECTS.get(label)
         if scope and kind in ("change", "history") and subject in STAFF_ROLES and matrix.role_may(subject, rule):
             own = subject == matrix.AGENT and label in matrix.OWN_RECORDS_OF_AGENT
@@ -76,6 +78,8 @@ def expected_admin(subject: str, name: str, label: str | None) -> str | None:
         return matrix.ALLOW
     if rule == matrix.POST_ONLY:
         return matrix.POST_ONLY
+    if rule == matrix.OWN_ONLY:
+        return matrix.REDIRECTED if subject == matrix.AGENT else matrix.DENY
     if rule == matrix.NOBODY:
         return matrix.DENY
     if rule == "app_list":
@@ -96,6 +100,8 @@ def admin_answer(response) -> str:
         return matrix.LOGIN
     if response.status_code == 302 and response["Location"] == reverse("admin:index"):
         return matrix.HIDDEN
+    if response.status_code == 302:
+        return matrix.REDIRECTED
     return f"{response.status_code} {response.get('Location', '')}".strip()
 
 
@@ -145,6 +151,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_chatsession_side": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChatSession"].pk]),
+        "tickets_notification_open": lambda: reverse(f"admin:{name}", args=[objects["tickets.Notification"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

@@ -10,7 +10,7 @@ saving at once cannot both pass it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,8 +21,11 @@ from tickets.services.base import lock_ticket
 from tickets.versions import version_time, version_token
 
 ERROR_STALE_VERSION = "stale_version"
-# Listed changes, at most: the rest are summed up.
+# Listed changes of each kind (messages, timeline), at most.
 MAX_LISTED = 10
+# The messages and events of the save that produced a version are written a few milliseconds around its
+# updated_at; a colleague's change comes later. Only what happened after this window is listed as a change.
+SAME_SAVE_WINDOW = timedelta(seconds=2)
 
 
 class StaleTicketError(ValidationError):
@@ -43,6 +46,7 @@ def changes_since(ticket: Ticket, since: datetime | None) -> list[str]:
     """What happened on the ticket after `since`, oldest first: messages and timeline changes."""
     if since is None:
         return []
+    since += SAME_SAVE_WINDOW
     messages = TicketMessage.objects.filter(ticket=ticket, created_at__gt=since).select_related("author")
     events = (
         TicketEvent.objects.filter(ticket=ticket, created_at__gt=since)

@@ -70,9 +70,9 @@ def changes_since(ticket: Ticket, since: datetime | None) -> list[str]:
 def check_version(ticket: Ticket, expected_version: str | None) -> None:
     """Raise StaleTicketError when `ticket` (freshly read or locked) moved past `expected_version`.
 
-    None (no version sent: older API clients, tasks) skips the check.
+    None or "" (no version sent: older API clients, tasks, a form without the field) skips the check.
     """
-    if expected_version is None:
+    if not expected_version:
         return
     current = version_token(ticket)
     if str(expected_version).strip().strip('"') == current:

@@ -104,7 +104,10 @@ OBJECT_BUILDERS = {
     "tickets.ChatSession": lambda ctx: ChatSession.objects.create(customer=ctx["customer"], ticket=ctx["ticket"]),
     # the inbox of the user who opens the pages (the smoke test's superuser; the role matrix's agent)
     "tickets.Notification": lambda ctx: Notification.objects.create(
-        recipient=ctx.get("administrator", ctx["agent"]), kind="assigned", text="SD-1 x", url="/admin/"
+        recipient=ctx.get("administrator", ctx["agent"]),
+        kind="assigned",
+        text="SD-1 x",
+        url=f"/admin/tickets/ticket/{ctx['ticket'].pk}/change/",
     ),
     "tickets.TicketEvent": lambda ctx: TicketEvent.objects.filter(ticket=ctx["ticket"]).first(),
     "tickets.InboundEmail": lambda ctx: factories.InboundEmailFactory(),

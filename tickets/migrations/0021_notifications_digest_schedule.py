@@ -26,7 +26,7 @@ def delete_digest_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0018_chat"),
+        ("tickets", "0020_chat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]

@@ -94,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "workforce.*",
         # The read audit (who saw which customer record); security officers hold it too.
         "supportdesk.view_auditentry",
+        # Legal holds, erasure and access requests, retention policies (issue 26).
+        "privacy.*",
     ),
     MANAGER: (
         "tickets.view_*",
@@ -107,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "training.coach_agents",
         "workforce.plan_staffing",
         "django_q.view_*",
+        "privacy.view_*",
     ),
     ADMINISTRATOR: ("*",),
     # Works security cases wherever they are, is alerted at once when a customer exposes a secret, keeps the
@@ -139,6 +142,11 @@ _SUPERVISOR_EXCLUDED = (
     "tickets.delete_complaint",
     "tickets.delete_remedy",
     "tickets.delete_confirmationtoken",
+    "privacy.delete_legalhold",
+    "privacy.delete_erasurerequest",
+    "privacy.delete_erasurestep",
+    "privacy.delete_consentrecord",
+    "privacy.delete_retentionrun",
 )
 
 

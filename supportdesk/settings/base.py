@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "knowledge",
     "training",
     "workforce",
+    "privacy",
     "devdata",
 ]
 
@@ -501,3 +502,15 @@ ACCOUNT_RATE_LIMITS["chat_start"] = "10/h/ip"
 NOTIFICATION_DIGEST_GRACE_MINUTES = env.int("NOTIFICATION_DIGEST_GRACE_MINUTES", default=10)
 # A ticket page's viewers announce themselves this often (seconds); one silent for three beats has gone.
 PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=15)
+
+# PRIVACY (issue 26; README "Privacy")
+# An erasure needs an identity verification of the customer that succeeded within this many days.
+PRIVACY_VERIFICATION_MAX_AGE_DAYS = env.int("PRIVACY_VERIFICATION_MAX_AGE_DAYS", default=30)
+# A subject access export is downloadable through a signed link for this long, then deleted.
+PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=60)
+PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
+# The privacy notice the portal links to, and its version (stored with every consent answer).
+PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/help/privacy/")
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-12")
+# Records a retention run touches per transaction.
+PRIVACY_RETENTION_BATCH = env.int("PRIVACY_RETENTION_BATCH", default=500)

@@ -468,6 +468,6 @@ def erasures_resume() -> int:
     for request_id in stale.values_list("pk", flat=True):
         try:
             finished += erasure_run(request_id=request_id) is not None
-        except Exception:  # noqa: BLE001 - one failing erasure must not stop the others; its row keeps the error
+        except Exception:
             logger.exception("erasure request %s failed again", request_id)
     return finished

@@ -53,8 +53,12 @@ def build_person(*, label: str, agent, verified: bool = True) -> Person:
         team=team,
     )
     services.ticket_reply(ticket=first, body=f"Hello {customer.name}, we are looking.", actor=agent)
-    second = factories.ticket(customer=customer, subject=f"{label} second question", body=f"Write to {other.email}", team=team)
-    factories.complaint(ticket=first, actor=agent, stage="awaiting_confirmation", remedy_kind="refund", amount=12, asset="USDT")
+    second = factories.ticket(
+        customer=customer, subject=f"{label} second question", body=f"Write to {other.email}", team=team
+    )
+    factories.complaint(
+        ticket=first, actor=agent, stage="awaiting_confirmation", remedy_kind="refund", amount=12, asset="USDT"
+    )
     factories.InboundEmailFactory(from_address=email, ticket=first, subject=f"Re: {label}")
     factories.OutboundEmailFactory(ticket=second, body_text=f"Dear {customer.name}")
     EmailAddressStatus.objects.create(address=other.email)

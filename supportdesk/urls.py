@@ -26,6 +26,7 @@ urlpatterns = [
     path("connectors/", include("tickets.connectors.urls")),
     path("portal/complaints/", include("tickets.complaints.urls")),
     path("portal/chat/", include("tickets.chat.urls")),
+    path("portal/privacy/", include("privacy.urls")),
     path("portal/", include("tickets.portal.urls")),
     path("portal/help/", include("knowledge.urls")),
     path("", include("tickets.urls")),

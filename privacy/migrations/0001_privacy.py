@@ -47,6 +47,36 @@ def _on_postgresql(sql):
     return run
 
 
+# Default retention in days per data kind (README "Privacy"); editable in the admin afterwards.
+DEFAULT_KEEP_DAYS = {
+    "closed_tickets": 3 * 365,
+    "chat_transcripts": 365,
+    "attachments": 2 * 365,
+    "audit_rows": 2 * 365,
+    "raw_email": 90,
+    "quarantined_mail": 30,
+    "survey_comments": 2 * 365,
+}
+SCHEDULES = [
+    ("privacy: nightly retention", "privacy.tasks.nightly_retention", "D"),
+    ("privacy: resume interrupted erasures", "privacy.tasks.resume_erasures", "H"),
+    ("privacy: delete expired exports", "privacy.tasks.expire_exports", "H"),
+]
+
+
+def seed(apps, schema_editor):
+    policy_model = apps.get_model("privacy", "RetentionPolicy")
+    for kind, days in DEFAULT_KEEP_DAYS.items():
+        policy_model.objects.get_or_create(kind=kind, defaults={"keep_days": days})
+    schedule_model = apps.get_model("django_q", "Schedule")
+    for name, func, every in SCHEDULES:
+        schedule_model.objects.get_or_create(name=name, defaults={"func": func, "schedule_type": every, "repeats": -1})
+
+
+def unseed(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.filter(name__in=[name for name, _f, _e in SCHEDULES]).delete()
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -439,4 +469,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(_on_postgresql(AUDIT_EXCEPTIONS_SQL), _on_postgresql(STRICT_SQL)),
+        migrations.RunPython(seed, unseed),
     ]

@@ -73,7 +73,7 @@ def erased_email(customer_ref: int) -> str:
 class Subject:
     """The customer being erased and every value that identifies them (collected before any step)."""
 
-    customer: Customer
+    customer: Customer | None
     ticket_ids: list[int]
     emails: set[str] = field(default_factory=set)
     values: set[str] = field(default_factory=set)
@@ -324,6 +324,16 @@ STEPS: list[tuple[str, Callable[[Subject], int]]] = [
     ("account", _account),
     ("customer", _customer),
 ]
+
+
+def anonymise_tickets(ticket_ids: list[int]) -> int:
+    """The ticket part of an erasure, for retention: files, words and transaction data go, the rows stay."""
+    subject = Subject(customer=None, ticket_ids=ticket_ids)
+    for step in (_attachments, _messages, _complaints):
+        step(subject)
+    return _tickets(subject)
+
+
 KEPT = [
     "ticket rows: channel, category, priority, status, team, times, SLA results",
     "survey ratings (comments removed)",
@@ -348,12 +358,8 @@ def verified_identity(customer: Customer):
     )
 
 
-@transaction.atomic
-def erasure_request(*, customer: Customer, actor, reason: str = "") -> ErasureRequest:
-    """Step one: record the request. Needs a recent identity verification and no legal hold."""
-    if not actor.has_perm("privacy.add_erasurerequest"):
-        raise PermissionDenied
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+def erasure_check(customer: Customer):
+    """Why an erasure of this customer cannot start now (ValidationError), or the verification it rests on."""
     if customer_is_held(customer):
         raise ValidationError(_("This customer or one of their tickets is under a legal hold."), code=ERROR_HELD)
     verification = verified_identity(customer)
@@ -368,6 +374,16 @@ def erasure_request(*, customer: Customer, actor, reason: str = "") -> ErasureRe
         .exists()
     ):
         raise ValidationError(_("An erasure of this customer is already under way."), code=ERROR_ALREADY_OPEN)
+    return verification
+
+
+@transaction.atomic
+def erasure_request(*, customer: Customer, actor, reason: str = "") -> ErasureRequest:
+    """Step one: record the request. Needs a recent identity verification and no legal hold."""
+    if not actor.has_perm("privacy.add_erasurerequest"):
+        raise PermissionDenied
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    verification = erasure_check(customer)
     return ErasureRequest.objects.create(
         customer=customer, customer_ref=customer.pk, verification=verification, reason=reason, requested_by=actor
     )

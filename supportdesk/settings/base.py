@@ -510,7 +510,9 @@ PRIVACY_VERIFICATION_MAX_AGE_DAYS = env.int("PRIVACY_VERIFICATION_MAX_AGE_DAYS",
 PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=60)
 PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
 # The privacy notice the portal links to, and its version (stored with every consent answer).
-PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/help/privacy/")
+PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/portal/help/a/privacy-notice/")
 PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-12")
 # Records a retention run touches per transaction.
 PRIVACY_RETENTION_BATCH = env.int("PRIVACY_RETENTION_BATCH", default=500)
+# Off: the nightly retention job only reports (a dry run); the admin applies it. On: it applies the policies.
+PRIVACY_RETENTION_AUTO_APPLY = env.bool("PRIVACY_RETENTION_AUTO_APPLY", default=False)

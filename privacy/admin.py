@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -208,7 +208,7 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     def certificate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm("privacy.view_erasurerequest"):
             raise PermissionDenied
-        item = get_object_or_404(ErasureRequest, pk=pk, status=ErasureStatus.DONE)
+        item = get_object_or_404(ErasureRequest, pk=pk)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Certificate of erasure"),
@@ -327,10 +327,10 @@ class RetentionRunAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return ", ".join(f"{kind}: {count}" for kind, count in obj.report.items())
 
     def start_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if not request.user.has_perm("privacy.change_retentionpolicy"):
             raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponse(status=405)
         dry_run = request.POST.get("mode") != "apply"
         run = retention.retention_start(dry_run=dry_run, actor=request.user)
         self.message_user(

@@ -90,6 +90,8 @@ _READ_ONLY_RECORDS = (
     "tickets.ChannelIdentity",
     # live chats: started by customers, moved on by the console
     "tickets.ChatSession",
+    "privacy.RetentionRun",
+    "privacy.ConsentRecord",
 )
 # records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
 _NEVER_DELETED = (
@@ -103,6 +105,8 @@ _NEVER_DELETED = (
     "feedback.SurveyInvitation",
     "feedback.SurveyResponse",
     "training.AgentAward",
+    "privacy.RetentionRun",
+    "privacy.ConsentRecord",
 )
 MODEL_OVERRIDES: dict[tuple[str, str], object] = {(label, "add"): NOBODY for label in _READ_ONLY_RECORDS} | {
     (label, "delete"): NOBODY for label in _NEVER_DELETED
@@ -174,6 +178,10 @@ ADMIN_VIEWS: dict[str, object] = {
     "tickets_notification_read_all": POST_ONLY,
     "tickets_notification_settings": STAFF,
     "tickets_notification_mentions": STAFF,
+    "privacy_erasurerequest_confirm": "privacy.confirm_erasure",
+    "privacy_erasurerequest_certificate": "privacy.view_erasurerequest",
+    "privacy_accessrequest_download": "privacy.view_accessrequest",
+    "privacy_retentionrun_start": POST_ONLY,
 }
 
 # Admin actions (each ModelAdmin's `actions`): (model label, action) → the permission that offers it.
@@ -226,6 +234,9 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
     ("training.AgentAward", "revoke"): "training.coach_agents",
     ("training.TrainingAssignment", "start"): "training.view_trainingassignment",
     ("training.TrainingAssignment", "complete_self_study"): "training.view_trainingassignment",
+    ("privacy.LegalHold", "release"): "privacy.add_legalhold",
+    ("privacy.ErasureRequest", "cancel"): "privacy.add_erasurerequest",
+    ("privacy.ErasureRequest", "resume"): "privacy.confirm_erasure",
 }
 
 

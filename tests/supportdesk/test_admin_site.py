@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
@@ -16,6 +17,7 @@ from django_q.signing import SignedPackage
 
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
+from privacy.models import AccessRequest, ConsentRecord, ErasureRequest, LegalHold, RetentionPolicy, RetentionRun
 from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
 from tests import factories
@@ -77,6 +79,14 @@ def _customer_merge(ctx):
 
 
 # One saved object per registered model, so each change page has something to show.
+def _ready_export(ctx):
+    export = AccessRequest(customer=ctx["customer"], token=uuid.uuid4().hex, requested_by=ctx["agent"], by_staff=True)
+    export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=False)
+    export.status = "ready"
+    export.save()
+    return export
+
+
 OBJECT_BUILDERS = {
     "auth.Group": lambda ctx: Group.objects.get(name="Agent"),
     "sites.Site": lambda ctx: Site.objects.get_current(),
@@ -178,6 +188,18 @@ OBJECT_BUILDERS = {
     "training.TrainingAssignment": lambda ctx: training_services.training_assign(
         agent=ctx["agent"], course=factories.TrainingCourseFactory(), reason="manual"
     ),
+    "privacy.LegalHold": lambda ctx: LegalHold.objects.create(
+        customer=ctx["customer"], reason="Court order", set_by=ctx["agent"]
+    ),
+    "privacy.ErasureRequest": lambda ctx: ErasureRequest.objects.create(
+        customer=ctx["customer"], customer_ref=ctx["customer"].pk, requested_by=ctx["agent"]
+    ),
+    "privacy.AccessRequest": lambda ctx: _ready_export(ctx),
+    "privacy.RetentionPolicy": lambda ctx: RetentionPolicy.objects.get(kind="raw_email"),
+    "privacy.RetentionRun": lambda ctx: RetentionRun.objects.create(dry_run=True, report={"raw_email": {"due": 1}}),
+    "privacy.ConsentRecord": lambda ctx: ConsentRecord.objects.create(
+        customer=ctx["customer"], purpose="announcements", channel="email", granted=True, notice_version="1"
+    ),
     "training.AgentAward": lambda ctx: AgentAward.objects.create(
         agent=ctx["agent"],
         month=timezone.localdate().replace(day=1),
@@ -217,6 +239,8 @@ NO_ADD = {
     "django_q.Success",
     "django_q.Failure",
     "django_q.OrmQ",
+    "privacy.RetentionRun",
+    "privacy.ConsentRecord",
 }
 
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)

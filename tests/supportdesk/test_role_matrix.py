@@ -152,6 +152,11 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_chatsession_side": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChatSession"].pk]),
         "tickets_notification_open": lambda: reverse(f"admin:{name}", args=[objects["tickets.Notification"].pk]),
+        **{
+            page: lambda: reverse(f"admin:{name}", args=[objects["privacy.ErasureRequest"].pk])
+            for page in ("privacy_erasurerequest_confirm", "privacy_erasurerequest_certificate")
+        },
+        "privacy_accessrequest_download": lambda: reverse(f"admin:{name}", args=[objects["privacy.AccessRequest"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

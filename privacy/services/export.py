@@ -186,20 +186,22 @@ def _copy_attachments(archive: zipfile.ZipFile, customer: Customer) -> int:
 
 
 def _write_archive(archive: zipfile.ZipFile, request: AccessRequest) -> None:
+    """data.json, then index.html, then the files: a ZIP takes one open entry at a time, so the
+    tickets are streamed once per entry."""
     customer = request.customer
     profile, others = _customer_data(customer), _other_records(customer)
     generated = timezone.now()
-    encoder = DjangoJSONEncoder
-    with archive.open("data.json", "w") as raw, archive.open("index.html", "w") as page:
-        data_head = {"generated_at": generated, "customer": profile, **others}
-        raw.write(json.dumps(data_head, cls=encoder, ensure_ascii=False, indent=1)[:-2].encode())
-        raw.write(b',\n "tickets": [')
-        context = {"customer": profile, "generated_at": generated, **others}
-        page.write(render_to_string("privacy/export/head.html", context).encode())
+    with archive.open("data.json", "w") as raw:
+        head = json.dumps({"generated_at": generated, "customer": profile, **others}, cls=DjangoJSONEncoder, indent=1)
+        raw.write(head[: -len("\n}")].encode() + b',\n "tickets": [')
         for index, ticket in enumerate(_tickets(customer)):
-            raw.write((b",\n" if index else b"\n") + json.dumps(ticket, cls=encoder, ensure_ascii=False).encode())
-            page.write(render_to_string("privacy/export/ticket.html", {"ticket": ticket}).encode())
+            raw.write((b",\n" if index else b"\n") + json.dumps(ticket, cls=DjangoJSONEncoder).encode())
         raw.write(b"\n ]\n}\n")
+    context = {"customer": profile, "generated_at": generated, "language": translation.get_language(), **others}
+    with archive.open("index.html", "w") as page:
+        page.write(render_to_string("privacy/export/head.html", context).encode())
+        for ticket in _tickets(customer):
+            page.write(render_to_string("privacy/export/ticket.html", {"ticket": ticket}).encode())
         page.write(render_to_string("privacy/export/tail.html", context).encode())
     _copy_attachments(archive, customer)
 

@@ -59,7 +59,7 @@ def build_person(*, label: str, agent, verified: bool = True) -> Person:
     factories.complaint(
         ticket=first, actor=agent, stage="awaiting_confirmation", remedy_kind="refund", amount=12, asset="USDT"
     )
-    factories.InboundEmailFactory(from_address=email, ticket=first, subject=f"Re: {label}")
+    factories.InboundEmailFactory(from_address=email, ticket=first, subject=f"Re: {label}", status="processed")
     factories.OutboundEmailFactory(ticket=second, body_text=f"Dear {customer.name}")
     EmailAddressStatus.objects.create(address=other.email)
     response = factories.SurveyResponseFactory(invitation__ticket=first, comment=f"{customer.name} is happy")

@@ -56,6 +56,8 @@ NOT_ENTRY_POINTS = {
     "api:ticket-status": "staff only",
     "api:ticket-assign": "staff only",
     "api:complaint-stage": "staff only",
+    "privacy:home": "consent checkboxes only",
+    "privacy:export_new": "a button, no text",
 }
 
 

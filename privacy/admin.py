@@ -121,6 +121,9 @@ class ErasureRequestAdmin(admin.ModelAdmin):
     actions = ["cancel", "resume"]
     show_full_result_count = False
 
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj is not None else []
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["customer", "reason"]

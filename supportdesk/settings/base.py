@@ -504,6 +504,13 @@ NOTIFICATION_DIGEST_GRACE_MINUTES = env.int("NOTIFICATION_DIGEST_GRACE_MINUTES",
 PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=15)
 
 # PRIVACY (issue 26; README "Privacy")
+# Field encryption at rest (supportdesk.kit.crypto): Fernet keys, the current one first (generate one with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`), and the HMAC key of
+# the blind indexes. Unset (development), both are derived from SECRET_KEY; production settings require them.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_BLIND_INDEX_KEY = env("FIELD_BLIND_INDEX_KEY", default="")
+# Where the keys come from: a KMS adapter implements data_keys() and index_key() (see supportdesk.kit.crypto).
+FIELD_KEY_PROVIDER = env("FIELD_KEY_PROVIDER", default="supportdesk.kit.crypto.SettingsKeyProvider")
 # An erasure needs an identity verification of the customer that succeeded within this many days.
 PRIVACY_VERIFICATION_MAX_AGE_DAYS = env.int("PRIVACY_VERIFICATION_MAX_AGE_DAYS", default=30)
 # A subject access export is downloadable through a signed link for this long, then deleted.

@@ -39,13 +39,20 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
         ("user", admin.EmptyFieldListFilter),
         ("secret_exposed_at", admin.EmptyFieldListFilter),
     ]
-    search_fields = ["name", "email", "other_emails__email", "phone", "wallet_addresses__address"]
+    # The phone is encrypted at rest: it is found by its exact number (blind index), see get_search_results.
+    search_fields = ["name", "email", "other_emails__email", "wallet_addresses__address"]
     inlines = [CustomerEmailInline, WalletAddressInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     actions = ["merge_customers"]
     # The exposure fields are set by the wallet-safety playbook when the customer sends a secret; never by hand.
     readonly_fields = ["user", "created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if any(character.isdigit() for character in search_term):
+            found |= queryset.filter(phone__blind=search_term)
+        return found, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         """The portal login is linked only by the customer's own code (portal "link"), never here; the

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.choices import LANGUAGE_CHOICES
+from supportdesk.kit.crypto import EncryptedTextField, normalise_phone
 from tickets.models.base import TimeStampedModel
 
 
@@ -25,10 +26,11 @@ class Customer(TimeStampedModel):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("primary email"), max_length=254, unique=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Encrypted at rest with a blind index for exact lookups (`phone__blind=`); README "Privacy".
+    phone = EncryptedTextField(_("phone"), max_length=32, blank=True, searchable=True, normalise=normalise_phone)
     language = models.CharField(_("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. CN."))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True, help_text=_("Internal; encrypted at rest."))
     is_vip = models.BooleanField(_("VIP"), default=False)
     notify_on_reply = models.BooleanField(_("email me when support replies"), default=True)
     notify_on_status = models.BooleanField(_("email me when a request is solved or closed"), default=True)

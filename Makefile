@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-db bench-chat clean
+.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,10 @@ bench-detector: install
 CHAT_BENCH_ARGS ?=
 bench-chat: bench-db
 	$(BENCH) chat_bench $(CHAT_BENCH_ARGS)
+
+# Field encryption (issue 26): admin pages with the customer columns in plaintext, then encrypted; rotation rate.
+bench-privacy: bench-db
+	$(BENCH) privacy_bench --customers 20000
 
 bench-db: install
 	$(BENCH) migrate --noinput

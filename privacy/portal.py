@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy.forms import ConsentForm, consent_field_name
 from privacy.models import AccessRequest, ExportStatus
@@ -49,9 +49,12 @@ def privacy_home(request: HttpRequest) -> HttpResponse:
 
 
 @customer_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @reauthentication_required
 def export_new(request: HttpRequest) -> HttpResponse:
+    """GET: the confirmation page (reached after re-authentication); POST: queue the export."""
+    if request.method == "GET":
+        return render(request, "privacy/export_confirm.html")
     export.export_request(customer=request.customer, actor=request.user)
     messages.success(request, _("We are preparing your data. The download appears on this page when it is ready."))
     return redirect("privacy:home")

@@ -15,7 +15,7 @@ class ConsentForm(forms.Form):
     """One checkbox per optional purpose and channel."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         for purpose, channel in CHOICES:
             self.fields[consent_field_name(purpose, channel)] = forms.BooleanField(
                 label=f"{ConsentPurpose(purpose).label} — {ConsentChannel(channel).label}", required=False

@@ -394,7 +394,7 @@ def erasure_confirm(*, request: ErasureRequest, typed_email: str, actor) -> Eras
     """Step two: the confirmer types the customer's address; the job is queued on commit."""
     if not actor.has_perm("privacy.confirm_erasure"):
         raise PermissionDenied
-    request = ErasureRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
+    request = ErasureRequest.objects.select_for_update(of=("self",)).select_related("customer").get(pk=request.pk)
     if request.status != ErasureStatus.AWAITING_CONFIRMATION:
         raise ValidationError(_("This erasure is not awaiting confirmation."), code=ERROR_NOT_AWAITING)
     if typed_email.strip().casefold() != request.customer.email.casefold():
@@ -457,7 +457,9 @@ def erasure_run(*, request_id: int) -> ErasureRequest | None:
 @transaction.atomic
 def _finish(request: ErasureRequest) -> ErasureRequest:
     request = (
-        ErasureRequest.objects.select_for_update().select_related("requested_by", "confirmed_by").get(pk=request.pk)
+        ErasureRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by", "confirmed_by")
+        .get(pk=request.pk)
     )
     now = timezone.now()
     request.certificate = {

@@ -54,7 +54,7 @@ def test_a_customer_sets_consent_and_downloads_their_data(live_server, new_page,
     page.wait_for_url("**/portal/privacy/")
     shot(page, "export-ready")
     with page.expect_download() as download:
-        page.click("text=Download")
+        page.get_by_role("link", name="Download", exact=True).click()
     assert download.value.suggested_filename.startswith("supportdesk-data-")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 

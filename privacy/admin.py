@@ -30,6 +30,7 @@ from privacy.services import erasure, export, holds, retention
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import audit_read
 from supportdesk.kit.admin_actions import HistoryAdminMixin, error_text, run_for_each
+from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 
 
 class LegalHoldForm(forms.ModelForm):
@@ -45,7 +46,7 @@ class LegalHoldForm(forms.ModelForm):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = LegalHoldForm
     list_display = ["__str__", "customer", "ticket", "set_by", "set_at", "released_at"]
     list_select_related = ["customer", "ticket", "set_by"]
@@ -109,7 +110,7 @@ class ErasureStepInline(admin.TabularInline):
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(admin.ModelAdmin):
+class ErasureRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ErasureRequestForm
     list_display = ["__str__", "status", "requested_by", "requested_at", "confirmed_by", "completed_at", "next_step"]
     list_select_related = ["requested_by", "confirmed_by"]
@@ -252,7 +253,7 @@ class AccessRequestForm(forms.ModelForm):
 
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(admin.ModelAdmin):
+class AccessRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = AccessRequestForm
     list_display = ["__str__", "customer", "status", "by_staff", "requested_by", "requested_at", "size", "download"]
     list_select_related = ["customer", "requested_by"]

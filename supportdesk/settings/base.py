@@ -503,23 +503,5 @@ NOTIFICATION_DIGEST_GRACE_MINUTES = env.int("NOTIFICATION_DIGEST_GRACE_MINUTES",
 # A ticket page's viewers announce themselves this often (seconds); one silent for three beats has gone.
 PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=15)
 
-# PRIVACY (issue 26; README "Privacy")
-# Field encryption at rest (supportdesk.kit.crypto): Fernet keys, the current one first (generate one with
-# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`), and the HMAC key of
-# the blind indexes. Unset (development), both are derived from SECRET_KEY; production settings require them.
-FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
-FIELD_BLIND_INDEX_KEY = env("FIELD_BLIND_INDEX_KEY", default="")
-# Where the keys come from: a KMS adapter implements data_keys() and index_key() (see supportdesk.kit.crypto).
-FIELD_KEY_PROVIDER = env("FIELD_KEY_PROVIDER", default="supportdesk.kit.crypto.SettingsKeyProvider")
-# An erasure needs an identity verification of the customer that succeeded within this many days.
-PRIVACY_VERIFICATION_MAX_AGE_DAYS = env.int("PRIVACY_VERIFICATION_MAX_AGE_DAYS", default=30)
-# A subject access export is downloadable through a signed link for this long, then deleted.
-PRIVACY_EXPORT_LINK_MINUTES = env.int("PRIVACY_EXPORT_LINK_MINUTES", default=60)
-PRIVACY_EXPORT_KEEP_DAYS = env.int("PRIVACY_EXPORT_KEEP_DAYS", default=7)
-# The privacy notice the portal links to, and its version (stored with every consent answer).
-PRIVACY_NOTICE_URL = env("PRIVACY_NOTICE_URL", default="/portal/help/a/privacy-notice/")
-PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-12")
-# Records a retention run touches per transaction.
-PRIVACY_RETENTION_BATCH = env.int("PRIVACY_RETENTION_BATCH", default=500)
-# Off: the nightly retention job only reports (a dry run); the admin applies it. On: it applies the policies.
-PRIVACY_RETENTION_AUTO_APPLY = env.bool("PRIVACY_RETENTION_AUTO_APPLY", default=False)
+# PRIVACY (issue 26): encryption keys, erasure, exports, retention, notice (README "Privacy").
+from .privacy import *  # noqa: E402, F403

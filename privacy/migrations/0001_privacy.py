@@ -323,6 +323,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("en", "English"),
                             ("zh-hans", "Simplified Chinese"),
+                            ("zh-hant", "Traditional Chinese"),
                             ("es", "Spanish"),
                             ("fr", "French"),
                             ("id", "Indonesian"),

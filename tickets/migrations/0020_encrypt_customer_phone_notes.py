@@ -15,7 +15,7 @@ def encrypt_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0017_roles_customer_link_and_merges"),
+        ("tickets", "0019_social_and_phone_channels"),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
-"""Live chat settings (issue 21, README "Live chat"), read from the environment; base.py imports them."""
+"""Live desk settings (issue 21, README "Live chat"): chat, staff notifications and presence; read from the
+environment; base.py imports them."""
 
 import environ
 
@@ -21,3 +22,10 @@ CHAT_AGENT_MAX_CHATS = env.int("CHAT_AGENT_MAX_CHATS", default=3)
 CHAT_AGENT_ONLINE_SECONDS = env.int("CHAT_AGENT_ONLINE_SECONDS", default=60)
 # Expected wait per place in the queue when there is no recent chat to measure it from (seconds).
 CHAT_DEFAULT_WAIT_SECONDS = env.int("CHAT_DEFAULT_WAIT_SECONDS", default=120)
+
+# STAFF NOTIFICATIONS AND COLLISION DETECTION (issue 21)
+# A notification still unread this many minutes after it came is mailed in the recipient's next digest
+# (an agent at their desk has seen it on the bell by then).
+NOTIFICATION_DIGEST_GRACE_MINUTES = env.int("NOTIFICATION_DIGEST_GRACE_MINUTES", default=10)
+# A ticket page's viewers announce themselves this often (seconds); one silent for three beats has gone.
+PRESENCE_HEARTBEAT_SECONDS = env.int("PRESENCE_HEARTBEAT_SECONDS", default=15)

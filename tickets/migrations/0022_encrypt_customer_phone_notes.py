@@ -15,7 +15,7 @@ def encrypt_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0019_social_and_phone_channels"),
+        ("tickets", "0021_notifications_digest_schedule"),
     ]
 
     operations = [

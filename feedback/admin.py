@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from feedback import admin_reports, services
+from feedback import admin_reports, selectors, services
 from feedback.models import (
     Suggestion,
     SuggestionStatus,
@@ -31,6 +31,7 @@ from feedback.models import (
 from supportdesk.kit.admin_actions import HistoryAdminMixin
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin, TranslationsField
 from tickets.admin.links import ticket_admin_link
+from tickets.customer360 import register_timeline_source
 from tickets.models import Channel
 
 
@@ -39,6 +40,9 @@ class SurveyQuestionInline(admin.TabularInline):
     extra = 0
     fields = ["position", "dimension", "kind", "text", "translations", "required"]
     formfield_overrides = {models.JSONField: {"form_class": TranslationsField}}
+
+
+register_timeline_source("feedback.ratings", selectors.customer_rating_entries)
 
 
 @admin.register(SurveyTemplate)

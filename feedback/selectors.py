@@ -7,9 +7,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from feedback.models import Suggestion, SuggestionCategory, SurveyInvitation
+from feedback.models import Suggestion, SuggestionCategory, SurveyInvitation, SurveyResponse
 from feedback.tokens import survey_key_from_token
+from tickets.customer360 import TimelineEntry
 
 TOP_SUGGESTIONS = 10
 
@@ -52,3 +54,23 @@ def suggestion_summary(*, date_from: date, date_to: date) -> SuggestionSummary:
         by_category=by_category,
         top=list(period.order_by("-votes", "-created_at")[:TOP_SUGGESTIONS]),
     )
+
+
+def customer_rating_entries(*, user, tickets, limit: int) -> list[TimelineEntry]:
+    """The customer 360 timeline's ratings: answers about `tickets` that the user may read, newest first."""
+    responses = (
+        SurveyResponse.objects.visible_to(user)
+        .filter(invitation__ticket__in=tickets.values("id"))
+        .select_related("invitation")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+    return [
+        TimelineEntry(
+            at=response.submitted_at,
+            kind=_("rating"),
+            title=_("overall %(overall)s/5") % {"overall": response.overall or "–"},
+            detail=response.comment[:200],
+            ticket_id=response.invitation.ticket_id,
+        )
+        for response in responses
+    ]

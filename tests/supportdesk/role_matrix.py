@@ -159,6 +159,7 @@ ADMIN_VIEWS: dict[str, object] = {
     "tickets_complaint_approvals": "tickets.approve_remedy",
     "tickets_complaint_summary": "tickets.view_complaint",
     "tickets_ticket_supervisor": "tickets.view_all_tickets",
+    "tickets_customer_360": ("tickets.view_customer", "tickets.change_customer"),
     "tickets_inboundemail_raw": "tickets.download_raw_email",
     "tickets_channelidentity_link": "tickets.merge_customers",
     "feedback_satisfaction_report": "feedback.view_reports",

@@ -144,6 +144,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
             reverse("admin:autocomplete") + "?app_label=tickets&model_name=ticket&field_name=customer"
         ),
         "auth_user_password_change": lambda: reverse(f"admin:{name}", args=[objects["supportdesk.User"].pk]),
+        "tickets_customer_360": lambda: reverse(f"admin:{name}", args=[world["customer"].pk]),
         "tickets_inboundemail_raw": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_channelidentity_link": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChannelIdentity"].pk]),
         "feedback_report_export": lambda: reverse(f"admin:{name}", args=["responses", "csv"]),

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,9 +16,10 @@ from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page, run_for_each
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
-from tickets import services
+from tickets import customer360, services
 from tickets.admin import forms
 from tickets.admin.counts import count_subquery
+from tickets.admin.panels import SIDE, TicketPanel, register_ticket_panel
 from tickets.models import Customer, CustomerEmail, CustomerMerge, Ticket, WalletAddress
 
 
@@ -46,7 +52,9 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
     paginator = EstimatedCountPaginator
     actions = ["merge_customers"]
     # The exposure fields are set by the wallet-safety playbook when the customer sends a secret; never by hand.
-    readonly_fields = ["user", "created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel"]
+    readonly_fields = [
+        "overview_link", "user", "created_at", "updated_at", "secret_exposed_at", "secret_exposed_channel",
+    ]  # fmt: skip
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -71,6 +79,37 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
     @admin.display(description=_("tickets"), ordering="ticket_total")
     def ticket_count(self, obj: Customer) -> int:
         return obj.ticket_total
+
+    @admin.display(description=_("overview"))
+    def overview_link(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:tickets_customer_360", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Customer 360"))
+
+    def get_urls(self):
+        overview = path(
+            "<int:object_id>/360/", self.admin_site.admin_view(self.customer360_view), name="tickets_customer_360"
+        )
+        return [overview, *super().get_urls()]
+
+    def customer360_view(self, request: HttpRequest, object_id: int) -> TemplateResponse:
+        """Profile, channels, wallets, open SLA clocks and a paginated timeline: a fixed number of queries."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        customer = get_object_or_404(Customer.objects.select_related("user"), pk=object_id)
+        try:
+            page = int(request.GET.get("page", 1))
+        except ValueError as error:
+            raise Http404 from error
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Customer 360: %(customer)s") % {"customer": customer},
+            "opts": self.model._meta,
+            "overview": customer360.customer_overview(user=request.user, customer=customer),
+            "timeline": customer360.customer_timeline(user=request.user, customer=customer, page=page),
+        }
+        return TemplateResponse(request, "admin/tickets/customer/customer360.html", context)
 
     @admin.display(description=_("portal account"), boolean=True)
     def portal_account(self, obj: Customer) -> bool:
@@ -130,3 +169,19 @@ class CustomerMergeAdmin(HistoryAdminMixin, admin.ModelAdmin):
             lambda merge: services.customer_merge_undo(merge=merge, actor=request.user),
             lambda undone: ngettext("%(count)d merge undone.", "%(count)d merges undone.", undone) % {"count": undone},
         )
+
+
+def customer_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
+    """Who asks, with a link to their 360 page; the customer comes with the ticket (no query)."""
+    return {"customer": ticket.customer}
+
+
+register_ticket_panel(
+    TicketPanel(
+        key="tickets.customer",
+        template="admin/tickets/customer/_ticket_panel.html",
+        order=400,
+        context=customer_panel_context,
+        column=SIDE,
+    )
+)

@@ -40,6 +40,7 @@ sections have fixed orders, so a panel can go above or below them:
     MAIN 200  conversation                           tickets.admin.conversation
     MAIN 250  FORM_CONTROLS_ORDER: the Reply fieldset (and the save buttons)
     MAIN 300  reply tools (macros, article links)    knowledge.admin_macros
+    SIDE 400  customer, link to their 360 page       tickets.admin.customers
     SIDE 450  FORM_PROPERTIES_ORDER: the Ticket fieldset (status, people, classification)
     SIDE 500  SLA clocks                             tickets.sla.admin
     SIDE 550  channel (handle, calls, texts sent)    tickets.connectors.admin

@@ -40,6 +40,7 @@ def test_the_ticket_admin_is_tickets_own_and_registered_once():
 
 def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
     assert [(panel.key, panel.order) for panel in panels.ticket_panels()] == [
+        ("tickets.customer", 50),
         ("tickets.complaint", 100),
         ("tickets.safety", 150),
         ("tickets.conversation", 200),

@@ -58,6 +58,7 @@ def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_clien
     response = agent_client.get(change_url(ticket))
 
     assert section_names(response) == [
+        "tickets.customer",
         "tickets.complaint",
         "tickets.conversation",
         "tickets.collision",

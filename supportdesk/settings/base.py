@@ -334,6 +334,8 @@ LOGGING = {
 # EMAIL CHANNEL (issue 5): SUPPORT_EMAIL_* and IMAP_* (supportdesk.settings.email_channel).
 from .email_channel import *  # noqa: E402, F403
 
+# Suggests a category and team for triage (tickets.services.classifier): a dotted path to the class.
+TICKETS_CLASSIFIER = env("TICKETS_CLASSIFIER", default="tickets.services.classifier.KeywordClassifier")
 # FEEDBACK: SURVEYS, SUGGESTIONS, REPORTS (issue 8)
 # Absolute address of the site, for links in emails (survey invitations).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

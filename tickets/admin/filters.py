@@ -17,6 +17,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         agents = agent_users().only("id", "username", "first_name", "last_name")
         return [
             ("me", _("Me")),
+            ("created", _("Created by me")),
             ("none", _("Unassigned")),
             *((str(user.pk), user.get_full_name() or user.get_username()) for user in agents),
         ]
@@ -25,6 +26,8 @@ class AssigneeFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "me":
             return queryset.filter(assignee=request.user)
+        if value == "created":
+            return queryset.filter(created_by=request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
         if value and value.isdigit():

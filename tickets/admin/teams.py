@@ -12,9 +12,10 @@ from tickets.models import OPEN_STATUSES, AgentProfile, Team, Ticket
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "languages", "time_zone", "auto_assign", "handles_security", "is_active", "agent_count", "open_tickets",
+        "name", "languages", "time_zone", "auto_assign", "handles_security", "handles_triage", "is_active",
+        "agent_count", "open_tickets",
     ]  # fmt: skip
-    list_filter = ["is_active", "auto_assign", "handles_security"]
+    list_filter = ["is_active", "auto_assign", "handles_security", "handles_triage"]
     search_fields = ["name"]
     filter_horizontal = ["categories"]
 

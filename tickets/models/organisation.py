@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -97,11 +98,19 @@ class Team(models.Model):
         default=False,
         help_text=_("Tickets where a customer exposed a recovery phrase or key, and impersonator reports, go here."),
     )
+    handles_triage = models.BooleanField(
+        _("triage team"),
+        default=False,
+        help_text=_("Owns the triage queue: every new ticket that no team serves lands here. At most one team."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["handles_triage"], condition=Q(handles_triage=True), name="one_triage_team")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -44,7 +44,7 @@ class TicketQuerySet(models.QuerySet):
         """The only way a view gets tickets.
 
         Customer: their own. Agent: tickets of their teams plus those assigned
-        to them. Supervisor, manager, administrator (tickets.view_all_tickets): all.
+        to them or that they recorded themselves. Supervisor, manager, administrator (tickets.view_all_tickets): all.
         Staff in no role (without tickets.view_ticket) see none, in the API as in the admin.
         """
         if not user.is_authenticated or not user.is_active:
@@ -55,7 +55,7 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         if user.has_perm("tickets.view_all_tickets"):
             return self
-        return self.filter(Q(team_id__in=team_ids_of(user)) | Q(assignee=user))
+        return self.filter(Q(team_id__in=team_ids_of(user)) | Q(assignee=user) | Q(created_by=user))
 
     def open(self) -> TicketQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -95,6 +95,16 @@ class Ticket(TimeStampedModel):
         related_name="assigned_tickets",
     )
     tier = models.CharField(_("tier"), max_length=2, choices=Tier.choices, default=Tier.L1)
+    # The staff member who recorded the ticket (phone note, agent-created): it stays in their lists.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_tickets",
+    )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"

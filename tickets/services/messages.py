@@ -188,6 +188,7 @@ def ticket_create(
         to_address=text_fields["to_address"][:128],
         tx_time=tx_time,
         account_email=text_fields["account_email"][:254],
+        created_by=actor if actor is not None and actor.is_staff else None,
     )
     is_staff = actor is not None and actor.is_staff
     events.created(ticket=ticket, actor=actor, channel=channel, note=route.summary())

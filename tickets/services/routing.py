@@ -31,6 +31,7 @@ from tickets.models import (
     Tier,
 )
 from tickets.notifications import services as notifications
+from tickets.services import classifier
 
 # Channels without a category form: their free text is classified by the keyword rules.
 CLASSIFIED_CHANNELS = (Channel.EMAIL, Channel.BOT)
@@ -101,8 +102,8 @@ def plan_route(
     else:
         team = team_for(category=category, language=language, tier=tier if tier != Tier.L1 else None)
         if team is None:
-            # Left for a supervisor to triage: the supervisor view lists it under "(no team)".
-            reasons.append(_("no team serves this category"))
+            team = triage_team()
+            reasons.extend(_triage_reasons(text=text, language=language, triage=team))
         else:
             speaks = language in (team.languages or [])
             reasons.append(
@@ -115,6 +116,30 @@ def plan_route(
                 }
             )
     return Route(category=category, priority=priority, tier=tier, team=team, reasons=reasons)
+
+
+def triage_team() -> Team | None:
+    """The active team that owns the triage queue (Team.handles_triage), if one is set."""
+    return Team.objects.filter(handles_triage=True, is_active=True).first()
+
+
+def _triage_reasons(*, text: str, language: str, triage: Team | None) -> list[str]:
+    reasons = [
+        _("no team serves this category: triage queue of %(team)s") % {"team": triage.name}
+        if triage is not None
+        else _("no team serves this category and no triage team is set")
+    ]
+    suggestion = classifier.ticket_classifier().suggest(text=text, language=language)
+    if suggestion is not None:
+        reasons.append(
+            _("suggested: category %(category)s, team %(team)s (%(score)d%%)")
+            % {
+                "category": suggestion.category.name,
+                "team": suggestion.team.name if suggestion.team else "-",
+                "score": round(suggestion.score * 100),
+            }
+        )
+    return reasons
 
 
 def _open_ticket_count() -> Coalesce:

@@ -107,7 +107,7 @@ def test_a_ticket_no_team_serves_is_left_for_triage_with_the_reason(customer, te
     ticket = email_ticket(customer, body="nothing matches here")
 
     assert ticket.team is None
-    assert ticket.events.get(kind=EventKind.CREATED).note == "no team serves this category"
+    assert ticket.events.get(kind=EventKind.CREATED).note == "no team serves this category and no triage team is set"
 
 
 class TestAutoAssignment:

@@ -6,25 +6,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tickets', '0017_roles_customer_link_and_merges'),
+        ("tickets", "0017_roles_customer_link_and_merges"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='handles_triage',
-            field=models.BooleanField(default=False, help_text='Owns the triage queue: every new ticket that no team serves lands here. At most one team.', verbose_name='triage team'),
+            model_name="team",
+            name="handles_triage",
+            field=models.BooleanField(
+                default=False,
+                help_text="Owns the triage queue: every new ticket that no team serves lands here. At most one team.",
+                verbose_name="triage team",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='created_tickets', to=settings.AUTH_USER_MODEL, verbose_name='created by'),
+            model_name="ticket",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="created_tickets",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(condition=models.Q(('handles_triage', True)), fields=('handles_triage',), name='one_triage_team'),
+            model_name="team",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("handles_triage", True)), fields=("handles_triage",), name="one_triage_team"
+            ),
         ),
     ]

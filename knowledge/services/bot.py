@@ -34,7 +34,7 @@ from tickets.models import Channel, Customer, Ticket, TicketMessage
 from tickets.safety.detect import redact_secrets
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake as safety_intake
-from tickets.selectors import customer_for_user
+from tickets.selectors import customer_for_user, first_reply_promise
 
 ERROR_EMPTY_QUESTION = "empty_question"
 ERROR_NOTHING_TO_HAND_OFF = "nothing_to_hand_off"
@@ -191,8 +191,8 @@ def _open_handoff_ticket(conversation: BotConversation, *, customer: Customer, a
             )
         _say(
             conversation,
-            _("Your request %(reference)s is with our support team. We usually reply within %(hours)d hours.")
-            % {"reference": ticket.reference, "hours": settings.KNOWLEDGE_HANDOFF_REPLY_HOURS},
+            _("Your request %(reference)s is with our support team. %(promise)s")
+            % {"reference": ticket.reference, "promise": first_reply_promise(ticket=ticket)},
         )
     return ticket
 

@@ -452,8 +452,6 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] = [f"https://{host}" for host
 KNOWLEDGE_BOT_CONFIDENCE = env.float("KNOWLEDGE_BOT_CONFIDENCE", default=0.5)
 # Help-centre search: the last, loosest pass (any word anywhere) ranks at most this many translations.
 KNOWLEDGE_SEARCH_MAX_CANDIDATES = env.int("KNOWLEDGE_SEARCH_MAX_CANDIDATES", default=1000)
-# What the bot promises after a hand-off (email/portal replies are answered within a day).
-KNOWLEDGE_HANDOFF_REPLY_HOURS = env.int("KNOWLEDGE_HANDOFF_REPLY_HOURS", default=24)
 # TRAINING AND STAFFING (issue 11): TRAINING_* and STAFFING_* (supportdesk.settings.workforce).
 # LIVE DESK (issue 21, README "Live chat"): the widget, its sockets, the agents' console, staff notifications
 # and collision detection (supportdesk.settings.chat).

@@ -6,6 +6,7 @@ from knowledge import services
 from knowledge.models import BotMessage, BotRole
 from tests import factories
 from tickets.models import Channel
+from tickets.sla.selectors import expected_first_reply_text
 
 
 @pytest.fixture
@@ -92,7 +93,10 @@ def test_hand_off_creates_a_bot_ticket_with_the_whole_transcript(knowledge_base,
     last = chat.messages.last()
     assert last.role == BotRole.BOT
     assert ticket.reference in last.text
-    assert "24 hours" in last.text
+    # The promise comes from the chat hand-off SLA policy (minutes) on its calendar, not a fixed "24 hours".
+    assert ticket.sla_policy.name == "Chat hand-off"
+    assert last.text.endswith(expected_first_reply_text(ticket, language="en"))
+    assert "We will reply by" in last.text
 
 
 def test_hand_off_is_idempotent(knowledge_base, customer):

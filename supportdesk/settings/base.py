@@ -411,6 +411,8 @@ SAFETY_SMS_BACKEND = env(
     "SAFETY_SMS_BACKEND",
     default="tickets.connectors.sms.ConnectorSmsBackend" if "sms" in CONNECTORS else "tickets.safety.sms.LogSmsBackend",
 )
+# Account-sensitive actions (tickets.safety.services.sensitive) need a verification this recent.
+SAFETY_SENSITIVE_ACTION_WINDOW_MINUTES = env.int("SAFETY_SENSITIVE_ACTION_WINDOW_MINUTES", default=30)
 # Impersonator reports and contact checks accepted per client IP and hour on /portal/verify/.
 SAFETY_REPORTS_PER_HOUR = env.int("SAFETY_REPORTS_PER_HOUR", default=5)
 # COMPLAINTS (issue 7)

@@ -155,6 +155,8 @@ ADMIN_VIEWS: dict[str, object] = {
     "view_on_site": ANSWERED,
     "auth_user_password_change": "supportdesk.change_user",
     "tickets_ticket_exposure_step": POST_ONLY,
+    "tickets_ticket_send_verification": POST_ONLY,
+    "tickets_ticket_sensitive_action": POST_ONLY,
     "tickets_inboundemail_make_ticket": "tickets.make_ticket_from_inbound_email",
     "tickets_complaint_approvals": "tickets.approve_remedy",
     "tickets_complaint_summary": "tickets.view_complaint",

@@ -158,6 +158,8 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
             for page in ("privacy_erasurerequest_confirm", "privacy_erasurerequest_certificate")
         },
         "privacy_accessrequest_download": lambda: reverse(f"admin:{name}", args=[objects["privacy.AccessRequest"].pk]),
+        "tickets_ticket_send_verification": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "tickets_ticket_sensitive_action": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

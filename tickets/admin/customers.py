@@ -21,6 +21,7 @@ from tickets.admin import forms
 from tickets.admin.counts import count_subquery
 from tickets.admin.panels import SIDE, TicketPanel, register_ticket_panel
 from tickets.models import Customer, CustomerEmail, CustomerMerge, Ticket, WalletAddress
+from tickets.safety.services import sensitive
 
 
 class CustomerEmailInline(admin.TabularInline):
@@ -69,6 +70,16 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
         if request.user.has_perm("tickets.merge_customers"):
             return fields
         return [*fields, "email", "phone"]
+
+    def save_model(self, request, obj: Customer, form, change: bool) -> None:
+        if change and form.contact_changed():
+            sensitive.customer_change_contact(
+                customer=obj,
+                actor=request.user,
+                email=form.cleaned_data.get("email"),
+                phone=form.cleaned_data.get("phone"),
+            )
+        super().save_model(request, obj, form, change)
 
     def has_merge_permission(self, request) -> bool:
         return request.user.has_perm("tickets.merge_customers")

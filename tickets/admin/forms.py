@@ -22,6 +22,7 @@ from tickets.attachments import MultipleFileField, validate_uploads
 from tickets.chains import CHAIN_CHOICES, TransactionFields, transaction_field_errors
 from tickets.models import STATUS_TRANSITIONS, Category, Channel, Priority, Status, Tag, Team, Ticket, Tier
 from tickets.safety.services import secret_request_refuse
+from tickets.safety.services.sensitive import SensitiveAction, require_recent_verification
 from tickets.services import versions
 
 
@@ -326,3 +327,13 @@ class CustomerAdminForm(forms.ModelForm):
                 _("Another customer already uses this address: %(customer)s."), params={"customer": owner}
             )
         return address
+
+    def contact_changed(self) -> bool:
+        return self.instance.pk is not None and bool({"email", "phone"} & set(self.changed_data))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.contact_changed():
+            # The same check customer_change_contact makes, shown on the form instead of after saving.
+            require_recent_verification(customer=self.instance, action=SensitiveAction.CONTACT_CHANGE)
+        return cleaned

@@ -37,6 +37,7 @@ sections have fixed orders, so a panel can go above or below them:
 
     MAIN 100  complaint summary                      tickets.complaints.admin
     MAIN 150  exposure checklist (secret exposed)    tickets.safety.admin
+    MAIN 160  identity for sensitive help            tickets.safety.admin
     MAIN 200  conversation                           tickets.admin.conversation
     MAIN 250  FORM_CONTROLS_ORDER: the Reply fieldset (and the save buttons)
     MAIN 300  reply tools (macros, article links)    knowledge.admin_macros

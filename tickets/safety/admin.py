@@ -4,6 +4,7 @@ ticket page additions (explorer links next to hashes and addresses, identity sta
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
@@ -26,7 +27,7 @@ from tickets.safety.models import (
     ImpersonatorReportStatus,
     OfficialContact,
 )
-from tickets.safety.services import exposure_step_done, impersonator_report_review, verification_request
+from tickets.safety.services import exposure_step_done, impersonator_report_review, sensitive, verification_request
 from tickets.safety.services.impersonators import REVIEW_PERMISSION
 
 
@@ -86,12 +87,63 @@ register_ticket_panel(
 )
 
 
+def identity_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
+    """Whether the requester may get account-sensitive help now, with one-click code and action buttons."""
+    return {
+        "state": sensitive.verification_state(customer=ticket.customer),
+        "window": settings.SAFETY_SENSITIVE_ACTION_WINDOW_MINUTES,
+        "can_act": request.user.has_perm("tickets.change_ticket"),
+        "send_url": reverse("admin:tickets_ticket_send_verification", args=[ticket.pk]),
+        "action_url": reverse("admin:tickets_ticket_sensitive_action", args=[ticket.pk]),
+        "actions": [
+            (action, sensitive.SensitiveAction(action).label)
+            for action in (sensitive.SensitiveAction.ACCOUNT_RECOVERY, sensitive.SensitiveAction.ACCOUNT_DISCLOSURE)
+        ],
+    }
+
+
+register_ticket_panel(
+    TicketPanel(
+        key="tickets.identity",
+        template="admin/tickets/safety/_identity_panel.html",
+        order=160,
+        context=identity_panel_context,
+    )
+)
+
+
 class TicketSafetyAdminMixin:
     """Mixed into TicketAdmin."""
 
     def get_urls(self):
         tick = self.admin_site.admin_view(self.exposure_step_view)
-        return [path("<id:pk>/exposure-step/", tick, name="tickets_ticket_exposure_step"), *super().get_urls()]
+        send = self.admin_site.admin_view(self.send_verification_view)
+        act = self.admin_site.admin_view(self.sensitive_action_view)
+        return [
+            path("<id:pk>/exposure-step/", tick, name="tickets_ticket_exposure_step"),
+            path("<id:pk>/send-verification/", send, name="tickets_ticket_send_verification"),
+            path("<id:pk>/sensitive-action/", act, name="tickets_ticket_sensitive_action"),
+            *super().get_urls(),
+        ]
+
+    def send_verification_view(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        """The identity panel's one-click "send a code" (a button inside the ticket form, hence its own URL)."""
+        ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
+        return _post_and_return(
+            request, ticket, self, lambda: verification_request(ticket=ticket, actor=request.user), _("Code sent.")
+        )
+
+    def sensitive_action_view(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
+        ticket = get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
+        return _post_and_return(
+            request,
+            ticket,
+            self,
+            lambda: sensitive.sensitive_action_record(
+                ticket=ticket, action=request.POST.get("sensitive_action", ""), actor=request.user
+            ),
+            _("Recorded on the ticket."),
+        )
 
     def exposure_step_view(self, request: HttpRequest, pk: int) -> HttpResponseRedirect:
         """The checklist's buttons post here (they sit inside the ticket form, hence their own URL)."""
@@ -130,6 +182,17 @@ class TicketSafetyAdminMixin:
             self.message_user(
                 request, _("Verification codes sent for %(count)d tickets.") % {"count": sent}, messages.SUCCESS
             )
+
+
+@require_POST
+def _post_and_return(request: HttpRequest, ticket: Ticket, model_admin, perform, done: str) -> HttpResponseRedirect:
+    try:
+        perform()
+    except (ValidationError, PermissionDenied) as error:
+        model_admin.message_user(request, error_text(error), messages.ERROR)
+    else:
+        model_admin.message_user(request, done, messages.SUCCESS)
+    return HttpResponseRedirect(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
 
 
 @require_POST

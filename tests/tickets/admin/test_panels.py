@@ -43,6 +43,7 @@ def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
         ("tickets.customer", 50),
         ("tickets.complaint", 100),
         ("tickets.safety", 150),
+        ("tickets.identity", 160),
         ("tickets.conversation", 200),
         ("tickets.collision", 240),
         ("knowledge.reply_tools", 300),
@@ -60,6 +61,7 @@ def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_clien
     assert section_names(response) == [
         "tickets.customer",
         "tickets.complaint",
+        "tickets.identity",
         "tickets.conversation",
         "tickets.collision",
         f"form@{FORM_CONTROLS_ORDER}",

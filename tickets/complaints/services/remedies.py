@@ -32,6 +32,7 @@ from tickets.complaints.services.base import (
 )
 from tickets.models import Customer
 from tickets.notifications import services as notifications
+from tickets.safety.services.sensitive import SensitiveAction, require_recent_verification
 
 
 def approval_threshold(asset: str) -> Decimal:
@@ -175,6 +176,9 @@ def remedy_mark_paid(*, remedy: Remedy, actor, payment_reference: str = "") -> R
         raise domain_error(
             _("Only an approved refund, compensation or fee waiver can be paid."), ERROR_REMEDY_NOT_PAYABLE
         )
+    if remedy.kind == RemedyKind.REFUND:
+        # A refund goes out to an address the customer gives: only to a requester who proved who they are.
+        require_recent_verification(customer=remedy.complaint.ticket.customer, action=SensitiveAction.REFUND_TO_ADDRESS)
     remedy.status = RemedyStatus.PAID
     remedy.paid_by = actor
     remedy.paid_at = timezone.now()

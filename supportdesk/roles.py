@@ -61,6 +61,10 @@ _AGENT_PERMISSIONS = (
     # Live chat (issue 21): the console, and the chats of the tickets they may see.
     "tickets.work_chats",
     "tickets.view_chatsession",
+    # Saved views of the ticket list (tickets.workspace): their own, and shared with their teams.
+    "tickets.view_savedview",
+    "tickets.add_savedview",
+    "tickets.change_savedview",
     # Feedback: log suggestions heard on calls, see answers about their own work and their own scorecard
     # (feedback.view_reports — every agent's numbers — is for supervisors and managers).
     "feedback.view_suggestion",

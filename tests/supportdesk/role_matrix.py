@@ -156,6 +156,8 @@ ADMIN_VIEWS: dict[str, object] = {
     "auth_user_password_change": "supportdesk.change_user",
     "tickets_ticket_exposure_step": POST_ONLY,
     "tickets_ticket_send_verification": POST_ONLY,
+    "tickets_savedview_my_work": "tickets.view_ticket",
+    "tickets_savedview_save": POST_ONLY,
     "tickets_ticket_sensitive_action": POST_ONLY,
     "tickets_inboundemail_make_ticket": "tickets.make_ticket_from_inbound_email",
     "tickets_complaint_approvals": "tickets.approve_remedy",
@@ -219,6 +221,7 @@ ADMIN_ACTIONS: dict[tuple[str, str], object] = {
         ("tickets.ImpersonatorReport", f"mark_{state}"): "tickets.change_impersonatorreport" for state in _REPORT_STATES
     },
     ("tickets.Customer", "merge_customers"): "tickets.merge_customers",
+    ("tickets.SavedView", "make_team_default"): "tickets.change_team",
     ("tickets.CustomerMerge", "undo_merges"): "tickets.merge_customers",
     ("tickets.Complaint", "take_ownership"): "tickets.change_complaint",
     ("tickets.Complaint", "move_stage"): "tickets.change_complaint",

@@ -43,6 +43,7 @@ from tickets.models import (
     Ticket,
     TicketEvent,
 )
+from tickets.workspace.models import SavedView
 from training import services as training_services
 from training.models import AgentAward
 from workforce.models import ForecastEvent, Shift
@@ -147,6 +148,9 @@ OBJECT_BUILDERS = {
     ),
     "tickets.IdentityVerification": lambda ctx: IdentityVerification.objects.create(
         ticket=ctx["ticket"], requested_by=ctx["agent"], channels="email", code_hash="0" * 64, expires_at=timezone.now()
+    ),
+    "tickets.SavedView": lambda ctx: SavedView.objects.create(
+        owner=ctx["agent"], name="Open in my team", query="queue=open", team=ctx["ticket"].team
     ),
     "feedback.SurveyTemplate": lambda ctx: SurveyTemplate.objects.get(is_default=True),
     "feedback.SurveyInvitation": lambda ctx: factories.SurveyInvitationFactory(ticket=ctx["ticket"]),

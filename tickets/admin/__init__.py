@@ -25,3 +25,4 @@ from tickets.notifications import admin as notifications_admin  # noqa: F401
 from tickets.notifications import panels as notifications_panels  # noqa: F401
 from tickets.safety import admin as safety_admin  # noqa: F401
 from tickets.sla import admin as sla_admin  # noqa: F401
+from tickets.workspace import admin as workspace_admin  # noqa: F401

@@ -45,6 +45,7 @@ from tickets.models.tickets import (
 from tickets.notifications.models import DigestFrequency, Notification, NotificationKind, NotificationSettings
 from tickets.safety.models import ExplorerLink, IdentityVerification, ImpersonatorReport, OfficialContact
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
+from tickets.workspace.models import SavedView
 
 __all__ = [
     "OPEN_STATUSES",
@@ -89,6 +90,7 @@ __all__ = [
     "Remedy",
     "SLAClock",
     "SLAPolicy",
+    "SavedView",
     "Status",
     "Tag",
     "Team",

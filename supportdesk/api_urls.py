@@ -19,6 +19,11 @@ urlpatterns = [
     path("v1/tickets/<id:pk>/messages/", messages_api.TicketMessagesApi.as_view(), name="ticket-messages"),
     path("v1/tickets/<id:pk>/status/", tickets_api.TicketStatusApi.as_view(), name="ticket-status"),
     path("v1/tickets/<id:pk>/assign/", tickets_api.TicketAssignApi.as_view(), name="ticket-assign"),
+    path(
+        "v1/tickets/<id:pk>/sensitive-actions/",
+        tickets_api.TicketSensitiveActionApi.as_view(),
+        name="ticket-sensitive-action",
+    ),
     path("v1/attachments/<id:pk>/download/", messages_api.AttachmentDownloadApi.as_view(), name="attachment-download"),
     path("v1/customers/", customers_api.CustomerListApi.as_view(), name="customers"),
     path("v1/customers/<id:pk>/", customers_api.CustomerDetailApi.as_view(), name="customer"),

@@ -281,6 +281,8 @@ API_ROUTES: dict[tuple[str, str], dict] = {
     # write: status and assignment need tickets.change_ticket
     ("POST", "/api/v1/tickets/{id}/status/"): _row(LOGIN, DENY, _staff(ALLOW, manager=DENY)),
     ("POST", "/api/v1/tickets/{id}/assign/"): _row(LOGIN, DENY, _staff(ALLOW, manager=DENY)),
+    # Nobody in the matrix's world verified their identity: the service refuses with verification_required.
+    ("POST", "/api/v1/tickets/{id}/sensitive-actions/"): _row(LOGIN, DENY, _staff(INVALID, manager=DENY)),
     # write: customers open their own requests; staff with tickets.add_ticket record one for a customer
     ("POST", "/api/v1/tickets/"): _row(LOGIN, ALLOW, _staff(ALLOW, manager=DENY)),
     # write: the API takes suggestions from customers only (staff log theirs in the admin)

@@ -188,6 +188,7 @@ def api_payload(world, method: str, path: str, subject: str) -> dict:
         "/api/v1/tickets/{id}/messages/": {"body": "Looking into it."},
         "/api/v1/tickets/{id}/status/": {"status": "open"},
         "/api/v1/tickets/{id}/assign/": {"assignee": None},
+        "/api/v1/tickets/{id}/sensitive-actions/": {"action": "account_recovery"},
         "/api/v1/tickets/{id}/complaint/": {"subject": "fees", "body": "Charged twice."},
         "/api/v1/complaints/{id}/stage/": {"stage": "investigation"},
         "/api/v1/complaints/{id}/respond/": {"resolved": True},

@@ -22,6 +22,7 @@ from tickets.models import (
     TicketMessage,
     Tier,
 )
+from tickets.safety.services.sensitive import SensitiveAction
 from tickets.versions import version_token
 
 # Output --------------------------------------------------------------------
@@ -177,6 +178,16 @@ class StatusInput(serializers.Serializer):
     version = serializers.CharField(
         required=False, max_length=40, help_text=_("Staff only: the ticket's version this change is based on.")
     )
+
+
+class SensitiveActionInput(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[
+            (SensitiveAction.ACCOUNT_RECOVERY, SensitiveAction.ACCOUNT_RECOVERY.label),
+            (SensitiveAction.ACCOUNT_DISCLOSURE, SensitiveAction.ACCOUNT_DISCLOSURE.label),
+        ]
+    )
+    note = serializers.CharField(required=False, max_length=255, allow_blank=True)
 
 
 class AssignInput(serializers.Serializer):

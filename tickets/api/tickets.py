@@ -23,12 +23,14 @@ from tickets.api.filters import TicketFilter
 from tickets.api.pagination import TicketCursorPagination
 from tickets.api.serializers import (
     AssignInput,
+    SensitiveActionInput,
     StaffTicketOutput,
     StatusInput,
     TicketCreateInput,
     TicketOutput,
 )
 from tickets.models import Channel, Tag, Ticket
+from tickets.safety.services import sensitive
 from tickets.selectors import customer_for_user, ticket_for_user
 
 _DETAIL_FIELDS = ("app_version", "device", "os", "browser", "chain", "asset", "tx_hash", "from_address", "to_address")
@@ -190,6 +192,26 @@ class TicketStatusApi(APIView):
             )
         except services.StaleTicketError as error:
             return versions.stale_response(error)
+        return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)))
+
+
+class TicketSensitiveActionApi(APIView):
+    """Record account-recovery help or a disclosure of account details: refused (400, verification_required)
+    unless the customer verified their identity recently, as in the admin."""
+
+    permission_classes = [IsStaff, TokenScopePermission]
+
+    @extend_schema(
+        operation_id="tickets_sensitive_action",
+        request=SensitiveActionInput,
+        responses={200: StaffTicketOutput, **ERROR_RESPONSES},
+    )
+    def post(self, request, pk: int):
+        ticket = ticket_for_user(user=request.user, pk=pk)
+        data = validated_data(SensitiveActionInput, request)
+        sensitive.sensitive_action_record(
+            ticket=ticket, action=data["action"], actor=request.user, note=data.get("note", "")
+        )
         return Response(_ticket_output(request, _visible_tickets(request).get(pk=ticket.pk)))
 
 

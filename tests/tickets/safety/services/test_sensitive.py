@@ -88,3 +88,19 @@ def test_the_ticket_page_shows_the_state_and_sends_a_code_in_one_click(
     assert IdentityVerification.objects.filter(ticket=ticket, status="pending").count() == 1
     assert [mail.to for mail in mailoutbox] == [[ticket.customer.email]]
     assert "needs the customer's identity verified" in shown_messages(refused)[0]
+
+
+def test_the_api_refuses_sensitive_help_for_an_unverified_customer_with_the_same_error(ticket, agent):
+    client = factories.token_client(agent)
+    url = f"/api/v1/tickets/{ticket.pk}/sensitive-actions/"
+
+    refused = client.post(url, {"action": "account_recovery"}, format="json")
+    factories.verified_identity(ticket)
+    accepted = client.post(url, {"action": "account_recovery", "note": "walked through 2FA reset"}, format="json")
+
+    error = refused.json()["error"]
+    assert refused.status_code == 400
+    assert error["fields"]["non_field_errors"][0]["code"] == sensitive.ERROR_VERIFICATION_REQUIRED
+    assert "needs the customer's identity verified" in error["message"]
+    assert accepted.status_code == 200
+    assert ticket.events.get(kind=EventKind.VERIFICATION).note == "walked through 2FA reset"

@@ -90,13 +90,13 @@ class SavedViewAdmin(admin.ModelAdmin):
 
     def save_view(self, request: HttpRequest) -> HttpResponseRedirect:
         """The ticket list's "Save this view" form posts here."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
         return _save(request, self)
 
 
 @require_POST
 def _save(request: HttpRequest, model_admin: SavedViewAdmin) -> HttpResponseRedirect:
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
     query = request.POST.get("query", "")
     team_id = request.POST.get("team", "")
     team = Team.objects.filter(pk=int(team_id)).first() if team_id.isdigit() else None

@@ -28,7 +28,7 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_history(
     url = reverse("admin:tickets_customer_360", args=[customer.pk])
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(url)
 
     assert response.status_code == 200

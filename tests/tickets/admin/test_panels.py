@@ -40,13 +40,13 @@ def test_the_ticket_admin_is_tickets_own_and_registered_once():
 
 def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
     assert [(panel.key, panel.order) for panel in panels.ticket_panels()] == [
-        ("tickets.customer", 50),
         ("tickets.complaint", 100),
         ("tickets.safety", 150),
         ("tickets.identity", 160),
         ("tickets.conversation", 200),
         ("tickets.collision", 240),
         ("knowledge.reply_tools", 300),
+        ("tickets.customer", 400),
         ("tickets.sla", 500),
         ("tickets.connectors", 550),
     ]
@@ -59,13 +59,13 @@ def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_clien
     response = agent_client.get(change_url(ticket))
 
     assert section_names(response) == [
-        "tickets.customer",
         "tickets.complaint",
         "tickets.identity",
         "tickets.conversation",
         "tickets.collision",
         f"form@{FORM_CONTROLS_ORDER}",
         "knowledge.reply_tools",
+        "tickets.customer",
         f"form@{FORM_PROPERTIES_ORDER}",
         "tickets.sla",
         "tickets.connectors",
@@ -73,6 +73,7 @@ def test_the_change_page_lays_out_every_panel_in_its_column_in_order(agent_clien
     ]
     columns = {section.key or f"form@{section.order}": section.column for section in response.context["ticket_page"]}
     assert [name for name, column in columns.items() if column == SIDE] == [
+        "tickets.customer",
         f"form@{FORM_PROPERTIES_ORDER}",
         "tickets.sla",
         "tickets.connectors",

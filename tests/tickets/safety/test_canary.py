@@ -55,6 +55,7 @@ NOT_ENTRY_POINTS = {
     "portal:link_account": "a request reference and a 6-digit code, checked and never stored",
     "api:ticket-status": "staff only",
     "api:ticket-assign": "staff only",
+    "api:ticket-sensitive-action": "staff only",
     "api:complaint-stage": "staff only",
     "privacy:home": "consent checkboxes only",
     "privacy:export_new": "a button, no text",

@@ -90,7 +90,11 @@ register_ticket_panel(
 def identity_panel_context(request: HttpRequest, ticket: Ticket) -> dict:
     """Whether the requester may get account-sensitive help now, with one-click code and action buttons."""
     return {
-        "state": sensitive.verification_state(customer=ticket.customer),
+        "state": (
+            sensitive.verification_state_at(ticket.customer_verified_at)
+            if hasattr(ticket, "customer_verified_at")
+            else sensitive.verification_state(customer=ticket.customer)
+        ),
         "window": settings.SAFETY_SENSITIVE_ACTION_WINDOW_MINUTES,
         "can_act": request.user.has_perm("tickets.change_ticket"),
         "send_url": reverse("admin:tickets_ticket_send_verification", args=[ticket.pk]),

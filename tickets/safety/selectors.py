@@ -92,8 +92,13 @@ LATEST_VERIFICATION_FIELDS = ("id", "status", "channels", "expires_at", "verifie
 def with_latest_verification(tickets: QuerySet) -> QuerySet:
     """Tickets annotated with their latest identity verification (for one-ticket pages: no extra query)."""
     latest = IdentityVerification.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-id")
+    # The customer's latest success on any ticket: what account-sensitive actions are judged by.
+    customer_verified = IdentityVerification.objects.filter(
+        ticket__customer=OuterRef("customer_id"), status=VerificationStatus.VERIFIED
+    ).order_by("-verified_at")
     return tickets.annotate(
-        **{f"latest_verification_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_VERIFICATION_FIELDS}
+        **{f"latest_verification_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_VERIFICATION_FIELDS},
+        customer_verified_at=Subquery(customer_verified.values("verified_at")[:1]),
     )
 
 

@@ -50,6 +50,11 @@ def verification_state(*, customer: Customer) -> VerificationState:
         .values_list("verified_at", flat=True)
         .first()
     )
+    return verification_state_at(verified_at)
+
+
+def verification_state_at(verified_at: datetime | None) -> VerificationState:
+    """The state for a known latest successful verification time (e.g. annotated on the ticket page's ticket)."""
     if verified_at is None:
         return VerificationState(verified_at=None, valid_until=None)
     window = timedelta(minutes=settings.SAFETY_SENSITIVE_ACTION_WINDOW_MINUTES)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0019_social_and_phone_channels"),
+        ("tickets", "0022_encrypt_customer_phone_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

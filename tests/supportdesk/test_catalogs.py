@@ -44,6 +44,11 @@ CUSTOMER_FACING_PATHS = (
     "tickets/selectors.py",
     "tickets/sla/selectors.py",
     "supportdesk/kit/text.py",
+    # live chat: the widget's texts and the customer's side of a chat (tickets.chat.views)
+    "tickets/chat/views.py",
+    # privacy: the portal's privacy page (notice, consent, data export) and the export itself
+    "privacy/templates/privacy/",
+    "privacy/portal.py",
     # sign-up, sign-in, password and two-factor pages: our overrides of allauth's templates
     "templates/allauth/",
     "templates/account/",

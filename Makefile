@@ -62,7 +62,9 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	@if [ -x $(CHROMIUM) ]; then echo "e2e: browser tests run in $(CHROMIUM)"; \
 	else echo "e2e: SKIPPED - $(CHROMIUM) not found (apt-get install chromium chromium-driver fonts-wqy-microhei)"; fi
-	$(BIN)/pytest -rs $(PYTEST_ARGS)
+	$(BIN)/pytest -rs $(PYTEST_ARGS) --ignore=tests/cluster
+	@# The cluster suite last, on its own: its server processes commit to the test database (PostgreSQL only).
+	$(BIN)/pytest -rs $(PYTEST_ARGS) tests/cluster
 
 format: install
 	$(BIN)/ruff check --fix .

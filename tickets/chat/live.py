@@ -6,10 +6,9 @@ rolled-back change is never announced and a socket never sees a message the data
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
+from supportdesk.kit.channel_layer import group_send_now
 from tickets.models import AuthorKind, TicketMessage
 
 CONSOLE_GROUP = "chat.console"
@@ -44,9 +43,7 @@ def message_frame(message: TicketMessage, *, client_id: str = "") -> dict:
 
 
 def send_now(group: str, frame: dict) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, {"type": "chat.frame", "frame": frame})
+    group_send_now(group, {"type": "chat.frame", "frame": frame})
 
 
 def send_on_commit(group: str, frame: dict) -> None:

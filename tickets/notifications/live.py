@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.urls import reverse
+
+from supportdesk.kit.channel_layer import group_send_now
 
 FRAME_TYPE = "notify.frame"
 
@@ -30,6 +30,4 @@ def notification_frame(notification) -> dict:
 
 
 def send_now(group: str, frame: dict) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, {"type": FRAME_TYPE, "frame": frame})
+    group_send_now(group, {"type": FRAME_TYPE, "frame": frame})

@@ -7,7 +7,8 @@ from channels.testing import WebsocketCommunicator
 
 from supportdesk.asgi import application
 from tests import factories
-from tests.tickets.chat.conftest import communicator, receive_until, run
+from tests.sockets import receive_until, run
+from tests.tickets.chat.conftest import communicator
 from tickets.chat import consumers
 from tickets.chat.models import ChatSession, ChatState
 from tickets.models import AuthorKind, Channel, Status, TicketMessage

@@ -1,12 +1,12 @@
 """The staff sockets on the in-memory channel layer: notifications per user, presence per ticket."""
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
+from tests.sockets import receive_until, run
 from tickets import services
 from tickets.notifications import consumers
 from tickets.notifications import services as notifications
@@ -23,17 +23,6 @@ def communicator(path: str, user=None) -> WebsocketCommunicator:
     socket = WebsocketCommunicator(ROUTER, path)
     socket.scope["user"] = user or AnonymousUser()
     return socket
-
-
-async def receive_until(socket, wanted, *, timeout: float = 3) -> dict:
-    while True:
-        frame = await socket.receive_json_from(timeout=timeout)
-        if wanted(frame):
-            return frame
-
-
-def run(body):
-    return async_to_sync(body)()
 
 
 def test_notifications_need_a_staff_login(customer):

@@ -1,0 +1,42 @@
+import asyncio
+
+from channels.layers import get_channel_layer
+
+from supportdesk.kit.channel_layer import group_send_now
+from tests.sockets import run
+
+
+def listening_channel(group: str) -> str:
+    async def listen():
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        return channel
+
+    return run(listen)
+
+
+def received(channel: str) -> dict:
+    async def receive():
+        return await get_channel_layer().receive(channel)
+
+    return run(receive)
+
+
+def test_a_message_reaches_the_group_from_plain_sync_code():
+    channel = listening_channel("kit.plain")
+
+    group_send_now("kit.plain", {"type": "test.frame", "n": 1})
+
+    assert received(channel) == {"type": "test.frame", "n": 1}
+
+
+def test_a_message_reaches_the_group_from_a_thread_whose_event_loop_is_running():
+    channel = listening_channel("kit.looping")
+
+    async def sync_caller_inside_a_running_loop():
+        group_send_now("kit.looping", {"type": "test.frame", "n": 2})
+
+    asyncio.run(sync_caller_inside_a_running_loop())
+
+    assert received(channel) == {"type": "test.frame", "n": 2}

@@ -22,6 +22,7 @@ from devdata.bench.plan import USERNAME_PREFIX, SeedPlan
 from devdata.bench.rows import CHUNK, Progress, RowWriter, chunks
 from devdata.bench.staff import create_staff
 from devdata.bench.tickets import CATEGORY_WEIGHTS, EVENT_FIELDS, MESSAGE_FIELDS, TICKET_FIELDS, TicketGenerator
+from supportdesk.audit.models import AuditEntry
 from tickets.models import AgentProfile, Customer, Team, Ticket, TicketEvent, TicketMessage
 
 
@@ -33,6 +34,12 @@ def wipe() -> None:
     if connection.vendor == "postgresql":
         connection.check_constraints()
     connection.ops.execute_sql_flush(statements)
+    # The previous run's read audit points at the bench users; on PostgreSQL the audit table refuses deletes
+    # unless the retention exception is on (privacy/migrations/0001_privacy.py), as it is for this wipe.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL supportdesk.audit_retention = 'on'")
+    AuditEntry.objects.all().delete()
     get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).delete()
 
 

@@ -6,9 +6,14 @@ unless E2E_REQUIRED is set, as CI does: then a missing browser is an error.
 
 import os
 import re
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
 # Playwright's sync API runs an asyncio loop in the test thread, which makes
 # Django refuse ORM calls from that thread unless told it is safe (it is: the
@@ -80,3 +85,33 @@ def shot(request):
         return path
 
     return take
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def asgi_server(settings):
+    """The whole ASGI application (HTTP and WebSockets) under uvicorn on a free loopback port; pytest-django's live
+    server speaks HTTP only. Yields the base URL, which is also the SITE_URL of links in mails."""
+    from supportdesk.asgi import application
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    settings.SITE_URL = url
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

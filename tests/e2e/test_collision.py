@@ -6,52 +6,26 @@ Django's live server speaks no WebSocket, so the test serves the ASGI applicatio
 in a thread, on the test database, with static files served from the finders (as the live chat e2e does).
 """
 
-import socket
 import threading
-import time
-from pathlib import Path
 
 import pytest
-import uvicorn
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.test import Client
 from playwright.sync_api import expect
 
-from supportdesk.asgi import application
 from tests import factories
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import ARTIFACTS, DESKTOP
 from tickets import services
 from tickets.models import Notification, TicketMessage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = Path("/work/wt/shots/notify")
+SHOTS = ARTIFACTS / "collision"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def asgi_server(settings):
+@pytest.fixture(autouse=True)
+def fast_presence(settings):
+    """Viewers announce themselves every second, so leaving shows within the test's timeouts."""
     settings.PRESENCE_HEARTBEAT_SECONDS = 1
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def signed_in_page(browser, url: str, user):

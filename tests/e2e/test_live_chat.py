@@ -4,26 +4,18 @@ Django's live server speaks no WebSocket, so the test starts uvicorn on a free p
 the test database, with static files served from the finders.
 """
 
-import socket
-import threading
-import time
-from pathlib import Path
-
 import pytest
-import uvicorn
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.test import Client
 
 from feedback.models import SurveyResponse
-from supportdesk.asgi import application
 from tests import factories
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import ARTIFACTS, DESKTOP
 from tickets.chat.models import ChatSession, ChatState
 from tickets.models import AuthorKind, BusinessCalendar, Channel, Status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = Path("/work/wt/shots/chat")
+SHOTS = ARTIFACTS / "live_chat"
 # Records every socket the page opens, so the test can drop the connection as a network failure would.
 TRACK_SOCKETS = """
 (() => {
@@ -36,32 +28,6 @@ TRACK_SOCKETS = """
   Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
 })();
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def asgi_server(settings):
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            ASGIStaticFilesHandler(application), host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    settings.SITE_URL = url
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def shot(page, name: str) -> None:

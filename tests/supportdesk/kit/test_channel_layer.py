@@ -1,4 +1,5 @@
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.layers import get_channel_layer
 
@@ -37,6 +38,8 @@ def test_a_message_reaches_the_group_from_a_thread_whose_event_loop_is_running()
     async def sync_caller_inside_a_running_loop():
         group_send_now("kit.looping", {"type": "test.frame", "n": 2})
 
-    asyncio.run(sync_caller_inside_a_running_loop())
+    # In a thread of its own: this test's thread may already run Playwright's loop (after a browser test).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, sync_caller_inside_a_running_loop()).result()
 
     assert received(channel) == {"type": "test.frame", "n": 2}

@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat clean
+.PHONY: run serve cluster test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ serve: install
 	$(PROD) $(PY) manage.py run_worker & \
 	$(PROD) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py & \
 	wait
+
+# nginx in front of two web processes and two django-q2 workers on this machine, sharing PostgreSQL (DATABASE_URL)
+# and Redis (REDIS_URL); migrates first; logs in .cluster/; Ctrl-C stops it all (README "Running in production").
+cluster: install
+	$(PY) -m devdata.cluster
 
 test: install
 	$(BIN)/ruff check .

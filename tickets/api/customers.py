@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +16,12 @@ from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.api.pagination import TicketCursorPagination
 from tickets.api.serializers import CustomerOutput
 from tickets.models import Customer
+
+
+class CustomerQuery(serializers.Serializer):
+    """The list's query string; CharField refuses NUL characters (PostgreSQL text cannot hold them) with a 400."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class CustomerListApi(APIView):
@@ -27,8 +34,10 @@ class CustomerListApi(APIView):
         responses={200: paginated(CustomerOutput), **ERROR_RESPONSES},
     )
     def get(self, request):
+        params = CustomerQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
         customers = Customer.objects.all()
-        query = request.query_params.get("q", "").strip()
+        query = params.validated_data.get("q", "")
         if query:
             customers = customers.filter(Q(email__icontains=query) | Q(name__icontains=query))
         paginator = TicketCursorPagination()

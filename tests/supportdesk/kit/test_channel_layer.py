@@ -43,3 +43,17 @@ def test_a_message_reaches_the_group_from_a_thread_whose_event_loop_is_running()
         pool.submit(asyncio.run, sync_caller_inside_a_running_loop()).result()
 
     assert received(channel) == {"type": "test.frame", "n": 2}
+
+
+def test_an_unreachable_channel_layer_is_logged_not_raised(monkeypatch, caplog):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    class DownLayer:
+        async def group_send(self, group, message):
+            raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    monkeypatch.setattr("supportdesk.kit.channel_layer.get_channel_layer", DownLayer)
+
+    group_send_now("kit.down", {"type": "test.frame"})
+
+    assert "live push to kit.down not sent" in caplog.text

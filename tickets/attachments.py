@@ -9,7 +9,7 @@ contradict it (an .exe renamed .png) are rejected.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django import forms
 from django.conf import settings
@@ -70,15 +70,7 @@ def validate_upload(upload: UploadedFile) -> str:
     if not upload.size:
         raise ValidationError(_("%(name)s is empty.") % {"name": name}, code=ERROR_EMPTY)
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is %(size)s; the limit is %(limit)s.")
-            % {
-                "name": name,
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-            },
-            code=ERROR_TOO_LARGE,
-        )
+        raise ValidationError(too_large_message(name, upload.size), code=ERROR_TOO_LARGE)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -88,6 +80,45 @@ def validate_upload(upload: UploadedFile) -> str:
             code=ERROR_CONTENT_MISMATCH,
         )
     return content_type
+
+
+class UploadRefused(Exception):
+    """A file that cannot become an upload; its text is the line shown to the customer."""
+
+
+def screen_uploads(
+    candidates: Iterable[tuple[str, Callable[[], UploadedFile]]],
+) -> tuple[list[UploadedFile], list[str]]:
+    """Uploads that pass the count limit and the upload checks, and one line per file refused.
+
+    Each candidate is (safe name, fetch): `fetch` builds the upload and is only called while the count limit
+    still allows one more, so a channel never downloads a file it would refuse; it may raise UploadRefused.
+    """
+    accepted: list[UploadedFile] = []
+    refused: list[str] = []
+    for name, fetch in candidates:
+        if len(accepted) >= settings.ATTACHMENT_MAX_FILES:
+            refused.append(_("%(name)s: too many attachments.") % {"name": name})
+            continue
+        try:
+            upload = fetch()
+            validate_upload(upload)
+        except UploadRefused as refusal:
+            refused.append(str(refusal))
+            continue
+        except ValidationError as error:
+            refused.append(" ".join(error.messages))
+            continue
+        accepted.append(upload)
+    return accepted, refused
+
+
+def too_large_message(name: str, size: int) -> str:
+    return _("%(name)s is %(size)s; the limit is %(limit)s.") % {
+        "name": name,
+        "size": filesizeformat(size),
+        "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+    }
 
 
 def _content_matches(content_type: str, head: bytes) -> bool:

@@ -93,3 +93,36 @@ def test_the_served_type_comes_from_the_extension_not_from_the_browser(ticket, a
 )
 def test_file_names_lose_their_directories(name, expected):
     assert attachments.safe_filename(name) == expected
+
+
+def test_screening_keeps_good_files_and_says_why_the_others_were_refused(settings):
+    settings.ATTACHMENT_MAX_FILES = 2
+    fetched = []
+
+    def fetch(upload):
+        def run():
+            fetched.append(upload.name)
+            return upload
+
+        return run
+
+    def unreachable():
+        raise attachments.UploadRefused("gone.png: could not be fetched.")
+
+    candidates = [
+        ("a.txt", fetch(factories.text_upload("a.txt", b"one"))),
+        ("gone.png", unreachable),
+        ("fake.png", fetch(factories.text_upload("fake.png", b"not a png"))),
+        ("b.txt", fetch(factories.text_upload("b.txt", b"two"))),
+        ("c.txt", fetch(factories.text_upload("c.txt", b"three"))),
+    ]
+
+    accepted, refusals = attachments.screen_uploads(candidates)
+
+    assert [upload.name for upload in accepted] == ["a.txt", "b.txt"]
+    assert refusals == [
+        "gone.png: could not be fetched.",
+        "fake.png does not contain what its extension says.",
+        "c.txt: too many attachments.",
+    ]
+    assert "c.txt" not in fetched, "a file over the count limit is never fetched"

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
-from tickets.attachments import safe_filename, validate_upload
+from tickets.attachments import UploadRefused, safe_filename, screen_uploads, too_large_message
 from tickets.connectors.base import Connector, InboundEvent, MediaRef, ProviderError
 from tickets.connectors.models import (
     ChannelIdentity,
@@ -193,38 +193,20 @@ def _body(text: str, refused: list[str], *, has_uploads: bool) -> str:
     return body
 
 
-def _uploads(connector: Connector, media: tuple[MediaRef, ...]) -> tuple[list[SimpleUploadedFile], list[str]]:
+def _uploads(connector: Connector, media: tuple[MediaRef, ...]) -> tuple[list[UploadedFile], list[str]]:
     """Fetched files that pass the upload checks, and one line per file refused or not fetched."""
-    accepted, refused = [], []
-    for item in media:
-        name = safe_filename(item.filename)
-        if len(accepted) >= settings.ATTACHMENT_MAX_FILES:
-            refused.append(_("%(name)s: too many attachments.") % {"name": name})
-            continue
-        if item.size and item.size > settings.ATTACHMENT_MAX_BYTES:
-            refused.append(
-                _("%(name)s is %(size)s; the limit is %(limit)s.")
-                % {
-                    "name": name,
-                    "size": filesizeformat(item.size),
-                    "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-                }
-            )
-            continue
-        try:
-            data = connector.download(item)
-        except ProviderError as error:
-            logger.warning("%s: could not fetch %s: %s", connector.name, name, error)
-            refused.append(_("%(name)s: could not be fetched from the channel.") % {"name": name})
-            continue
-        upload = SimpleUploadedFile(name, data)
-        try:
-            validate_upload(upload)
-        except ValidationError as error:
-            refused.append(" ".join(error.messages))
-            continue
-        accepted.append(upload)
-    return accepted, refused
+    return screen_uploads((safe_filename(item.filename), partial(_fetch, connector, item)) for item in media)
+
+
+def _fetch(connector: Connector, item: MediaRef) -> SimpleUploadedFile:
+    name = safe_filename(item.filename)
+    if item.size and item.size > settings.ATTACHMENT_MAX_BYTES:
+        raise UploadRefused(too_large_message(name, item.size))
+    try:
+        return SimpleUploadedFile(name, connector.download(item))
+    except ProviderError as error:
+        logger.warning("%s: could not fetch %s: %s", connector.name, name, error)
+        raise UploadRefused(_("%(name)s: could not be fetched from the channel.") % {"name": name}) from error
 
 
 # What the channel tells the customer -----------------------------------------------

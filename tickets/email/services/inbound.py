@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from supportdesk.kit.metrics import EMAILS_IN
 from supportdesk.kit.text import MAX_BODY_LENGTH
 from tickets import services
-from tickets.attachments import safe_filename, validate_upload
+from tickets.attachments import safe_filename, screen_uploads
 from tickets.email import loops
 from tickets.email.models import (
     BounceType,
@@ -372,23 +372,16 @@ def _attachments(parsed: ParsedEmail, raw_source: bytes) -> list[ParsedAttachmen
     return [*parsed.attachments, ParsedAttachment(RAW_SOURCE_NAME, "text/plain", raw_source, inline=False)]
 
 
-def _uploads(parsed: ParsedEmail, raw_source: bytes) -> tuple[list[SimpleUploadedFile], list[str]]:
+def _uploads(parsed: ParsedEmail, raw_source: bytes) -> tuple[list[UploadedFile], list[str]]:
     """Attachments that pass the upload limits, and one line per refused file (the raw mail keeps them)."""
-    accepted, refused = [], []
-    for attachment in _attachments(parsed, raw_source):
-        upload = SimpleUploadedFile(
-            safe_filename(attachment.filename), attachment.data, content_type=attachment.content_type
-        )
-        if len(accepted) >= settings.ATTACHMENT_MAX_FILES:
-            refused.append(_("%(name)s: too many attachments.") % {"name": upload.name})
-            continue
-        try:
-            validate_upload(upload)
-        except ValidationError as error:
-            refused.append(" ".join(error.messages))
-            continue
-        accepted.append(upload)
-    return accepted, refused
+    return screen_uploads(
+        (safe_filename(attachment.filename), partial(_upload, attachment))
+        for attachment in _attachments(parsed, raw_source)
+    )
+
+
+def _upload(attachment: ParsedAttachment) -> SimpleUploadedFile:
+    return SimpleUploadedFile(safe_filename(attachment.filename), attachment.data, content_type=attachment.content_type)
 
 
 def _body(text: str, parsed: ParsedEmail, refused: list[str], *, has_uploads: bool) -> str:

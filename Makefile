@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve cluster test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat clean
+.PHONY: run serve cluster test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat bench-ingest clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -85,19 +85,27 @@ messages: install
 # Benchmarks on their own database (bench/bench.sqlite3, or PostgreSQL via BENCH_DATABASE_URL), never
 # the development one: `make bench BENCH_ARGS="--tickets 1000000 --http"`. Results go to bench/results/.
 # Then the help-centre search and bot latency on 20,000 articles (rolled back afterwards), same database,
-# and the secret detector (p95 per 10 KB of mixed Chinese/English text, wordlist memory, detection figures).
+# the secret detector (p95 per 10 KB of mixed Chinese/English text, wordlist memory, detection figures), and
+# email ingestion throughput.
 BENCH_ARGS ?=
 BENCH := DJANGO_SETTINGS_MODULE=supportdesk.settings.bench $(PY) manage.py
 bench: bench-db
 	$(BENCH) bench $(BENCH_ARGS)
 	$(BENCH) knowledge_bench --articles 20000
 	$(BENCH) detector_bench
+	$(BENCH) bench_ingest
 
 bench-knowledge: bench-db
 	$(BENCH) knowledge_bench --articles 20000
 
 bench-detector: install
 	$(BENCH) detector_bench
+
+# Email ingestion in one process (issue 22: >= 50 messages/s): generated mails polled over IMAPS from a local
+# Dovecot when dovecot-imapd is installed, else read from bytes; `INGEST_ARGS="--messages 1000"`.
+INGEST_ARGS ?=
+bench-ingest: bench-db
+	$(BENCH) bench_ingest $(INGEST_ARGS)
 
 # Live chat under load (needs REDIS_URL: the server processes share the Redis channel layer), e.g.
 # `make bench-chat REDIS_URL=redis://127.0.0.1:6379/1 CHAT_BENCH_ARGS="--customers 500 --agents 50 --processes 2"`.

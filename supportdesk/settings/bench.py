@@ -29,6 +29,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections as supportdesk.settings.production ships them (a worker that enqueues jobs through
+# the ORM broker would otherwise close and reopen its connection for every job it enqueues).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # The bench's synthetic staff sign in with a forced session and use API tokens; two-factor authentication
 # changes how they would sign in, not the pages measured, so the bench's own users need none.
 STAFF_MFA_REQUIRED_ROLES = []

@@ -1,4 +1,4 @@
-"""IMAP polling against a real server: Dovecot on loopback over IMAPS (tests/imapserver.py).
+"""IMAP polling against a real server: Dovecot on loopback over IMAPS (devdata/imapserver.py).
 
 What a fake cannot show: real response shapes and literals, TLS, a mailbox larger than one batch, and a
 connection that drops in the middle of a FETCH — after which nothing may be lost and nothing imported twice.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import imapserver
+from devdata import imapserver
 from tickets.email import imap
 from tickets.email.models import InboundEmail, InboundSource
 from tickets.models import Ticket

@@ -68,7 +68,7 @@ from tickets.email.selectors import (
 )
 from tickets.email.services import deliverability, outbound
 from tickets.language import detected_language
-from tickets.models import Channel, Ticket, TicketMessage
+from tickets.models import Channel, Customer, Ticket, TicketMessage
 from tickets.safety.scrubbing import kind_labels
 from tickets.safety.services import intake as safety_intake
 from tickets.selectors import customer_can_reply
@@ -260,12 +260,10 @@ def _route(parsed: ParsedEmail, *, raw_source: bytes) -> _Outcome:
         return _file_auto_reply(parsed)
     # A mail from the address proves the mailbox works again.
     deliverability.email_address_clear_bouncing(addresses=[parsed.from_address])
-    customer, _created = services.customer_get_or_create(
-        email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
-    )
+    customer, language = _sender(parsed)
     ticket = ticket_for_inbound_email(parsed, customer_id=customer.pk)
     if ticket is None or not customer_can_reply(ticket=ticket):
-        return _new_ticket(parsed, raw_source=raw_source, customer=customer)
+        return _new_ticket(parsed, raw_source=raw_source, customer=customer, language=language)
     uploads, refused = _uploads(parsed, raw_source)
     message = services.ticket_customer_reply(
         ticket=ticket,
@@ -276,14 +274,31 @@ def _route(parsed: ParsedEmail, *, raw_source: bytes) -> _Outcome:
     return _Outcome(InboundStatus.PROCESSED, InboundResult.REPLY, ticket, message, "\n".join(refused))
 
 
-def _new_ticket(parsed: ParsedEmail, *, raw_source: bytes, customer=None, actor=None) -> _Outcome:
+def _sender(parsed: ParsedEmail) -> tuple[Customer, str | None]:
+    """The sender's customer record, and the mail's language when the record is new (it took that language).
+
+    The language is detected only for a new customer: a known one keeps theirs, and ticket_create detects
+    the language of the ticket itself when it is not given.
+    """
+    customer = services.customer_find_by_email(parsed.from_address)
+    if customer is not None:
+        return customer, None
+    language = _guess_language(parsed)
+    customer, created = services.customer_get_or_create(
+        email=parsed.from_address, name=parsed.from_name, language=language
+    )
+    return customer, language if created else None
+
+
+def _new_ticket(
+    parsed: ParsedEmail, *, raw_source: bytes, customer=None, actor=None, language: str | None = None
+) -> _Outcome:
     if customer is None:
-        customer, _created = services.customer_get_or_create(
-            email=parsed.from_address, name=parsed.from_name, language=_guess_language(parsed)
-        )
+        customer, language = _sender(parsed)
     uploads, refused = _uploads(parsed, raw_source)
     ticket = services.ticket_create(
         customer=customer,
+        language=language,
         subject=_ticket_subject(parsed.subject),
         body=_body(parsed.text, parsed, refused, has_uploads=bool(uploads)),
         channel=Channel.EMAIL,

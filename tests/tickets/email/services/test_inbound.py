@@ -73,6 +73,29 @@ def test_a_first_time_sender_writing_chinese_gets_chinese_notifications(db, mail
     assert ticket.language == "zh-hans"
 
 
+def test_the_language_of_a_mail_is_detected_once_and_a_reply_needs_no_detection(db, mail_fixture, monkeypatch):
+    from tickets.services import language as ticket_language
+
+    detected = []
+
+    def counting(text):
+        detected.append(text)
+        return detect(text)
+
+    detect = inbound.detected_language
+    monkeypatch.setattr(inbound, "detected_language", counting)
+    monkeypatch.setattr(ticket_language, "detected_language", counting)
+
+    first = receive(mail_fixture("01_new_utf8_qp.eml")).ticket
+    assert len(detected) == 1
+    assert first.language == first.customer.language
+
+    record = receive(mail_fixture("10_reply_subject_reference.eml", {"SD-000001": first.reference}))
+
+    assert record.ticket == first
+    assert len(detected) == 1, "a reply from a known customer is not run through the language detector"
+
+
 def test_it_turns_html_only_mail_into_text_without_scripts_and_with_link_addresses(db, mail_fixture):
     body = receive(mail_fixture("06_html_only.eml")).ticket.messages.get().body
 

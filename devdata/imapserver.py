@@ -1,7 +1,8 @@
 """A real IMAP server for tests: Dovecot (Debian's dovecot-imapd) on a free loopback port, IMAPS with a
 throwaway certificate, one mailbox in a temporary Maildir; and a TCP relay that can cut the connection.
 
-Nothing here imports Django: the tests connect the product's poller to it through `poll_mailbox(connect=...)`.
+Nothing here imports Django: the tests (and `manage.py bench_ingest`) connect the product's poller to it
+through `poll_mailbox(connect=...)`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from devdata.cluster import free_port, stop, wait_for_port
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 USER = "support@supportdesk.test"
-PASSWORD = "mailbox-password"
+PASSWORD = "mailbox-password"  # noqa: S105 - a throwaway mailbox on loopback
 # Mail processes may not run as root: the mailbox belongs to Debian's `dovecot` user (created by the package).
 MAIL_USER = "dovecot"
 

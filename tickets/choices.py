@@ -114,3 +114,4 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA at risk")
     SLA_BREACH = "sla_breach", _("SLA breached")
     EXPOSURE_STEP = "exposure_step", _("Exposure checklist")
+    CHAIN_STATUS = "chain_status", _("On-chain status")

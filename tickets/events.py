@@ -235,6 +235,15 @@ def build_sla_breached(*, ticket: Ticket | int, clock: str, at: datetime) -> Tic
     return _new(EventKind.SLA_BREACH, ticket, None, before=clock, after=ClockState.BREACHED, at=at)
 
 
+# On-chain lookup -------------------------------------------------------------
+
+
+def build_chain_status_changed(*, ticket: Ticket | int, before: str, after: str, note: str = "") -> TicketEvent:
+    """A lookup found the transaction's on-chain status changed: TxStatus codes before ("" at the first answer)
+    and after; the note says confirmations and the like."""
+    return _new(EventKind.CHAIN_STATUS, ticket, None, before=before, after=after, note=note)
+
+
 # The kinds written one event at a time, saved in the caller's transaction.
 created = _saving(build_created)
 status_changed = _saving(build_status_changed)
@@ -256,6 +265,7 @@ verification_changed = _saving(build_verification_changed)
 customer_linked = _saving(build_customer_linked)
 customer_warned = _saving(build_customer_warned)
 exposure_step_done = _saving(build_exposure_step_done)
+chain_status_changed = _saving(build_chain_status_changed)
 complaint_opened = _saving(build_complaint_opened)
 complaint_stage_changed = _saving(build_complaint_stage_changed)
 complaint_updated = _saving(build_complaint_updated)

@@ -12,7 +12,7 @@ Importing this package registers every ModelAdmin of tickets, those of its sub-a
     customers.py, teams.py, agents.py, categories.py, tags.py, events.py: the other records of tickets
     tickets.chat.admin (chats, chat console), tickets.complaints.admin, tickets.sla.admin, tickets.safety.admin,
     tickets.email.admin, tickets.connectors.admin, tickets.notifications.admin (staff notifications, the ticket
-    page's presence panel): the sub-areas
+    page's presence panel), tickets.onchain.admin (the transaction's on-chain status): the sub-areas
 """
 
 # Imported for their @admin.register and register_ticket_panel calls.
@@ -23,6 +23,7 @@ from tickets.connectors import admin as connectors_admin  # noqa: F401
 from tickets.email import admin as email_admin  # noqa: F401
 from tickets.notifications import admin as notifications_admin  # noqa: F401
 from tickets.notifications import panels as notifications_panels  # noqa: F401
+from tickets.onchain import admin as onchain_admin  # noqa: F401
 from tickets.safety import admin as safety_admin  # noqa: F401
 from tickets.sla import admin as sla_admin  # noqa: F401
 from tickets.workspace import admin as workspace_admin  # noqa: F401

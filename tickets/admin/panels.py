@@ -46,6 +46,7 @@ sections have fixed orders, so a panel can go above or below them:
     SIDE 500  SLA clocks                             tickets.sla.admin
     SIDE 550  channel (handle, calls, texts sent)    tickets.connectors.admin
     SIDE 600  FORM_RECORD_ORDER: customer summary, Request, Environment, Transaction
+    SIDE 620  on-chain status of the transaction     tickets.onchain.admin
 
 Queries and time: the page is the agents' most used page, with a budget of 10 queries in
 all (tests/tickets/admin/test_tickets.py pins the count for 1 and 30 messages). A panel

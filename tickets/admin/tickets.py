@@ -43,6 +43,7 @@ from tickets.admin.panels import (
 from tickets.admin.record import ticket_record_html
 from tickets.complaints.admin import turn_into_complaint
 from tickets.models import Ticket
+from tickets.onchain.admin import TicketOnchainAdminMixin
 from tickets.safety import selectors as safety_selectors
 from tickets.safety.admin import TicketSafetyAdminMixin
 from tickets.services import escalation
@@ -64,6 +65,7 @@ class TicketAdmin(
     ReadAuditAdminMixin,
     TicketSLAAdminMixin,
     TicketSafetyAdminMixin,
+    TicketOnchainAdminMixin,
     admin.ModelAdmin,
 ):
     list_display = [
@@ -102,8 +104,11 @@ class TicketAdmin(
         return sla_selectors.with_next_due(tickets)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Ticket | None:
-        """The ticket page's ticket, with what its panels show in the same query (complaint, latest verification)."""
-        queryset = self.get_queryset(request).select_related("complaint__owner", "complaint__responsible_team")
+        """The ticket page's ticket, with what its panels show in the same query (complaint, latest verification,
+        on-chain lookup)."""
+        queryset = self.get_queryset(request).select_related(
+            "complaint__owner", "complaint__responsible_team", "chain_lookup"
+        )
         try:
             return safety_selectors.with_latest_verification(queryset).get(pk=object_id)
         except (Ticket.DoesNotExist, ValidationError, ValueError):

@@ -43,6 +43,7 @@ from tickets.models.tickets import (
     team_ids_of,
 )
 from tickets.notifications.models import DigestFrequency, Notification, NotificationKind, NotificationSettings
+from tickets.onchain.models import ChainLookup
 from tickets.safety.models import ExplorerLink, IdentityVerification, ImpersonatorReport, OfficialContact
 from tickets.sla.models import BusinessCalendar, BusinessHours, Holiday, SLAPolicy
 from tickets.workspace.models import SavedView
@@ -57,6 +58,7 @@ __all__ = [
     "BusinessCalendar",
     "BusinessHours",
     "Category",
+    "ChainLookup",
     "Channel",
     "ChannelIdentity",
     "ChatMessageKey",

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA breached")
     APPROVAL_NEEDED = "approval_needed", _("Approval needed")
     SECRET_EXPOSED = "secret_exposed", _("Secret exposed")
+    CHAIN_STATUS = "chain_status", _("Transaction settled on chain")
 
 
 class NotificationQuerySet(models.QuerySet):

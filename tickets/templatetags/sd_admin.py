@@ -10,6 +10,7 @@ from supportdesk.kit.choices import Language
 from supportdesk.kit.text import sanitise_html
 from tickets.complaints.models import ComplaintSubject, RemedyStatus, Stage
 from tickets.models import Channel, ClockState, EventKind, Priority, SLAClock, Status, Tier
+from tickets.onchain.providers import TxStatus
 
 register = template.Library()
 
@@ -25,6 +26,7 @@ _EVENT_VALUE_LABELS = {
     # SLA events: before = the clock, after = its new state
     EventKind.SLA_WARNING: (SLAClock, ClockState),
     EventKind.SLA_BREACH: (SLAClock, ClockState),
+    EventKind.CHAIN_STATUS: (TxStatus,),
 }
 
 

@@ -238,10 +238,12 @@ def build_sla_breached(*, ticket: Ticket | int, clock: str, at: datetime) -> Tic
 # On-chain lookup -------------------------------------------------------------
 
 
-def build_chain_status_changed(*, ticket: Ticket | int, before: str, after: str, note: str = "") -> TicketEvent:
+def build_chain_status_changed(
+    *, ticket: Ticket | int, before: str, after: str, note: str = "", at: datetime | None = None
+) -> TicketEvent:
     """A lookup found the transaction's on-chain status changed: TxStatus codes before ("" at the first answer)
     and after; the note says confirmations and the like."""
-    return _new(EventKind.CHAIN_STATUS, ticket, None, before=before, after=after, note=note)
+    return _new(EventKind.CHAIN_STATUS, ticket, None, before=before, after=after, note=note, at=at)
 
 
 # The kinds written one event at a time, saved in the caller's transaction.

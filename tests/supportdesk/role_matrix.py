@@ -159,6 +159,7 @@ ADMIN_VIEWS: dict[str, object] = {
     "tickets_savedview_my_work": "tickets.view_ticket",
     "tickets_savedview_save": POST_ONLY,
     "tickets_ticket_sensitive_action": POST_ONLY,
+    "tickets_ticket_onchain_check": POST_ONLY,
     "tickets_inboundemail_make_ticket": "tickets.make_ticket_from_inbound_email",
     "tickets_complaint_approvals": "tickets.approve_remedy",
     "tickets_complaint_summary": "tickets.view_complaint",

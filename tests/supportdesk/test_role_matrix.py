@@ -160,6 +160,7 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "privacy_accessrequest_download": lambda: reverse(f"admin:{name}", args=[objects["privacy.AccessRequest"].pk]),
         "tickets_ticket_send_verification": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_ticket_sensitive_action": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "tickets_ticket_onchain_check": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         # "My training": the subject's own page
         "training_trainingassignment_agent": lambda: reverse(
             f"admin:{name}", args=[world["users"].get(subject, world["users"][matrix.AGENT]).pk]

@@ -116,6 +116,14 @@ SYSTEM_BUILDERS = [
     ),
     ("sla_warned", {"clock": "first_response", "at": AT}, EventKind.SLA_WARNING, "first_response", "warning", ""),
     ("sla_breached", {"clock": "resolution", "at": AT}, EventKind.SLA_BREACH, "resolution", "breached", ""),
+    (
+        "chain_status_changed",
+        {"before": "pending", "after": "confirmed", "note": "12 confirmations", "at": AT},
+        EventKind.CHAIN_STATUS,
+        "pending",
+        "confirmed",
+        "12 confirmations",
+    ),
 ]
 
 

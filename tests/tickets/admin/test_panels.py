@@ -49,6 +49,7 @@ def test_the_apps_and_sub_areas_register_their_panels_in_the_documented_order():
         ("tickets.customer", 400),
         ("tickets.sla", 500),
         ("tickets.connectors", 550),
+        ("tickets.onchain", 620),
     ]
 
 

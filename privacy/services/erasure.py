@@ -43,6 +43,7 @@ from tickets.complaints.models import Complaint, Remedy
 from tickets.email.models import EmailAddressStatus, InboundEmail, OutboundEmail
 from tickets.models import (
     Attachment,
+    ChainLookup,
     ContactRequest,
     Customer,
     CustomerMerge,
@@ -157,6 +158,8 @@ def _tickets(subject: Subject) -> int:
         to_address="",
         account_email="",
     )
+    # The on-chain lookup repeats the hash and addresses: it goes with them.
+    ChainLookup.objects.filter(ticket_id__in=subject.ticket_ids).delete()
     _scrub_rows(TicketEvent.objects.filter(ticket_id__in=subject.ticket_ids), ["before", "after", "note"], subject)
     return count
 

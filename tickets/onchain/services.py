@@ -103,7 +103,9 @@ def chain_lookup_run(*, ticket_id: int, now: datetime | None = None) -> ChainLoo
         before = row.status if row.tx_hash == tx_hash and row.chain == chain else ""
         _apply(row, result, chain=chain, tx_hash=tx_hash, final=final, now=now)
         if result.status != before:
-            events.chain_status_changed(ticket=ticket, before=before, after=result.status, note=_summary(result))
+            events.chain_status_changed(
+                ticket=ticket, before=before, after=result.status, note=_summary(result), at=now
+            )
             if before in (TxStatus.PENDING, TxStatus.NOT_FOUND) and result.status in SETTLED:
                 notifications.on_commit(
                     notifications.notify,

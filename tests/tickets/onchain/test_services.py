@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from privacy.services.erasure import anonymise_tickets
 from tests import factories
 from tests.tickets.onchain.conftest import ETH_TX, Answer
 from tickets.models import ChainLookup, EventKind, ExplorerLink, Notification, Ticket
@@ -149,3 +150,12 @@ def test_the_recheck_job_is_bounded_skips_settled_old_and_backed_off_lookups(
     later = now + timedelta(minutes=1)
     assert services.chain_lookups_recheck(now=later) == {"checked": 1, "skipped": 1}
     assert len(chains.requests) == 3  # after the 429 the next lookup was skipped, not sent
+
+
+def test_anonymising_the_ticket_removes_its_lookup(chains, eth_ticket):
+    chains.evm()
+    services.chain_lookup_run(ticket_id=eth_ticket.pk)
+
+    anonymise_tickets([eth_ticket.pk])
+
+    assert not ChainLookup.objects.filter(pk=eth_ticket.pk).exists()

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from feedback import admin_reports, selectors, services
+from feedback import admin_reports, admin_trends, selectors, services
 from feedback.models import (
     Suggestion,
     SuggestionStatus,
@@ -109,6 +109,7 @@ class SurveyResponseAdmin(HistoryAdminMixin, admin.ModelAdmin):
             path("reports/satisfaction/", view(self.satisfaction_report_view), name="feedback_satisfaction_report"),
             path("reports/scorecard/", view(self.scorecard_view), name="feedback_agent_scorecard"),
             path("reports/export/<str:kind>.<str:fmt>", view(self.export_view), name="feedback_report_export"),
+            path("reports/hot-topics/", view(self.hot_topics_view), name="feedback_hot_topics"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -120,6 +121,9 @@ class SurveyResponseAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest, kind: str, fmt: str):
         return admin_reports.export(request, kind=kind, fmt=fmt)
+
+    def hot_topics_view(self, request: HttpRequest):
+        return admin_trends.hot_topics_page(self, request)
 
     def changelist_view(self, request, extra_context=None):
         user = request.user
@@ -219,6 +223,25 @@ class SuggestionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "created_at"
     actions = ["mark_under_review", "mark_planned", "mark_declined", "mark_done", "merge_duplicates", "add_vote"]
+    change_list_template = "admin/feedback/suggestion/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("groups/", view(self.groups_view), name="feedback_suggestion_groups"),
+            *super().get_urls(),
+        ]
+
+    def groups_view(self, request: HttpRequest):
+        return admin_trends.suggestion_groups_page(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        user = request.user
+        extra_context = {
+            **(extra_context or {}),
+            "can_view_summaries": user.has_perm("feedback.view_suggestionmonthlysummary"),
+        }
+        return super().changelist_view(request, extra_context)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -47,3 +47,86 @@ def bar_chart(items: list[tuple[str, float | None]], *, title: str, max_value: f
         '<title>{}</title><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999" stroke-width="1"/>{}</svg>',
         WIDTH, HEIGHT, title, title, LEFT, baseline, WIDTH - RIGHT, baseline, body,
     )  # fmt: skip
+
+
+# Colour-blind-safe (Okabe–Ito) hues that read on the admin's light and dark backgrounds alike.
+SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#b8a400", "#8c8c8c")
+LINE_LEFT, LINE_BOTTOM, LINE_HEIGHT = 40, 28, 260
+
+
+def series_colour(index: int) -> str:
+    return SERIES_COLOURS[index % len(SERIES_COLOURS)]
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5 × 10^k at or above value (an axis top with round ticks)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if value <= step * factor:
+                return step * factor
+        step *= 10
+
+
+def line_chart(labels: list[str], series: list[tuple[str, list[int]]], *, title: str):
+    """One polyline per (name, counts), counts aligned with `labels` (the x axis); colours by position.
+
+    Text and grid take the admin's CSS colours (classes sd-chart-*), so the chart follows dark mode;
+    only presentation attributes are used (no style attributes), which the CSP allows.
+    """
+    plot_width = WIDTH - LINE_LEFT - RIGHT
+    plot_height = LINE_HEIGHT - TOP - LINE_BOTTOM
+    top_value = _nice_ceiling(max((max(counts, default=0) for _name, counts in series), default=0) or 1)
+    step = plot_width / max(len(labels) - 1, 1)
+
+    def x(index: int) -> float:
+        return LINE_LEFT + index * step
+
+    def y(value: float) -> float:
+        return TOP + plot_height - plot_height * value / top_value
+
+    grid = format_html_join(
+        "",
+        '<line class="sd-chart-grid" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"/>'
+        '<text class="sd-chart-label" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+        ((LINE_LEFT, y(tick), WIDTH - RIGHT, y(tick), LINE_LEFT - 6, y(tick) + 4, _number(tick))
+         for tick in (0, top_value / 2, top_value)),
+    )  # fmt: skip
+    every = max(1, round(len(labels) / 8))  # at most ~8 week labels, so they never overlap
+    axis = format_html_join(
+        "",
+        '<text class="sd-chart-label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
+        ((x(index), LINE_HEIGHT - 8, label) for index, label in enumerate(labels) if index % every == 0
+         or index == len(labels) - 1),
+    )  # fmt: skip
+    lines = []
+    for position, (name, counts) in enumerate(series):
+        colour = series_colour(position)
+        points = " ".join(f"{x(index):.1f},{y(value):.1f}" for index, value in enumerate(counts))
+        dots = format_html_join(
+            "",
+            '<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{} · {}: {}</title></circle>',
+            ((x(index), y(value), colour, name, labels[index], value) for index, value in enumerate(counts)),
+        )
+        lines.append(
+            format_html(
+                '<g class="sd-chart-series"><polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>{}</g>',
+                points,
+                colour,
+                dots,
+            )
+        )
+    return format_html(
+        '<svg class="sd-chart sd-line-chart" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+        'preserveAspectRatio="xMidYMid meet"><title>{}</title>{}{}{}</svg>',
+        WIDTH, LINE_HEIGHT, title, title, grid, axis, format_html_join("", "{}", ((line,) for line in lines)),
+    )  # fmt: skip
+
+
+def swatch(index: int):
+    """A small square of the series' colour for a legend or a table row."""
+    return format_html(
+        '<svg class="sd-swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
+        '<rect width="12" height="12" rx="2" fill="{}"/></svg>',
+        series_colour(index),
+    )

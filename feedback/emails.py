@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from feedback.models import SurveyFollowUp, SurveyInvitation
+from feedback.models import SuggestionCategory, SuggestionMonthlySummary, SurveyFollowUp, SurveyInvitation
 from feedback.tokens import survey_token
 from supportdesk.kit.mail import render_mail, send_rendered_mail
 from supportdesk.roles import MANAGER
@@ -63,3 +63,45 @@ def send_weekly_suggestion_summary(context: dict, recipients: list[str]) -> None
 
 def send_weekly_satisfaction_report(context: dict, recipients: list[str]) -> None:
     _send(template="satisfaction_report", context=context, recipients=recipients)
+
+
+SUMMARY_GROUPS_MAILED = 10
+
+
+def managers_by_language() -> dict[str, list[str]]:
+    """Active managers' addresses per chosen language ("" = the site default), one query."""
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=MANAGER)
+        .exclude(email="")
+        .values_list("language", "email")
+        .distinct()
+    )
+    grouped: dict[str, set[str]] = {}
+    for language, email in rows:
+        grouped.setdefault(language, set()).add(email)
+    return {language: sorted(addresses) for language, addresses in sorted(grouped.items())}
+
+
+def monthly_summary_context(summary: SuggestionMonthlySummary) -> dict:
+    """Category labels stay lazy: they are rendered in the reader's language."""
+    labels = dict(SuggestionCategory.choices)
+    return {
+        "summary": summary,
+        "by_category": [(label, summary.by_category.get(value, 0)) for value, label in labels.items()],
+        "groups": [
+            {**group, "category_label": labels.get(group["category"], group["category"])}
+            for group in summary.groups[:SUMMARY_GROUPS_MAILED]
+        ],
+        "url": settings.SITE_URL + reverse("admin:feedback_suggestionmonthlysummary_change", args=[summary.pk]),
+    }
+
+
+def send_monthly_suggestion_summary(summary: SuggestionMonthlySummary) -> int:
+    """One mail per language among the managers; returns the number of recipients."""
+    context = monthly_summary_context(summary)
+    sent = 0
+    for language, recipients in managers_by_language().items():
+        _send(template="suggestion_monthly_summary", context=context, recipients=recipients, language=language or None)
+        sent += len(recipients)
+    return sent

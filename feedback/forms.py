@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from feedback.models import RATING_MAX, RATING_MIN, QuestionKind, SuggestionCategory, SurveyQuestion
 from feedback.reports import ReportFilters
 from feedback.services import COMMENT_MAX_LENGTH
+from feedback.trends import TrendFilters
 from tickets.models import Category, Channel, Team
 
 DEFAULT_REPORT_DAYS = 90
+SUGGESTION_GROUP_DAYS = 90
 
 
 class RatingWidget(forms.RadioSelect):
@@ -100,3 +102,41 @@ class ReportFilterForm(forms.Form):
             channel=data.get("channel") or "",
             language=data.get("language") or "",
         )
+
+
+class TrendFilterForm(forms.Form):
+    """The hot-topics page: how many weeks, and which team / channel / language."""
+
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=2, max_value=104, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.order_by("name"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *settings.LANGUAGES], required=False)
+
+    def filters(self) -> TrendFilters:
+        """An invalid field is ignored (and shown as an error); no weeks chosen means settings.TRENDS_WEEKS."""
+        self.is_valid()
+        data = self.cleaned_data
+        return TrendFilters(
+            weeks=data.get("weeks") or settings.TRENDS_WEEKS,
+            team_id=data["team"].pk if data.get("team") else None,
+            channel=data.get("channel") or "",
+            language=data.get("language") or "",
+        )
+
+
+class SuggestionGroupFilterForm(forms.Form):
+    """The grouped-suggestions page: the last N days, one category, one language."""
+
+    days = forms.IntegerField(label=_("Last days"), min_value=1, max_value=3660, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *SuggestionCategory.choices], required=False
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *settings.LANGUAGES], required=False)
+
+    def cleaned(self) -> dict:
+        self.is_valid()
+        return {
+            "days": self.cleaned_data.get("days") or SUGGESTION_GROUP_DAYS,
+            "category": self.cleaned_data.get("category") or "",
+            "language": self.cleaned_data.get("language") or "",
+        }

@@ -397,3 +397,31 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SuggestionMonthlySummary(models.Model):
+    """A month's suggestions grouped by similarity, built once by the monthly job (feedback.tasks).
+
+    The figures are stored, not the wording: the page, the email and the CSV label them in the
+    reader's language. `groups` holds feedback.trends.SuggestionGroup.as_record() items, biggest first.
+    """
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month summarised."))
+    total = models.PositiveIntegerField(_("suggestions"), default=0)
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    by_category = models.JSONField(_("by category"), default=dict, blank=True)
+    groups = models.JSONField(_("groups"), default=list, blank=True)
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("monthly suggestion summary")
+        verbose_name_plural = _("monthly suggestion summaries")
+
+    def __str__(self) -> str:
+        return _("Suggestions of %(month)s") % {"month": self.month.strftime("%Y-%m")}
+
+    @property
+    def group_count(self) -> int:
+        return len(self.groups)

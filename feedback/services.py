@@ -8,19 +8,19 @@ code from this module.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from feedback import emails
+from feedback import emails, trends
 from feedback.models import (
     RATED_DIMENSIONS,
     RATING_MAX,
@@ -32,6 +32,7 @@ from feedback.models import (
     QuestionKind,
     Suggestion,
     SuggestionCategory,
+    SuggestionMonthlySummary,
     SuggestionStatus,
     SurveyFollowUp,
     SurveyInvitation,
@@ -398,3 +399,43 @@ def suggestion_add_vote(*, suggestion: Suggestion, actor) -> Suggestion:
     suggestion.votes += 1
     suggestion.save(update_fields=["votes", "updated_at"])
     return suggestion
+
+
+# Monthly suggestion summary (issue 24 item 9) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_monthly_summary_build(*, month: date) -> SuggestionMonthlySummary:
+    """The month's suggestions counted (one aggregate query) and grouped by similarity (one query).
+
+    One row per month: building again replaces the figures (a late merge or a correction shows up), and
+    keeps `emailed_at`, so the managers' email goes out once.
+    """
+    start, end = trends.month_bounds(month)
+    period = Suggestion.objects.originals().filter(created_at__gte=start, created_at__lt=end)
+    by_category = dict(period.order_by().values_list("category").annotate(count=Count("id")))
+    votes = period.aggregate(votes=Sum("votes"))["votes"] or 0
+    grouping = trends.group_suggestions(start=start, end=end)
+    summary, _created = SuggestionMonthlySummary.objects.update_or_create(
+        month=month.replace(day=1),
+        defaults={
+            "total": sum(by_category.values()),
+            "votes": votes,
+            "by_category": by_category,
+            "groups": [group.as_record() for group in grouping.groups],
+            "built_at": timezone.now(),
+        },
+    )
+    return summary
+
+
+def suggestion_monthly_summary_email(*, summary_id: int) -> int:
+    """Mails the summary to the managers, each in their language, once; returns how many were mailed."""
+    with transaction.atomic():
+        summary = SuggestionMonthlySummary.objects.select_for_update().get(pk=summary_id)
+        if summary.emailed_at is not None:
+            return 0
+        sent = emails.send_monthly_suggestion_summary(summary)
+        summary.emailed_at = timezone.now()
+        summary.save(update_fields=["emailed_at"])
+    return sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -45,3 +45,14 @@ def send_weekly_satisfaction_report() -> int:
         }
         emails.send_weekly_satisfaction_report(context, recipients)
     return len(recipients)
+
+
+def build_monthly_suggestion_summary(month: str | None = None) -> int:
+    """The monthly schedule (1st of the month): last month's summary built, then mailed to the managers once.
+
+    `month` (YYYY-MM-DD, any day of it) rebuilds another month; returns how many managers were mailed.
+    """
+    first_of_this_month = timezone.localdate().replace(day=1)
+    chosen = date.fromisoformat(month) if month else (first_of_this_month - timedelta(days=1)).replace(day=1)
+    summary = services.suggestion_monthly_summary_build(month=chosen)
+    return services.suggestion_monthly_summary_email(summary_id=summary.pk)

@@ -14,7 +14,7 @@ from supportdesk.staff_mfa import mfa_missing
 class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("Preferences"), {"fields": ["time_zone"]}),
+        (_("Preferences"), {"fields": ["time_zone", "language"]}),
     ]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "role_names", "is_active"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]

@@ -19,7 +19,8 @@ TOO_MANY_REQUESTS_MESSAGE = _("Too many requests. Please wait a minute and try a
 
 
 class AccountLanguageMiddleware:
-    """A signed-in customer sees the portal in the language of their account (tickets.portal.language).
+    """A signed-in customer sees the portal in the language of their account (tickets.portal.language);
+    a staff member who chose a language (User.language) sees the admin in it.
 
     After LocaleMiddleware (cookie, Accept-Language, site default) and AuthenticationMiddleware.
     """
@@ -28,11 +29,16 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = account_language(request)
+        language = account_language(request) or _staff_language(request)
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+def _staff_language(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    return getattr(user, "language", "") if user is not None and user.is_authenticated and user.is_staff else ""
 
 
 class UserTimezoneMiddleware:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -19,6 +20,13 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_time_zone],
         help_text=_("IANA name such as Asia/Shanghai; empty means the site default."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Language of the admin and of the reports mailed to you; empty means the site default."),
     )
 
     class Meta(AbstractUser.Meta):

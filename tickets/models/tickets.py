@@ -187,6 +187,8 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["priority", "-created_at"], name="ticket_priority_created"),
             models.Index(fields=["channel", "-created_at"], name="ticket_channel_created"),
             models.Index(fields=["language", "-created_at"], name="ticket_language_created"),
+            # the hot-topics trend filtered by team (feedback.trends): a team's tickets opened in a period
+            models.Index(fields=["team", "created_at"], name="ticket_team_created"),
             # "my open tickets" and "unassigned in my teams"
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["team", "status"], name="ticket_team_status"),

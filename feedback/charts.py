@@ -79,33 +79,34 @@ def line_chart(labels: list[str], series: list[tuple[str, list[int]]], *, title:
     top_value = _nice_ceiling(max((max(counts, default=0) for _name, counts in series), default=0) or 1)
     step = plot_width / max(len(labels) - 1, 1)
 
-    def x(index: int) -> float:
-        return LINE_LEFT + index * step
+    # Coordinates as strings: format_html escapes its arguments first, so format specs cannot apply.
+    def x(index: int) -> str:
+        return f"{LINE_LEFT + index * step:.1f}"
 
-    def y(value: float) -> float:
-        return TOP + plot_height - plot_height * value / top_value
+    def y(value: float) -> str:
+        return f"{TOP + plot_height - plot_height * value / top_value:.1f}"
 
     grid = format_html_join(
         "",
-        '<line class="sd-chart-grid" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"/>'
-        '<text class="sd-chart-label" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
-        ((LINE_LEFT, y(tick), WIDTH - RIGHT, y(tick), LINE_LEFT - 6, y(tick) + 4, _number(tick))
+        '<line class="sd-chart-grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+        '<text class="sd-chart-label" x="{}" y="{}" text-anchor="end">{}</text>',
+        ((LINE_LEFT, y(tick), WIDTH - RIGHT, y(tick), LINE_LEFT - 6, f"{float(y(tick)) + 4:.1f}", _number(tick))
          for tick in (0, top_value / 2, top_value)),
     )  # fmt: skip
     every = max(1, round(len(labels) / 8))  # at most ~8 week labels, so they never overlap
     axis = format_html_join(
         "",
-        '<text class="sd-chart-label" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
+        '<text class="sd-chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
         ((x(index), LINE_HEIGHT - 8, label) for index, label in enumerate(labels) if index % every == 0
          or index == len(labels) - 1),
     )  # fmt: skip
     lines = []
     for position, (name, counts) in enumerate(series):
         colour = series_colour(position)
-        points = " ".join(f"{x(index):.1f},{y(value):.1f}" for index, value in enumerate(counts))
+        points = " ".join(f"{x(index)},{y(value)}" for index, value in enumerate(counts))
         dots = format_html_join(
             "",
-            '<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"><title>{} · {}: {}</title></circle>',
+            '<circle cx="{}" cy="{}" r="3" fill="{}"><title>{} · {}: {}</title></circle>',
             ((x(index), y(value), colour, name, labels[index], value) for index, value in enumerate(counts)),
         )
         lines.append(

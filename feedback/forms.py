@@ -115,7 +115,7 @@ class TrendFilterForm(forms.Form):
     def filters(self) -> TrendFilters:
         """An invalid field is ignored (and shown as an error); no weeks chosen means settings.TRENDS_WEEKS."""
         self.is_valid()
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})  # an unbound form (no filters chosen) has none
         return TrendFilters(
             weeks=data.get("weeks") or settings.TRENDS_WEEKS,
             team_id=data["team"].pk if data.get("team") else None,
@@ -135,8 +135,9 @@ class SuggestionGroupFilterForm(forms.Form):
 
     def cleaned(self) -> dict:
         self.is_valid()
+        data = getattr(self, "cleaned_data", {})  # an unbound form (no filters chosen) has none
         return {
-            "days": self.cleaned_data.get("days") or SUGGESTION_GROUP_DAYS,
-            "category": self.cleaned_data.get("category") or "",
-            "language": self.cleaned_data.get("language") or "",
+            "days": data.get("days") or SUGGESTION_GROUP_DAYS,
+            "category": data.get("category") or "",
+            "language": data.get("language") or "",
         }

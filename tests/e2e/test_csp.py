@@ -136,6 +136,8 @@ def test_main_admin_pages_have_no_csp_violations(live_server, new_page, desk):
         reverse("admin:knowledge_unansweredquestion_changelist"),
         reverse("admin:feedback_satisfaction_report"),
         reverse("admin:feedback_agent_scorecard"),
+        reverse("admin:feedback_hot_topics"),
+        reverse("admin:feedback_suggestion_groups"),
         reverse("admin:training_trainingassignment_matrix"),
         reverse("admin:training_agentaward_top"),
         reverse("admin:workforce_shift_staffing"),

@@ -139,9 +139,7 @@ def test_suggestions_are_grouped_with_counts_votes_and_first_and_last_seen(djang
     with django_assert_num_queries(1):
         grouping = group_suggestions(start=march, end=march + timedelta(days=31))
 
-    summary = [
-        (group.count, group.votes, sorted(member["id"] for member in group.members)) for group in grouping.groups
-    ]
+    summary = [(group.count, group.votes, sorted(row["id"] for row in group.members)) for group in grouping.groups]
     assert summary == [
         (3, 5, sorted(suggestion.pk for suggestion in dark)),
         (2, 2, sorted(suggestion.pk for suggestion in chinese)),

@@ -92,6 +92,8 @@ _READ_ONLY_RECORDS = (
     "tickets.ChatSession",
     "privacy.RetentionRun",
     "privacy.ConsentRecord",
+    # built by the monthly job (feedback.tasks.build_monthly_suggestion_summary)
+    "feedback.SuggestionMonthlySummary",
 )
 # records kept for the audit trail and the ledgers: nobody deletes them, the administrator included
 _NEVER_DELETED = (
@@ -107,6 +109,7 @@ _NEVER_DELETED = (
     "training.AgentAward",
     "privacy.RetentionRun",
     "privacy.ConsentRecord",
+    "feedback.SuggestionMonthlySummary",
 )
 MODEL_OVERRIDES: dict[tuple[str, str], object] = {(label, "add"): NOBODY for label in _READ_ONLY_RECORDS} | {
     (label, "delete"): NOBODY for label in _NEVER_DELETED
@@ -170,6 +173,10 @@ ADMIN_VIEWS: dict[str, object] = {
     "feedback_satisfaction_report": "feedback.view_reports",
     "feedback_agent_scorecard": "feedback.view_scorecard",
     "feedback_report_export": "feedback.export_reports",
+    # trends (issue 24 item 9): hot topics are a report; grouped suggestions are for whoever sees suggestions
+    "feedback_hot_topics": "feedback.view_reports",
+    "feedback_suggestion_groups": "feedback.view_suggestion",
+    "feedback_suggestionmonthlysummary_export": "feedback.export_reports",
     "knowledge_macro_apply": "tickets.change_ticket",
     "knowledge_article_link_search": "knowledge.view_article",
     "training_agentaward_top": "training.coach_agents",

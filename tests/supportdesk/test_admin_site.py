@@ -1,7 +1,7 @@
 """The SupportDesk admin site: every registered ModelAdmin opens, and only staff get in."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_q.models import Failure, OrmQ, Schedule, Success
 from django_q.signing import SignedPackage
 
+from feedback import services as feedback_services
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
 from privacy.models import AccessRequest, ConsentRecord, ErasureRequest, LegalHold, RetentionPolicy, RetentionRun
@@ -163,6 +164,9 @@ OBJECT_BUILDERS = {
         team=ctx["ticket"].team,
     ),
     "feedback.Suggestion": lambda ctx: factories.SuggestionFactory(),
+    "feedback.SuggestionMonthlySummary": lambda ctx: feedback_services.suggestion_monthly_summary_build(
+        month=date(2026, 3, 1)
+    ),
     "knowledge.HelpCategory": lambda ctx: factories.HelpCategoryFactory(),
     "knowledge.Article": lambda ctx: _kb_article(ctx),
     "knowledge.Macro": lambda ctx: factories.kb_macro(title="Hello"),
@@ -234,6 +238,7 @@ NO_ADD = {
     "feedback.SurveyInvitation",
     "feedback.SurveyResponse",
     "feedback.SurveyFollowUp",
+    "feedback.SuggestionMonthlySummary",
     "tickets.InboundEmail",
     "tickets.OutboundEmail",
     "tickets.EmailAddressStatus",

@@ -148,6 +148,9 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
         "tickets_inboundemail_raw": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_channelidentity_link": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChannelIdentity"].pk]),
         "feedback_report_export": lambda: reverse(f"admin:{name}", args=["responses", "csv"]),
+        "feedback_suggestionmonthlysummary_export": lambda: reverse(
+            f"admin:{name}", args=[objects["feedback.SuggestionMonthlySummary"].pk]
+        ),
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),

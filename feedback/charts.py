@@ -59,10 +59,10 @@ def series_colour(index: int) -> str:
 
 
 def _nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 5 × 10^k at or above value (an axis top with round ticks)."""
+    """The smallest of 1, 2, 3, 4, 5, 6, 8 × 10^k at or above value: an axis top whose half is a round tick."""
     step = 1
     while True:
-        for factor in (1, 2, 5):
+        for factor in (1, 2, 3, 4, 5, 6, 8):
             if value <= step * factor:
                 return step * factor
         step *= 10
@@ -97,8 +97,8 @@ def line_chart(labels: list[str], series: list[tuple[str, list[int]]], *, title:
     axis = format_html_join(
         "",
         '<text class="sd-chart-label" x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((x(index), LINE_HEIGHT - 8, label) for index, label in enumerate(labels) if index % every == 0
-         or index == len(labels) - 1),
+        ((x(index), LINE_HEIGHT - 8, label) for index, label in enumerate(labels)
+         if (len(labels) - 1 - index) % every == 0),  # counted back from the last week, which is always labelled
     )  # fmt: skip
     lines = []
     for position, (name, counts) in enumerate(series):

@@ -8,8 +8,10 @@ Two texts are alike when the Jaccard index of their feature sets reaches a thres
 
 Grouping is single-pass leader clustering in a fixed order (oldest first, then id):
 each text joins the group whose leader it is most like, at or above the threshold,
-else it leads a new group. Cost: O(n · g) set comparisons for n texts and g groups
-(at most n² / 2), each O(f) for f features; callers cap n. The result depends only
+else it leads a new group. Only leaders sharing at least one feature are compared
+(an inverted index), so the cost is O(n · g) set comparisons at worst for n texts and
+g groups (at most n² / 2), each O(f) for f features, and far less when texts differ;
+callers cap n. The result depends only
 on the texts and their order, never on hashing or timing, so it is deterministic.
 """
 
@@ -68,20 +70,26 @@ class Cluster:
 def cluster(texts: Sequence[str], *, threshold: float) -> list[list[int]]:
     """Groups of indexes into `texts` (already in the order that decides leaders), each in input order.
 
-    An empty text (no features) is alike to nothing and stays alone.
+    Only leaders sharing a feature with the text are compared (an inverted index of leader features),
+    in the order the groups were opened, so ties go to the older group. An empty text (no features)
+    is alike to nothing and stays alone.
     """
     clusters: list[Cluster] = []
+    leaders_with: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
         own = features(text)
+        candidates = sorted({position for feature in own for position in leaders_with.get(feature, ())})
         best, best_score = None, threshold
-        for candidate in clusters:
-            score = jaccard(own, candidate.leader_features)
+        for position in candidates:
+            score = jaccard(own, clusters[position].leader_features)
             if score >= best_score and (best is None or score > best_score):
-                best, best_score = candidate, score
+                best, best_score = position, score
         if best is None:
+            for feature in own:
+                leaders_with.setdefault(feature, []).append(len(clusters))
             clusters.append(Cluster(members=[index], leader_features=own))
         else:
-            best.members.append(index)
+            clusters[best].members.append(index)
     return [group.members for group in clusters]
 
 

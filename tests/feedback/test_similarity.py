@@ -63,3 +63,26 @@ def test_the_representative_is_the_member_most_like_the_rest():
 
     assert representative(texts, [0, 1, 2, 3]) == 2
     assert representative(texts, [1, 3]) == 1  # two members: the first
+
+
+def test_skipping_leaders_without_a_shared_feature_changes_no_group():
+    """The inverted index only skips leaders whose similarity is 0: same groups as comparing every leader."""
+    import random
+
+    from feedback.similarity import features as text_features
+
+    rng = random.Random(4)
+    vocabulary = ["dark", "mode", "solana", "fees", "swap", "backup", "深色", "模式", "手续费", "网络", "支持"]
+    texts = [" ".join(rng.sample(vocabulary, rng.randint(1, 4))) for _n in range(120)]
+
+    leaders: list[tuple[frozenset, list[int]]] = []
+    for index, text in enumerate(texts):
+        own = text_features(text)
+        scores = [jaccard(own, leader) for leader, _members in leaders]
+        best = max(range(len(scores)), key=lambda position: (scores[position], -position), default=None)
+        if best is not None and scores[best] >= THRESHOLD:
+            leaders[best][1].append(index)
+        else:
+            leaders.append((own, [index]))
+
+    assert cluster(texts, threshold=THRESHOLD) == [members for _leader, members in leaders]

@@ -87,6 +87,17 @@ def test_the_admin_stays_in_english_for_an_english_browser(client, administrator
     assert "欢迎" not in content
 
 
+def test_a_staff_member_s_chosen_language_wins_over_the_browser_s(client, administrator):
+    administrator.language = "zh-hans"
+    administrator.save(update_fields=["language"])
+    client.force_login(administrator)
+
+    content = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<html lang="zh-hans"' in content
+    assert "欢迎" in content
+
+
 def test_every_anonymous_form_post_is_limited_per_client_address(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "anonymous_post": "2/m/ip"}
     forms = [reverse("portal:contact"), reverse("knowledge:bot_feedback"), reverse("safety:report_impersonator")]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0023_triage_creator_saved_views"),
+        ("tickets", "0024_onchain_lookups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

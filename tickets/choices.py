@@ -49,7 +49,9 @@ class Status(models.TextChoices):
 
 
 # The only moves a ticket's status may make. Closed is final: a customer who
-# writes again after closure gets a new, linked ticket.
+# writes again after closure gets a new, linked ticket. The one exception is not a
+# move staff can make: a ticket the desk closed because the customer did not answer
+# (tickets.followups) reopens when the customer replies within the reopen window.
 STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
     Status.OPEN: frozenset({Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.SOLVED, Status.CLOSED}),
@@ -115,3 +117,6 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("SLA breached")
     EXPOSURE_STEP = "exposure_step", _("Exposure checklist")
     CHAIN_STATUS = "chain_status", _("On-chain status")
+    PROGRESS_UPDATE = "progress_update", _("Progress update sent")
+    REMINDER = "reminder", _("Customer reminded")
+    AUTO_CLOSED = "auto_closed", _("Closed for no reply")

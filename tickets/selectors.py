@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import get_language, ngettext
 
+from tickets.followups.models import FollowUpSent, FollowUpStep
 from tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -181,22 +182,45 @@ def customer_can_reopen(*, ticket: Ticket, now: datetime | None = None) -> bool:
     return (now or timezone.now()) <= ticket.resolved_at + window
 
 
+def _closed_for_no_reply(ticket_ref) -> Exists:
+    """The ticket's latest close was the follow-up sweep's (the customer did not answer): its row in the ledger
+    carries the same moment as the ticket's closed_at."""
+    return Exists(
+        FollowUpSent.objects.filter(ticket_id=ticket_ref, step=FollowUpStep.AUTO_CLOSE, sent_at=OuterRef("closed_at"))
+    )
+
+
+def reopens_on_reply(*, ticket: Ticket, now: datetime | None = None) -> bool:
+    """A ticket the desk closed because the customer did not answer reopens on their reply, within the window."""
+    if ticket.status != Status.CLOSED or ticket.closed_at is None:
+        return False
+    if (now or timezone.now()) > ticket.closed_at + timedelta(days=settings.PORTAL_REOPEN_WINDOW_DAYS):
+        return False
+    return FollowUpSent.objects.filter(
+        ticket_id=ticket.pk, step=FollowUpStep.AUTO_CLOSE, sent_at=ticket.closed_at
+    ).exists()
+
+
 def customer_can_reply(*, ticket: Ticket, now: datetime | None = None) -> bool:
     """The customer may write on an open request, and on a solved one within the reopen window (it reopens).
 
     The one rule of every channel: tickets.services.ticket_customer_reply refuses the rest,
-    the portal hides its reply box, and email opens a new request instead.
+    the portal hides its reply box, and email opens a new request instead. A closed request is
+    final, unless the desk closed it for want of an answer (reopens_on_reply).
     """
     if ticket.status == Status.CLOSED:
-        return False
+        return reopens_on_reply(ticket=ticket, now=now)
     return ticket.status != Status.SOLVED or customer_can_reopen(ticket=ticket, now=now)
 
 
 def tickets_customer_can_reply(*, user, now: datetime | None = None) -> QuerySet[Ticket]:
-    """The user's requests customer_can_reply allows, as a query: open ones, and solved ones inside the window."""
+    """The user's requests customer_can_reply allows, as a query: open ones, solved ones inside the window and
+    ones closed for no reply inside it."""
     window_start = (now or timezone.now()) - timedelta(days=settings.PORTAL_REOPEN_WINDOW_DAYS)
     return Ticket.objects.visible_to(user).filter(
-        Q(status__in=OPEN_STATUSES) | Q(status=Status.SOLVED, resolved_at__gte=window_start)
+        Q(status__in=OPEN_STATUSES)
+        | Q(status=Status.SOLVED, resolved_at__gte=window_start)
+        | Q(_closed_for_no_reply(OuterRef("pk")), status=Status.CLOSED, closed_at__gte=window_start)
     )
 
 

@@ -457,7 +457,9 @@ KNOWLEDGE_SEARCH_MAX_CANDIDATES = env.int("KNOWLEDGE_SEARCH_MAX_CANDIDATES", def
 # TRAINING AND STAFFING (issue 11): TRAINING_* and STAFFING_* (supportdesk.settings.workforce).
 # LIVE DESK (issue 21, README "Live chat"): the widget, its sockets, the agents' console, staff notifications
 # and collision detection (supportdesk.settings.chat).
+# PROGRESS UPDATES AND REMINDERS (issue 24): FOLLOW_UP_* (supportdesk.settings.followup).
 from .chat import *  # noqa: E402, F403
+from .followup import *  # noqa: E402, F403
 from .workforce import *  # noqa: E402, F403
 
 ACCOUNT_RATE_LIMITS["chat_start"] = "10/h/ip"

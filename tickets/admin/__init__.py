@@ -12,7 +12,8 @@ Importing this package registers every ModelAdmin of tickets, those of its sub-a
     customers.py, teams.py, agents.py, categories.py, tags.py, events.py: the other records of tickets
     tickets.chat.admin (chats, chat console), tickets.complaints.admin, tickets.sla.admin, tickets.safety.admin,
     tickets.email.admin, tickets.connectors.admin, tickets.notifications.admin (staff notifications, the ticket
-    page's presence panel), tickets.onchain.admin (the transaction's on-chain status): the sub-areas
+    page's presence panel), tickets.onchain.admin (the transaction's on-chain status), tickets.followups.admin
+    (follow-up policies): the sub-areas
 """
 
 # Imported for their @admin.register and register_ticket_panel calls.
@@ -21,6 +22,7 @@ from tickets.chat import admin as chat_admin  # noqa: F401
 from tickets.complaints import admin as complaints_admin  # noqa: F401
 from tickets.connectors import admin as connectors_admin  # noqa: F401
 from tickets.email import admin as email_admin  # noqa: F401
+from tickets.followups import admin as followups_admin  # noqa: F401
 from tickets.notifications import admin as notifications_admin  # noqa: F401
 from tickets.notifications import panels as notifications_panels  # noqa: F401
 from tickets.onchain import admin as onchain_admin  # noqa: F401

@@ -146,6 +146,7 @@ class OutboundKind(models.TextChoices):
     SECURITY_WARNING = "security_warning", _("Security warning")
     SURVEY = "survey", _("Satisfaction survey")
     COMPLAINT = "complaint", _("Complaint confirmation")
+    FOLLOW_UP = "follow_up", _("Progress update or reminder")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -27,6 +27,7 @@ from tickets.connectors.models import (
     OutboundChannelMessage,
     PhoneCall,
 )
+from tickets.followups.models import FollowUpPolicy, FollowUpSent, FollowUpStep
 from tickets.models.base import TimeStampedModel, ticket_reference
 from tickets.models.customers import Customer, CustomerEmail, CustomerMerge, WalletAddress
 from tickets.models.intake import ContactRequest, KeywordRule
@@ -75,6 +76,9 @@ __all__ = [
     "EventKind",
     "ExplorerLink",
     "ExposureStep",
+    "FollowUpPolicy",
+    "FollowUpSent",
+    "FollowUpStep",
     "Holiday",
     "IdentityVerification",
     "ImpersonatorReport",

@@ -44,12 +44,17 @@ def lock_ticket(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool:
-    """Move `ticket` (already locked) to `new_status`; return whether it changed."""
+def apply_status(ticket: Ticket, new_status: str, actor, note: str = "", *, reopen_closed: bool = False) -> bool:
+    """Move `ticket` (already locked) to `new_status`; return whether it changed.
+
+    `reopen_closed` allows the one move out of closed: the customer's reply to a ticket the desk closed
+    because they did not answer (tickets.selectors.customer_can_reply decides when that applies).
+    """
     check_choice(new_status, Status, "status")
     if new_status == ticket.status:
         return False
-    if new_status not in ticket.allowed_next_statuses():
+    reopening = reopen_closed and ticket.status == Status.CLOSED and new_status == Status.OPEN
+    if not reopening and new_status not in ticket.allowed_next_statuses():
         raise field_error(
             "status",
             _("A ticket cannot go from %(old)s to %(new)s.")
@@ -69,9 +74,12 @@ def apply_status(ticket: Ticket, new_status: str, actor, note: str = "") -> bool
         if ticket.resolved_at is None:
             ticket.resolved_at = now
             fields.append("resolved_at")
-    elif old_status == Status.SOLVED:
+    elif old_status in (Status.SOLVED, Status.CLOSED):
         ticket.resolved_at = None
         fields.append("resolved_at")
+        if old_status == Status.CLOSED:
+            ticket.closed_at = None
+            fields.append("closed_at")
     ticket.save(update_fields=fields)
     events.status_changed(ticket=ticket, actor=actor, before=old_status, after=new_status, note=note)
     sla_clocks.status_changed(ticket=ticket, old_status=old_status, new_status=new_status, at=now)

@@ -320,7 +320,7 @@ def ticket_customer_reply(
     body_html: str = "",
     attachments: Sequence[UploadedFile] = (),
 ) -> TicketMessage:
-    """The customer writes on their ticket; a pending or solved ticket reopens.
+    """The customer writes on their ticket; a pending, solved or closed-for-no-reply ticket reopens.
 
     Every channel (portal, API, email, complaints) comes here, so one rule decides
     (tickets.selectors.customer_can_reply): a closed ticket, or one solved longer
@@ -330,9 +330,9 @@ def ticket_customer_reply(
     ticket = lock_ticket(ticket)
     if user is not None and (not user.is_authenticated or ticket.customer.user_id != user.pk):
         raise PermissionDenied(_("This is not your request."))
-    if ticket.status == Status.CLOSED:
-        raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
     if not customer_can_reply(ticket=ticket):
+        if ticket.status == Status.CLOSED:
+            raise ValidationError(_("This request is closed. Please open a new request."), code=ERROR_TICKET_CLOSED)
         raise ValidationError(
             _("This request was solved too long ago to be reopened. Please submit a new request."),
             code=ERROR_REOPEN_WINDOW,
@@ -350,7 +350,12 @@ def ticket_customer_reply(
         attachments=attachments,
     )
     events.customer_message_added(ticket=ticket, actor=user)
-    if ticket.status in (Status.PENDING_CUSTOMER, Status.SOLVED, Status.ON_HOLD):
+    if ticket.status == Status.CLOSED:
+        # Only a ticket closed for want of an answer gets here (customer_can_reply).
+        apply_status(
+            ticket, Status.OPEN, user, note=_("customer replied after the automatic close"), reopen_closed=True
+        )
+    elif ticket.status in (Status.PENDING_CUSTOMER, Status.SOLVED, Status.ON_HOLD):
         apply_status(ticket, Status.OPEN, user, note=_("customer replied"))
     else:
         ticket.save(update_fields=["updated_at"])

@@ -159,6 +159,14 @@ def outbound_email_queue_security_warning(*, message) -> OutboundEmail:
     return _queue(ticket=message.ticket, kind=OutboundKind.SECURITY_WARNING, ticket_message=message)
 
 
+def outbound_email_queue_follow_up(*, message, wanted: bool) -> OutboundEmail:
+    """Mail the progress update or reminder stored as system message `message` (tickets.followups), unless the
+    customer turned these mails off (`wanted`: their status or reply preference)."""
+    return _queue_unless_opted_out(
+        ticket=message.ticket, kind=OutboundKind.FOLLOW_UP, ticket_message=message, wanted=wanted
+    )
+
+
 def outbound_email_suppress_acknowledgement(*, ticket, reason: str) -> int:
     """Cancel the queued acknowledgement of `ticket` (e.g. the ticket came from an auto-responder)."""
     return OutboundEmail.objects.filter(

@@ -33,6 +33,7 @@ from tickets.models import (
     Customer,
     CustomerMerge,
     ExplorerLink,
+    FollowUpPolicy,
     IdentityVerification,
     ImpersonatorReport,
     KeywordRule,
@@ -150,6 +151,7 @@ OBJECT_BUILDERS = {
     "tickets.IdentityVerification": lambda ctx: IdentityVerification.objects.create(
         ticket=ctx["ticket"], requested_by=ctx["agent"], channels="email", code_hash="0" * 64, expires_at=timezone.now()
     ),
+    "tickets.FollowUpPolicy": lambda ctx: FollowUpPolicy.objects.create(team=ctx["ticket"].team),
     "tickets.SavedView": lambda ctx: SavedView.objects.create(
         owner=ctx["agent"], name="Open in my team", query="queue=open", team=ctx["ticket"].team
     ),

@@ -167,7 +167,15 @@ SAVED_ONE_AT_A_TIME = [builder for builder in BUILDERS if hasattr(events, builde
 
 def test_only_bulk_written_kinds_lack_a_saving_variant():
     bulk_only = {name for name, *_rest in BUILDERS + SYSTEM_BUILDERS if not hasattr(events, name)}
-    assert bulk_only == {"customer_merged", "complaint_followed_up", "sla_warned", "sla_breached"}
+    assert bulk_only == {
+        "customer_merged",
+        "complaint_followed_up",
+        "sla_warned",
+        "sla_breached",
+        "progress_update_sent",
+        "reminder_sent",
+        "auto_closed",
+    }
 
 
 @pytest.mark.parametrize(("name", "arguments", "kind", "before", "after", "note"), SAVED_ONE_AT_A_TIME)

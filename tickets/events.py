@@ -225,19 +225,20 @@ def build_complaint_followed_up(*, ticket: Ticket | int, step: str, note: str, a
 # Progress updates and reminders (tickets.followups) -------------------------
 
 
-def build_progress_update_sent(*, ticket: Ticket | int, message_id: int, note: str, at: datetime) -> TicketEvent:
-    """The sweep told the customer where their case stands; after = the message's id, note = the step told."""
-    return _new(EventKind.PROGRESS_UPDATE, ticket, None, after=str(message_id), note=note, at=at)
+def build_progress_update_sent(*, ticket: Ticket | int, step: str, at: datetime) -> TicketEvent:
+    """The sweep told the customer where their case stands (the message is on the ticket); after = the step told
+    (a complaint stage, or tier/status)."""
+    return _new(EventKind.PROGRESS_UPDATE, ticket, None, after=step, at=at)
 
 
-def build_reminder_sent(*, ticket: Ticket | int, step: str, message_id: int, at: datetime) -> TicketEvent:
-    """The sweep reminded a customer we wait for; before = the step (reminder_1, reminder_2), after = the message."""
-    return _new(EventKind.REMINDER, ticket, None, before=step, after=str(message_id), at=at)
+def build_reminder_sent(*, ticket: Ticket | int, step: str, at: datetime) -> TicketEvent:
+    """The sweep reminded a customer we wait for; after = the step (reminder_1, reminder_2)."""
+    return _new(EventKind.REMINDER, ticket, None, after=step, at=at)
 
 
-def build_auto_closed(*, ticket: Ticket | int, message_id: int, note: str, at: datetime) -> TicketEvent:
-    """The sweep closed a ticket the customer did not answer; after = the closing message's id."""
-    return _new(EventKind.AUTO_CLOSED, ticket, None, after=str(message_id), note=note, at=at)
+def build_auto_closed(*, ticket: Ticket | int, note: str, at: datetime) -> TicketEvent:
+    """The sweep closed a ticket the customer did not answer (the status event and closing message come with it)."""
+    return _new(EventKind.AUTO_CLOSED, ticket, None, note=note, at=at)
 
 
 # SLA ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ CUSTOMER_MAILS = {
     "pending_customer": ("", ["emails/pending_customer.txt", "emails/pending_customer.html"]),
     "solved": ("", ["emails/solved.txt", "emails/solved.html"]),
     "exposure_guidance": ("", ["emails/security_warning.txt", "emails/security_warning.html"]),
+    "progress_update_or_reminder": ("", ["emails/follow_up.txt", "emails/follow_up.html"]),
     "secret_warning": ("", ["tickets/safety/secret_warning.txt"]),
     "verification_code": ("", ["tickets/safety/verification_code.txt"]),
     "verification_requested": ("", ["tickets/safety/verification_requested.txt"]),

@@ -124,15 +124,9 @@ SYSTEM_BUILDERS = [
         "confirmed",
         "12 confirmations",
     ),
-        "progress_update_sent",
-        {"message_id": 7, "note": "investigation", "at": AT},
-        EventKind.PROGRESS_UPDATE,
-        "",
-        "7",
-        "investigation",
-    ),
-    ("reminder_sent", {"step": "reminder_1", "message_id": 8, "at": AT}, EventKind.REMINDER, "reminder_1", "8", ""),
-    ("auto_closed", {"message_id": 9, "note": "14 days", "at": AT}, EventKind.AUTO_CLOSED, "", "9", "14 days"),
+    ("progress_update_sent", {"step": "investigation", "at": AT}, EventKind.PROGRESS_UPDATE, "", "investigation", ""),
+    ("reminder_sent", {"step": "reminder_1", "at": AT}, EventKind.REMINDER, "", "reminder_1", ""),
+    ("auto_closed", {"note": "no reply in 14 days", "at": AT}, EventKind.AUTO_CLOSED, "", "", "no reply in 14 days"),
 ]
 
 

@@ -228,14 +228,14 @@ def _still_due(ticket: Ticket, step: str) -> bool:
     return ticket.status == Status.PENDING_CUSTOMER
 
 
-def _event(ticket: Ticket, step: str, message: TicketMessage, policy: FollowUpPolicy, now: datetime):
+def _event(ticket: Ticket, step: str, policy: FollowUpPolicy, now: datetime):
     if step == FollowUpStep.PROGRESS:
         told = getattr(getattr(ticket, "complaint", None), "stage", None) or f"{ticket.tier}/{ticket.status}"
-        return events.build_progress_update_sent(ticket=ticket, message_id=message.pk, note=told, at=now)
+        return events.build_progress_update_sent(ticket=ticket, step=told, at=now)
     if step == FollowUpStep.AUTO_CLOSE:
         note = _("no reply from the customer in %(days)d days") % {"days": policy.close_after_days}
-        return events.build_auto_closed(ticket=ticket, message_id=message.pk, note=note, at=now)
-    return events.build_reminder_sent(ticket=ticket, step=step, message_id=message.pk, at=now)
+        return events.build_auto_closed(ticket=ticket, note=note, at=now)
+    return events.build_reminder_sent(ticket=ticket, step=step, at=now)
 
 
 @transaction.atomic
@@ -278,7 +278,7 @@ def follow_up_sweep(*, now: datetime | None = None, limit: int | None = None) ->
             result.closed.append(ticket_id)
         else:
             (result.progress if step == FollowUpStep.PROGRESS else result.reminded).append(ticket_id)
-        timeline.append(_event(ticket, step, row.message, policy, now))
+        timeline.append(_event(ticket, step, policy, now))
         customer = ticket.customer
         wanted = customer.notify_on_status if step == FollowUpStep.PROGRESS else customer.notify_on_reply
         _deliver(row.message, wanted=wanted, thread=threads.get(ticket_id))

@@ -63,7 +63,7 @@ def test_a_complaint_gets_its_step_and_next_step_after_the_interval_and_nothing_
         assert leaked not in mail.body
         assert leaked not in mail.alternatives[0][0]
     event = TicketEvent.objects.get(ticket=investigated.ticket, kind=EventKind.PROGRESS_UPDATE)
-    assert event.note == Stage.INVESTIGATION
+    assert event.after == Stage.INVESTIGATION
 
 
 def test_no_update_when_an_agent_wrote_to_the_customer_within_the_interval(clock, investigated, agent, sweep):

@@ -51,7 +51,7 @@ def test_first_reminder_after_n_days_is_stored_timed_and_mailed_once(clock, wait
     assert "within 11 days, we will close the request" in mail.body
     assert OutboundEmail.objects.get(kind=OutboundKind.FOLLOW_UP).ticket_message.body == body
     event = TicketEvent.objects.get(ticket=waiting, kind=EventKind.REMINDER)
-    assert (event.actor, event.before) == (None, FollowUpStep.FIRST_REMINDER)
+    assert (event.actor, event.after) == (None, FollowUpStep.FIRST_REMINDER)
     assert FollowUpSent.objects.get().step == FollowUpStep.FIRST_REMINDER
 
 

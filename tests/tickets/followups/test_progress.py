@@ -134,7 +134,7 @@ def test_per_team_interval_and_a_team_without_updates(clock, investigated, sweep
 def test_customers_who_cannot_be_contacted_get_nothing(clock, investigated, sweep, customer, agent):
     Customer.objects.filter(pk=customer.pk).update(email=f"erased-{customer.pk}@erased.invalid", name="")
     placeholder = factories.CustomerFactory(email="telegram-42@telegram.invalid")
-    no_channel = factories.ticket(customer=placeholder, team=investigated.ticket.team, actor=None)
+    no_channel = factories.ticket(customer=placeholder, team=investigated.ticket.team, actor=None, language="en")
     services.ticket_escalate(ticket=no_channel, to_tier=Tier.L2, reason="node issue", actor=None)
     clock.advance(days=10)
 
@@ -147,7 +147,7 @@ def test_a_telegram_customer_is_told_in_telegram_not_by_email(clock, settings, t
         "telegram": {"class": "tickets.connectors.twilio.ConsoleSmsConnector", "from_number": "+15550001111"}
     }
     customer = factories.CustomerFactory(email="telegram-42@telegram.invalid")
-    chat = factories.ticket(customer=customer, team=ticket.team, actor=None, channel="social")
+    chat = factories.ticket(customer=customer, team=ticket.team, actor=None, channel="social", language="en")
     identity = ChannelIdentity.objects.create(connector="telegram", handle="42", customer=customer)
     InboundChannelMessage.objects.create(
         connector="telegram", dedup_key="42:1", payload="{}", size=2, identity=identity, ticket=chat, status="processed"

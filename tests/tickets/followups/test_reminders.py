@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from tests import factories
 from tickets import services
@@ -200,3 +201,19 @@ def test_two_sweeps_claiming_the_same_step_send_it_once(clock, waiting, sweep):
 
     assert result.reminded == []
     assert system_messages(waiting) == []
+
+
+def test_the_portal_shows_the_closing_message_and_a_reply_box_that_reopens(clock, waiting, sweep, client, customer):
+    clock.advance(days=14, minutes=1)
+    sweep()
+    client.force_login(customer.user)
+    detail = reverse("portal:request_detail", args=[waiting.pk])
+
+    page = client.get(detail).content.decode()
+    sent = client.post(reverse("portal:request_reply", args=[waiting.pk]), {"body": "Back now: version 2.9.1"})
+
+    assert "the request will reopen" in page
+    assert reverse("portal:request_reply", args=[waiting.pk]) in page
+    assert sent.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == Status.OPEN

@@ -28,7 +28,7 @@ def delete_follow_up_schedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-        ("tickets", "0023_triage_creator_saved_views"),
+        ("tickets", "0025_ticket_team_created_index"),
     ]
 
     operations = [
@@ -83,6 +83,7 @@ class Migration(migrations.Migration):
                     ("sla_warning", "SLA at risk"),
                     ("sla_breach", "SLA breached"),
                     ("exposure_step", "Exposure checklist"),
+                    ("chain_status", "On-chain status"),
                     ("progress_update", "Progress update sent"),
                     ("reminder", "Customer reminded"),
                     ("auto_closed", "Closed for no reply"),

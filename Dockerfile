@@ -16,6 +16,7 @@ COPY . .
 # collectstatic imports the production settings, which refuse to load without these: build-time values only.
 RUN DJANGO_SETTINGS_MODULE=supportdesk.settings.production DJANGO_SECRET_KEY=build-only-not-a-secret \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 SITE_URL=https://build.invalid \
+    FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1rZXktYnVpbGQtb25seS0= FIELD_BLIND_INDEX_KEY=build-only \
     /venv/bin/python manage.py collectstatic --noinput --verbosity 0
 
 FROM python:3.11-slim-bookworm

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.choices import LANGUAGE_CHOICES
+from supportdesk.kit.encrypted_storage import encrypted_storage
 from tickets.models import Customer, IdentityVerification, Ticket
 
 
@@ -173,7 +174,10 @@ class AccessRequest(models.Model):
     by_staff = models.BooleanField(_("produced by staff"), default=False)
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, default="en")
     status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    file = models.FileField(_("file"), upload_to=export_upload_to, max_length=255, blank=True)
+    # Encrypted at rest like attachments (supportdesk.kit.encrypted_storage).
+    file = models.FileField(
+        _("file"), upload_to=export_upload_to, max_length=255, blank=True, storage=encrypted_storage
+    )
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)

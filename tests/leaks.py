@@ -7,6 +7,10 @@ then `leaks(needles, logs=..., outbox=..., folders=...)` returns where each one 
 readable places ("tickets.TicketMessage.body #12", "mail[0]", "file …/x.txt"); an empty list
 means nothing leaked.
 
+Encrypted columns (supportdesk.kit.crypto) are read decrypted, and a searchable one is also matched
+by its blind index, so a value whose plaintext went but whose keyed hash stayed is still found;
+encrypted files (supportdesk.kit.encrypted_storage) are read decrypted.
+
 Matching is done on a normalised copy of every haystack: NFKC, lower case, and once more with all
 whitespace removed, so a phrase joined by spaces, by newlines or by nothing, full-width letters or
 an upper-case key all count. Mail (stored raw sources and sent messages) is also decoded part by
@@ -26,6 +30,9 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
+
+from supportdesk.kit.crypto import EncryptedTextField
+from supportdesk.kit.encrypted_storage import DecryptingReader, read_header
 
 _WHITESPACE = re.compile(r"\s+")
 _STORED_TYPES = (models.CharField, models.TextField, models.JSONField, models.BinaryField)
@@ -103,6 +110,20 @@ def database_leaks(needles: set[str]) -> list[str]:
             for name, value in zip(names, row[1:], strict=True):
                 if value not in (None, "", b"") and _found(needles, _column_text(model, name, value)):
                     places.append(f"{model._meta.label}.{name} #{row[0]}")
+    return places + blind_index_leaks(needles)
+
+
+def blind_index_leaks(needles: set[str]) -> list[str]:
+    """Rows whose stored keyed hash is that of a needle (the plaintext may be gone, the hash finds the person)."""
+    places = []
+    for model, _names in stored_columns():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedTextField) and field.searchable:
+                for needle in needles:
+                    for pk in model._base_manager.filter(**{f"{field.name}__blind": needle}).values_list(
+                        "pk", flat=True
+                    ):
+                        places.append(f"{model._meta.label}.{field.name} #{pk} (blind index)")
     return places
 
 
@@ -114,12 +135,22 @@ def mail_leaks(needles: set[str], outbox: Iterable) -> list[str]:
     return places
 
 
+def _file_bytes(path: Path) -> bytes:
+    """The contents, decrypted when the file is one of the encrypted storage's."""
+    with path.open("rb") as raw:
+        header = read_header(raw)
+        if header is None:
+            return path.read_bytes()
+        with DecryptingReader(raw, *header) as plain:
+            return plain.read()
+
+
 def file_leaks(needles: set[str], folders: Iterable[Path]) -> list[str]:
     return [
         f"file {path}"
         for folder in folders
         for path in sorted(Path(folder).rglob("*"))
-        if path.is_file() and _found(needles, _as_text(path.read_bytes()))
+        if path.is_file() and _found(needles, _as_text(_file_bytes(path)))
     ]
 
 

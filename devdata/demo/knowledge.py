@@ -32,6 +32,52 @@ CATEGORIES = [
 
 ARTICLES = [
     {
+        # The portal footer's "Privacy notice" (PRIVACY_NOTICE_URL points at /portal/help/a/privacy-notice/).
+        "slug": "privacy-notice",
+        "kind": ArticleKind.GUIDE,
+        "category": "getting-started",
+        "tags": ["privacy"],
+        "en": (
+            "Privacy notice",
+            "What the support desk keeps about you, why, for how long, and your rights.",
+            "## What we keep\n\n"
+            "- Your name, email addresses, phone number and preferred language, to answer you.\n"
+            "- Your requests, messages and attachments, and wallet addresses or transactions you tell us about.\n"
+            "- Survey answers, to improve the service.\n\n"
+            "Phone numbers, wallet addresses, chat handles, internal security notes and every attachment are "
+            "**encrypted** in our database and file storage.\n\n"
+            "## How long\n\n"
+            "Closed requests are anonymised after 3 years, chat transcripts after 1 year and attachments after "
+            "2 years; we keep counts and ratings without your identity. A legal hold can stop this while a case "
+            "or a legal duty needs the data.\n\n"
+            "## Your choices and rights\n\n"
+            "- On *Privacy and your data* you choose whether we may send you product announcements and "
+            "satisfaction surveys, by email or SMS, and you can change your mind at any time.\n"
+            "- You can download a copy of your data there.\n"
+            "- To have your data erased, contact us: after we verify your identity, a supervisor erases it "
+            "and you receive a confirmation.\n\n"
+            "> We will never ask for your password, private key or recovery phrase.",
+        ),
+        "zh-hans": (
+            "隐私声明",
+            "客服系统保存您的哪些信息、原因、保存期限以及您的权利。",
+            "## 我们保存的信息\n\n"
+            "- 您的姓名、电子邮箱、电话号码和首选语言，用于答复您。\n"
+            "- 您的工单、消息和附件，以及您告诉我们的钱包地址或交易。\n"
+            "- 问卷回答，用于改进服务。\n\n"
+            "电话号码、钱包地址、聊天账号、内部安全备注和所有附件在我们的数据库和文件存储中均已**加密**。\n\n"
+            "## 保存多久\n\n"
+            "已关闭的工单在 3 年后匿名化，聊天记录在 1 年后、附件在 2 年后匿名化；我们只保留不含身份的统计和评分。"
+            "当案件或法定义务需要时，法律保留可暂停上述处理。\n\n"
+            "## 您的选择和权利\n\n"
+            "- 在“隐私与您的数据”页面，您可以选择是否允许我们通过电子邮件或短信向您发送产品公告和满意度问卷，"
+            "并可随时更改。\n"
+            "- 您可以在该页面下载您的数据副本。\n"
+            "- 如需删除您的数据，请联系我们：核实身份后，主管将删除您的数据并向您发送确认。\n\n"
+            "> 我们绝不会索要您的密码、私钥或助记词。",
+        ),
+    },
+    {
         "slug": "back-up-recovery-phrase",
         "kind": ArticleKind.GUIDE,
         "category": "security",

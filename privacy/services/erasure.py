@@ -40,6 +40,7 @@ from privacy.models import AccessRequest, ErasureRequest, ErasureStatus, Erasure
 from privacy.services.holds import customer_is_held
 from supportdesk.audit.models import AuditEntry
 from tickets.complaints.models import Complaint, Remedy
+from tickets.connectors.models import ChannelIdentity, InboundChannelMessage, OutboundChannelMessage, PhoneCall
 from tickets.email.models import EmailAddressStatus, InboundEmail, OutboundEmail
 from tickets.models import (
     Attachment,
@@ -91,6 +92,7 @@ class Subject:
         emails = {email.lower() for email in emails if email and not email.endswith("@erased.invalid")}
         values = set(emails) | {customer.name, customer.phone}
         values |= set(customer.wallet_addresses.values_list("address", flat=True))
+        values |= set(customer.channel_identities.values_list("handle", flat=True))
         if customer.user_id:
             values |= {customer.user.username, customer.user.first_name, customer.user.last_name}
         for row in Ticket.objects.filter(pk__in=ticket_ids).values_list(
@@ -203,6 +205,26 @@ def _safety(subject: Subject) -> int:
     if subject.customer.user_id:
         reports = reports | ImpersonatorReport.objects.filter(reporter_id=subject.customer.user_id)
     return reports.update(reporter_email=erased_email(subject.customer.pk), reporter=None, description=ERASED)
+
+
+def _channels(subject: Subject) -> int:
+    """Handles (chat ids, numbers), calls and texts of the social and phone channels: the rows that keep
+    the desk's counts stay, the person's number, words and deliveries go; the handles are deleted (their
+    blind index would still find the person)."""
+    identities = ChannelIdentity.objects.filter(customer=subject.customer)
+    identity_ids = list(identities.values_list("pk", flat=True))
+    inbound = InboundChannelMessage.objects.filter(
+        Q(ticket_id__in=subject.ticket_ids) | Q(identity_id__in=identity_ids)
+    )
+    count = inbound.update(payload=ERASED, notes="", error="", identity=None)
+    count += OutboundChannelMessage.objects.filter(ticket_id__in=subject.ticket_ids).update(
+        recipient=ERASED, body=ERASED
+    )
+    count += PhoneCall.objects.filter(ticket_id__in=subject.ticket_ids).update(
+        customer_number="", recording_url="", summary=ERASED
+    )
+    count += identities.delete()[0]
+    return count
 
 
 def _surveys(subject: Subject) -> int:
@@ -319,6 +341,7 @@ STEPS: list[tuple[str, Callable[[Subject], int]]] = [
     ("complaints", _complaints),
     ("mail", _mail),
     ("safety", _safety),
+    ("channels", _channels),
     ("surveys", _surveys),
     ("chats", _chats),
     ("merges", _merges),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import re
 from functools import cache
 from typing import Protocol
@@ -26,8 +27,11 @@ from typing import Protocol
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django import forms
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from django.utils.module_loading import import_string
 
 PREFIX = "enc1:"
@@ -81,6 +85,19 @@ def normalise_phone(value: str) -> str:
     return _NOT_DIGITS.sub("", value)
 
 
+def normalise_address(value: str) -> str:
+    """Hex (0x…) addresses are case-insensitive (EIP-55 only adds a checksum in the case); base58 and others are not."""
+    value = value.strip()
+    return value.lower() if value[:2].lower() == "0x" else value
+
+
+def masked(value: str, *, visible: int = 4) -> str:
+    """What a list shows of an encrypted identifier: its last few characters (enough to tell two apart)."""
+    if not value:
+        return ""
+    return "•" * 4 + value[-visible:] if len(value) > visible * 2 else "•" * 4
+
+
 def blind_index(value: str, *, normalise=str.casefold) -> str:
     return hmac.new(_provider().index_key(), normalise(value).encode(), hashlib.sha256).hexdigest()
 
@@ -110,7 +127,9 @@ def is_current(stored: str) -> bool:
 
 class EncryptedTextField(models.TextField):
     """A text column encrypted at rest. `searchable=True` writes the blind index in front of the token
-    (query with `field__blind=value`); `normalise` says what counts as the same value (phone: digits)."""
+    (query with `field__blind=value`, and a plain `field=value` means the same); `normalise` says what
+    counts as the same value (phone: digits). A unique constraint on such a column goes on its index
+    prefix, `blind_prefix(field_name)`: the token itself differs at every write."""
 
     def __init__(self, *args, searchable: bool = False, normalise=str.casefold, **kwargs):
         self.searchable, self.normalise = searchable, normalise
@@ -143,6 +162,34 @@ class EncryptedTextField(models.TextField):
         return blind_index(value, normalise=self.normalise)
 
 
+def blind_prefix(field_name: str) -> Substr:
+    """The `enc1:<index>:` part of a searchable column: what a unique constraint compares."""
+    return Substr(field_name, 1, len(PREFIX) + 65)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON value (dicts, lists) encrypted at rest as one token: snapshots that hold personal data
+    (a merged customer's phone and wallets). Not searchable, not queryable by key."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else text
+
+    def to_python(self, value):
+        return json.loads(value) if isinstance(value, str) and value and not value.startswith(PREFIX) else value
+
+    def get_prep_value(self, value):
+        if isinstance(value, str) and value.startswith(PREFIX):
+            return value  # already a token (the rotation writes them)
+        return super().get_prep_value(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
+
+    def formfield(self, **kwargs):
+        return forms.JSONField(encoder=DjangoJSONEncoder, required=not self.blank, label=self.verbose_name)
+
+
 @EncryptedTextField.register_lookup
 class BlindMatch(models.Lookup):
     """`phone__blind="+44 7911 123456"`: an exact match through the keyed hash (an index-friendly prefix)."""
@@ -159,6 +206,30 @@ class BlindMatch(models.Lookup):
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
+@EncryptedTextField.register_lookup
+class BlindExact(Exact):
+    """`field=value` on a searchable column matches through the blind index (an encrypted value differs at
+    every write, so comparing tokens would never match); an empty value and unsearchable columns compare as stored."""
+
+    lookup_name = "exact"
+    prepare_rhs = False
+
+    def _blind(self) -> bool:
+        return self.lhs.output_field.searchable and isinstance(self.rhs, str) and self.rhs != ""
+
+    def get_db_prep_lookup(self, value, connection):
+        if self._blind():
+            return ("%s", [f"{PREFIX}{self.lhs.output_field.index_of(value)}:%"])
+        return super().get_db_prep_lookup(value, connection)
+
+    def as_sql(self, compiler, connection):
+        if not self._blind():
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 def reencrypt(stored: str, *, field: EncryptedTextField) -> str | None:
     """The value under the current data key and index key, or None when it already is (or is empty)."""
     if not stored:
@@ -168,3 +239,20 @@ def reencrypt(stored: str, *, field: EncryptedTextField) -> str | None:
     if is_current(stored) and stored.startswith(f"{PREFIX}{index}:"):
         return None
     return encrypt(plaintext, index=index)
+
+
+def wrap_key(data_key: bytes) -> bytes:
+    """A per-file data key encrypted under the current field key (the envelope of encrypted files)."""
+    return _fernet().encrypt(data_key)
+
+
+def unwrap_key(wrapped: bytes) -> bytes:
+    return _fernet().decrypt(wrapped)
+
+
+def wrapped_key_is_current(wrapped: bytes) -> bool:
+    try:
+        Fernet(_provider().data_keys()[0]).extract_timestamp(wrapped)
+    except InvalidToken:
+        return False
+    return True

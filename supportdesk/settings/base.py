@@ -471,5 +471,7 @@ from .onchain import *  # noqa: E402, F403
 # PRIVACY (issue 26): encryption keys, erasure, exports, retention, notice (README "Privacy").
 from .privacy import *  # noqa: E402, F403
 
+STORAGES["encrypted"] = ENCRYPTED_STORAGE  # noqa: F405
+
 # TRENDS (issue 24 item 9): hot topics by week, suggestion groups (README "Trends").
 from .trends import *  # noqa: E402, F403

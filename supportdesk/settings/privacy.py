@@ -10,6 +10,12 @@ env = environ.Env()
 # the blind indexes. Unset (development), both are derived from SECRET_KEY; production settings require them.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_BLIND_INDEX_KEY = env("FIELD_BLIND_INDEX_KEY", default="")
+# Attachments, their thumbnails and access exports are encrypted (supportdesk.kit.encrypted_storage) on top of the
+# storage alias named here (the local folder or the S3 bucket the "default" alias selects).
+ENCRYPTED_STORAGE = {
+    "BACKEND": "supportdesk.kit.encrypted_storage.EncryptedStorage",
+    "OPTIONS": {"inner": env("ENCRYPTED_STORAGE_INNER", default="default")},
+}
 # Where the keys come from: a KMS adapter implements data_keys() and index_key() (see supportdesk.kit.crypto).
 FIELD_KEY_PROVIDER = env("FIELD_KEY_PROVIDER", default="supportdesk.kit.crypto.SettingsKeyProvider")
 # An erasure needs an identity verification of the customer that succeeded within this many days.

@@ -4,6 +4,7 @@
 passes with these settings.
 """
 
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -45,6 +46,19 @@ if not SITE_URL.startswith("https://"):
 for _name, _config in CONNECTORS.items():
     if _config["class"] == SMS_PROVIDER_CLASSES["console"]:
         raise ImproperlyConfigured(f"CONNECTORS[{_name!r}] is the console connector: set SMS_PROVIDER=twilio.")
+
+# Encryption at rest needs real keys: the development fallback derives them from SECRET_KEY, which would tie every
+# encrypted value to that one secret and make rotating either impossible without losing data.
+if not FIELD_ENCRYPTION_KEYS or not FIELD_BLIND_INDEX_KEY:  # noqa: F405
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and FIELD_BLIND_INDEX_KEY must be set (README \"Privacy\"): encryption keys for "
+        "personal data at rest are never derived from DJANGO_SECRET_KEY in production."
+    )
+for _key in FIELD_ENCRYPTION_KEYS:  # noqa: F405
+    try:
+        Fernet(_key.encode())
+    except ValueError as _error:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key.") from _error
 
 # Verification codes must reach a phone, never the log: without a provider nothing is sent.
 SAFETY_SMS_BACKEND = env(

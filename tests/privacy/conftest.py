@@ -14,6 +14,7 @@ from knowledge.models import BotConversation, BotMessage, BotRole
 from supportdesk.audit.models import AuditEntry
 from tests import factories
 from tickets import services
+from tickets.connectors.models import ChannelIdentity, OutboundChannelMessage, PhoneCall
 from tickets.email.models import EmailAddressStatus
 from tickets.models import (
     ContactRequest,
@@ -50,7 +51,15 @@ def build_person(*, label: str, agent, verified: bool = True) -> Person:
         body=f"My wallet {wallet.address} is stuck, call me on {customer.phone}",
         attachments=[factories.text_upload(f"{label}-statement.txt", f"statement of {customer.name}\n".encode())],
         tx_hash=tx_hash,
+        from_address=wallet.address,
         team=team,
+    )
+    identity = ChannelIdentity.objects.create(connector="sms", handle=customer.phone, customer=customer)
+    PhoneCall.objects.create(
+        ticket=first, direction="inbound", customer_number=customer.phone, started_at=timezone.now(), summary="x"
+    )
+    OutboundChannelMessage.objects.create(
+        connector="sms", kind="reply", recipient=identity.handle, body="Hi", idempotency_key=f"{label}-1", ticket=first
     )
     services.ticket_reply(ticket=first, body=f"Hello {customer.name}, we are looking.", actor=agent)
     second = factories.ticket(

@@ -16,13 +16,15 @@ PRODUCTION = "supportdesk.settings.production"
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **env}  # noqa: S108
+    clean_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **KEYS, **env}  # noqa: S108
     return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
         [sys.executable, *args], cwd=settings.BASE_DIR, env=clean_env, capture_output=True, text=True, timeout=120
     )
 
 
 SECRET = "k3!x" + "7fQ9zR2mW8pL4vN6tY1uB5cD0eH3jK" * 2
+# Production refuses to start without field-encryption keys (a Fernet key, an HMAC key): every run passes them.
+KEYS = {"FIELD_ENCRYPTION_KEYS": "l1ZQ0JcM0pGmTq2Q8c8o7bqQm1d6Yc3y2b2s3e9v0kE=", "FIELD_BLIND_INDEX_KEY": "index" * 8}
 
 
 def test_production_settings_refuse_to_import_without_a_secret_key(tmp_path):
@@ -54,6 +56,22 @@ def test_production_settings_pass_check_deploy_with_a_secret_key(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_field_encryption_keys(tmp_path):
+    common = {
+        "DJANGO_SETTINGS_MODULE": PRODUCTION,
+        "DJANGO_SECRET_KEY": SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "SITE_URL": "https://support.example.com",
+    }
+    no_keys = run("-c", "import django; django.setup()", **common, FIELD_ENCRYPTION_KEYS="", FIELD_BLIND_INDEX_KEY="")
+    no_index = run("-c", "import django; django.setup()", **common, FIELD_BLIND_INDEX_KEY="")
+    not_fernet = run("-c", "import django; django.setup()", **common, FIELD_ENCRYPTION_KEYS="not-a-key")
+
+    for result in (no_keys, no_index):
+        assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS and FIELD_BLIND_INDEX_KEY" in result.stderr
+    assert not_fernet.returncode != 0 and "not a Fernet key" in not_fernet.stderr
 
 
 PRINT_PRODUCTION = (

@@ -46,8 +46,9 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
         ("user", admin.EmptyFieldListFilter),
         ("secret_exposed_at", admin.EmptyFieldListFilter),
     ]
-    # The phone is encrypted at rest: it is found by its exact number (blind index), see get_search_results.
-    search_fields = ["name", "email", "other_emails__email", "wallet_addresses__address"]
+    # The phone and wallet addresses are encrypted at rest: found by their exact value (blind index), see
+    # get_search_results.
+    search_fields = ["name", "email", "other_emails__email"]
     inlines = [CustomerEmailInline, WalletAddressInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -61,6 +62,8 @@ class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if any(character.isdigit() for character in search_term):
             found |= queryset.filter(phone__blind=search_term)
+            wallets = WalletAddress.objects.filter(address__blind=search_term).values("customer_id")
+            found |= queryset.filter(pk__in=wallets)
         return found, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):

@@ -15,7 +15,7 @@ from supportdesk.audit.recording import audit_read
 from supportdesk.kit.api_schema import ERROR_RESPONSES, paginated
 from tickets.api.pagination import TicketCursorPagination
 from tickets.api.serializers import CustomerOutput
-from tickets.models import Customer
+from tickets.models import Customer, WalletAddress
 
 
 class CustomerQuery(serializers.Serializer):
@@ -30,7 +30,9 @@ class CustomerListApi(APIView):
 
     @extend_schema(
         operation_id="customers_list",
-        parameters=[OpenApiParameter("q", str, description=_("Email or name contains"))],
+        parameters=[
+            OpenApiParameter("q", str, description=_("Email or name contains, or the exact phone or wallet address"))
+        ],
         responses={200: paginated(CustomerOutput), **ERROR_RESPONSES},
     )
     def get(self, request):
@@ -39,7 +41,11 @@ class CustomerListApi(APIView):
         customers = Customer.objects.all()
         query = params.validated_data.get("q", "")
         if query:
-            customers = customers.filter(Q(email__icontains=query) | Q(name__icontains=query))
+            # The phone and wallet addresses are encrypted: matched exactly, through their blind index.
+            wallets = WalletAddress.objects.filter(address__blind=query).values("customer_id")
+            customers = customers.filter(
+                Q(email__icontains=query) | Q(name__icontains=query) | Q(phone__blind=query) | Q(pk__in=wallets)
+            )
         paginator = TicketCursorPagination()
         page = paginator.paginate_queryset(customers, request, view=self)
         return paginator.get_paginated_response(CustomerOutput(page, many=True).data)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from supportdesk.kit.admin_actions import HistoryAdminMixin, ReadOnlyAdminMixin
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
+from supportdesk.kit.admin_privacy import BlindSearchMixin, masked_column
 from tickets.admin.links import ticket_admin_link
 from tickets.admin.panels import SIDE, TicketPanel, register_ticket_panel
 from tickets.choices import Channel
@@ -39,11 +40,12 @@ def _visible_ticket_ids(request: HttpRequest):
 
 
 @admin.register(InboundChannelMessage)
-class InboundChannelMessageAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class InboundChannelMessageAdmin(BlindSearchMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["received_at", "connector", "kind", "status", "identity", "ticket_link", "error_excerpt"]
+    blind_search_fields = ("identity__handle",)
     list_select_related = ["identity"]
     list_filter = ["status", "connector", "kind"]
-    search_fields = ["dedup_key", "identity__handle", "identity__username"]
+    search_fields = ["dedup_key", "identity__username"]
     date_hierarchy = "received_at"
     show_full_result_count = False
     list_per_page = 50
@@ -82,14 +84,16 @@ class OutboundChannelMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "created_at",
         "connector",
         "kind",
-        "recipient",
+        "recipient_masked",
         "status",
         "attempts",
         "ticket_link",
         "error_excerpt",
     ]
     list_filter = ["status", "connector", "kind"]
-    search_fields = ["recipient", "provider_message_id", "idempotency_key"]
+    # The recipient is encrypted at rest (README "Privacy"): not searchable, masked in the list.
+    search_fields = ["provider_message_id", "idempotency_key"]
+    recipient_masked = masked_column("recipient", _("to"))
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_per_page = 50
@@ -143,13 +147,17 @@ class LinkIdentityForm(forms.Form):
 
 
 @admin.register(ChannelIdentity)
-class ChannelIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ChannelIdentityAdmin(BlindSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
-        "handle", "connector", "username", "display_name", "customer", "verified_at", "last_seen_at", "link_button",
+        "handle_masked", "connector", "username", "display_name", "customer", "verified_at", "last_seen_at",
+        "link_button",
     ]  # fmt: skip
     list_select_related = ["customer"]
     list_filter = ["connector", ("verified_at", admin.EmptyFieldListFilter)]
-    search_fields = ["handle", "username", "display_name", "customer__email"]
+    # The handle is encrypted at rest: masked in the list, found by its exact value (blind index).
+    search_fields = ["username", "display_name", "customer__email"]
+    blind_search_fields = ("handle",)
+    handle_masked = masked_column("handle", _("handle"))
     show_full_result_count = False
     fields = [
         ("connector", "handle"),
@@ -211,14 +219,19 @@ class PhoneCallForm(forms.ModelForm):
 
 
 @admin.register(PhoneCall)
-class PhoneCallAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class PhoneCallAdmin(BlindSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     """Inbound calls come from the provider; agents add the outbound calls they make (Log a call)."""
 
     form = PhoneCallForm
-    list_display = ["started_at", "direction", "customer_number", "duration_seconds", "agent", "ticket_link", "status"]
+    list_display = [
+        "started_at", "direction", "customer_number_masked", "duration_seconds", "agent", "ticket_link", "status",
+    ]  # fmt: skip
     list_select_related = ["agent"]
     list_filter = ["direction", "status"]
-    search_fields = ["customer_number", "provider_call_id"]
+    # The number is encrypted at rest: masked in the list, found by its exact value (blind index).
+    search_fields = ["provider_call_id"]
+    blind_search_fields = ("customer_number",)
+    customer_number_masked = masked_column("customer_number", _("customer's number"))
     date_hierarchy = "started_at"
     autocomplete_fields = ["ticket"]
     show_full_result_count = False

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.crypto import EncryptedTextField, blind_prefix, masked, normalise_phone
 from tickets.models.customers import Customer
 from tickets.models.tickets import Ticket, TicketMessage
 
@@ -26,7 +27,10 @@ class ChannelIdentity(models.Model):
     """
 
     connector = models.CharField(_("connector"), max_length=32)
-    handle = models.CharField(_("handle"), max_length=128, help_text=_("Chat id or phone number in E.164."))
+    # Encrypted at rest; the webhook finds it by exact value through its blind index (README "Privacy").
+    handle = EncryptedTextField(
+        _("handle"), max_length=128, searchable=True, help_text=_("Chat id or phone number in E.164.")
+    )
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="channel_identities"
     )
@@ -49,11 +53,11 @@ class ChannelIdentity(models.Model):
         ordering = ["-last_seen_at", "-id"]
         verbose_name = _("channel identity")
         verbose_name_plural = _("channel identities")
-        constraints = [models.UniqueConstraint(fields=["connector", "handle"], name="unique_channel_handle")]
+        constraints = [models.UniqueConstraint("connector", blind_prefix("handle"), name="unique_channel_handle")]
 
     def __str__(self) -> str:
         shown = f"@{self.username}" if self.username else self.display_name or self.handle
-        return f"{self.connector}: {shown}"
+        return f"{self.connector}: {shown}" if shown != self.handle else f"{self.connector}: {masked(self.handle)}"
 
 
 class InboundStatus(models.TextChoices):
@@ -151,7 +155,8 @@ class OutboundChannelMessage(models.Model):
 
     connector = models.CharField(_("connector"), max_length=32)
     kind = models.CharField(_("kind"), max_length=16, choices=OutboundKind.choices)
-    recipient = models.CharField(_("to"), max_length=128)
+    # A customer's number or chat id (or the official channel, for announcements): encrypted at rest.
+    recipient = EncryptedTextField(_("to"), max_length=128)
     body = models.TextField(_("text"))
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True, editable=False)
     ticket = models.ForeignKey(
@@ -184,7 +189,7 @@ class OutboundChannelMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.connector} → {self.recipient} ({self.get_status_display()})"
+        return f"{self.connector} → {masked(self.recipient)} ({self.get_status_display()})"
 
 
 class CallDirection(models.TextChoices):
@@ -198,7 +203,9 @@ class PhoneCall(models.Model):
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="phone_calls")
     direction = models.CharField(_("direction"), max_length=8, choices=CallDirection.choices)
     provider_call_id = models.CharField(_("provider call id"), max_length=64, null=True, blank=True, unique=True)
-    customer_number = models.CharField(_("customer's number"), max_length=32, blank=True)
+    customer_number = EncryptedTextField(
+        _("customer's number"), max_length=32, blank=True, searchable=True, normalise=normalise_phone
+    )
     started_at = models.DateTimeField(_("call time"))
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
     status = models.CharField(_("call status"), max_length=20, blank=True)
@@ -221,4 +228,4 @@ class PhoneCall(models.Model):
         indexes = [models.Index(fields=["ticket", "-started_at"], name="phone_call_ticket")]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.customer_number} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_direction_display()} {masked(self.customer_number)} {self.started_at:%Y-%m-%d %H:%M}"

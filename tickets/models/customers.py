@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.choices import LANGUAGE_CHOICES
-from supportdesk.kit.crypto import EncryptedTextField, normalise_phone
+from supportdesk.kit.crypto import (
+    EncryptedJSONField,
+    EncryptedTextField,
+    blind_prefix,
+    normalise_address,
+    normalise_phone,
+)
 from tickets.models.base import TimeStampedModel
 
 
@@ -74,13 +79,16 @@ class WalletAddress(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="wallet_addresses")
     chain = models.CharField(_("chain"), max_length=32)
-    address = models.CharField(_("address"), max_length=128, db_index=True)
+    # Encrypted at rest, found by exact address through its blind index (README "Privacy").
+    address = EncryptedTextField(_("address"), max_length=128, searchable=True, normalise=normalise_address)
     label = models.CharField(_("label"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("wallet address")
         verbose_name_plural = _("wallet addresses")
-        constraints = [models.UniqueConstraint(fields=["customer", "chain", "address"], name="unique_customer_wallet")]
+        constraints = [
+            models.UniqueConstraint("customer", "chain", blind_prefix("address"), name="unique_customer_wallet")
+        ]
 
     def __str__(self) -> str:
         return f"{self.chain}: {self.address}"
@@ -101,11 +109,12 @@ class CustomerMerge(models.Model):
         related_name="merges_in",
     )
     duplicate_email = models.EmailField(_("merged customer"), max_length=254)
-    duplicate = models.JSONField(_("merged customer as it was"), default=dict, encoder=DjangoJSONEncoder)
-    primary_before = models.JSONField(_("kept customer's fields before"), default=dict, encoder=DjangoJSONEncoder)
+    # The snapshots hold the phone, notes and wallet addresses: encrypted at rest like the customer's own columns.
+    duplicate = EncryptedJSONField(_("merged customer as it was"), default=dict)
+    primary_before = EncryptedJSONField(_("kept customer's fields before"), default=dict)
     moved_ticket_ids = models.JSONField(_("moved tickets"), default=list)
     added_emails = models.JSONField(_("addresses added to the kept customer"), default=list)
-    added_wallets = models.JSONField(_("wallets added to the kept customer"), default=list)
+    added_wallets = EncryptedJSONField(_("wallets added to the kept customer"), default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, on_delete=models.PROTECT, related_name="+"
     )

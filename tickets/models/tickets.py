@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.kit.choices import LANGUAGE_CHOICES
+from supportdesk.kit.crypto import EncryptedTextField, normalise_address
+from supportdesk.kit.encrypted_storage import encrypted_storage
 from tickets.choices import (
     OPEN_STATUSES,
     STATUS_TRANSITIONS,
@@ -121,8 +123,13 @@ class Ticket(TimeStampedModel):
     asset = models.CharField(_("asset"), max_length=32, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=38, decimal_places=18, null=True, blank=True)
     tx_hash = models.CharField(_("transaction hash"), max_length=128, blank=True)
-    from_address = models.CharField(_("from address"), max_length=128, blank=True)
-    to_address = models.CharField(_("to address"), max_length=128, blank=True)
+    # The addresses tie a person to on-chain funds: encrypted at rest, exact lookups by blind index.
+    from_address = EncryptedTextField(
+        _("from address"), max_length=128, blank=True, searchable=True, normalise=normalise_address
+    )
+    to_address = EncryptedTextField(
+        _("to address"), max_length=128, blank=True, searchable=True, normalise=normalise_address
+    )
     tx_time = models.DateTimeField(_("transaction time"), null=True, blank=True)
     # The account a security case is about; it may differ from the address the customer writes from.
     account_email = models.EmailField(_("account email"), max_length=254, blank=True)
@@ -290,7 +297,8 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
 
 class Attachment(models.Model):
     message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    # Contents encrypted at rest (supportdesk.kit.encrypted_storage), over the configured backend.
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255, storage=encrypted_storage)
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.crypto import EncryptedTextField
 from tickets.chains import CHAIN_CHOICES
 
 
@@ -182,7 +183,8 @@ class ImpersonatorReport(models.Model):
     contact = models.CharField(_("reported contact"), max_length=255)
     check_result = models.CharField(_("check result"), max_length=255, blank=True)
     where_seen = models.CharField(_("where it was seen"), max_length=20, choices=WhereSeen.choices)
-    description = models.TextField(_("what happened"), blank=True, help_text=_("Secrets are redacted on intake."))
+    # The security queue's notes are encrypted at rest (README "Privacy").
+    description = EncryptedTextField(_("what happened"), blank=True, help_text=_("Secrets are redacted on intake."))
     reporter_email = models.EmailField(_("reporter's address (unconfirmed)"), max_length=254)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,7 +198,7 @@ class ImpersonatorReport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ImpersonatorReportStatus.choices, default=ImpersonatorReportStatus.NEW
     )
-    review_note = models.TextField(_("review note"), blank=True)
+    review_note = EncryptedTextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),

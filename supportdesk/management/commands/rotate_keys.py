@@ -1,4 +1,5 @@
-"""Re-encrypt every encrypted column under the current data key and blind-index key, in batches.
+"""Re-encrypt every encrypted column under the current data key and blind-index key, in batches, then
+every encrypted file (attachments, thumbnails, exports) whose data key is wrapped under an older key.
 
 Run after putting a new key first in FIELD_ENCRYPTION_KEYS (the old one stays listed until this
 finishes, so every row stays readable throughout). Values already under the current keys are skipped,
@@ -11,9 +12,10 @@ import time
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from supportdesk.kit.crypto import EncryptedTextField, reencrypt
+from supportdesk.kit.encrypted_storage import EncryptedStorage, reencrypt_files
 
 
 def encrypted_columns() -> list[tuple[type, EncryptedTextField]]:
@@ -22,6 +24,15 @@ def encrypted_columns() -> list[tuple[type, EncryptedTextField]]:
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, EncryptedTextField)
+    ]
+
+
+def encrypted_file_fields() -> list[tuple[type, models.FileField]]:
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField) and isinstance(field.storage, EncryptedStorage)
     ]
 
 
@@ -51,6 +62,19 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: {rewritten} re-encrypted")
         seconds = time.monotonic() - started
         self.stdout.write(f"{total} values re-encrypted in {seconds:.1f} s ({total / max(seconds, 1e-9):.0f}/s)")
+        started, files = time.monotonic(), 0
+        for model, field in encrypted_file_fields():
+            label = f"{model._meta.label}.{field.name}"
+            rewritten = reencrypt_files(
+                model._base_manager.all(),
+                field.attname,
+                batch=max(1, batch // 5),
+                progress=lambda done, count, label=label: self.stdout.write(f"{label}: {done}/{count} files"),
+            )
+            files += rewritten
+            self.stdout.write(f"{label}: {rewritten} files re-encrypted")
+        seconds = time.monotonic() - started
+        self.stdout.write(f"{files} files re-encrypted in {seconds:.1f} s ({files / max(seconds, 1e-9):.0f}/s)")
 
     @staticmethod
     def _raw(model, field, pks: list[int]) -> dict[int, str]:

@@ -3,6 +3,7 @@ themselves (profile, their own requests, the contact form)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from supportdesk.kit.text import ERROR_INVALID_EMAIL
@@ -72,6 +73,22 @@ def duplicate(db):
     WalletAddress.objects.create(customer=duplicate, chain="tron", address="TXYZ1", label="main")
     WalletAddress.objects.create(customer=duplicate, chain="eth", address="0xabc")
     return duplicate
+
+
+def test_a_merge_keeps_the_duplicates_phone_notes_and_wallets_encrypted_and_an_undo_restores_them(
+    customer, duplicate, supervisor
+):
+    merge = services.customer_merge(primary=customer, duplicate=duplicate, actor=supervisor).merges_in.get()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT duplicate, primary_before, added_wallets FROM tickets_customermerge WHERE id = %s", [merge.pk]
+        )
+        stored = " ".join(cursor.fetchone())
+
+    assert "138" not in stored and "Called twice" not in stored and "TXYZ1" not in stored
+    assert merge.duplicate["phone"] == "+86 138 0000 0000" and ["tron", "TXYZ1"] in merge.added_wallets
+    restored = services.customer_merge_undo(merge=merge, actor=supervisor)
+    assert Customer.objects.get(pk=restored.pk).phone == "+86 138 0000 0000"
 
 
 def test_merging_customers_moves_tickets_addresses_and_wallets_and_deletes_the_duplicate(

@@ -42,6 +42,7 @@ from feedback.models import (
 )
 from supportdesk.kit.validators import ERROR_INVALID_CHOICE
 from tickets import access
+from tickets.consent import EMAIL, SURVEYS, consent_allows
 from tickets.models import Channel, Customer, Team, Ticket
 from tickets.safety.services import intake as safety_intake
 
@@ -70,7 +71,8 @@ def survey_invitation_create(
     reason=COMPLAINT_CLOSED and the closure time, when a complaint is closed.
     Returns None when no survey is due: the ticket was merged away or is not
     resolved, this resolution already has one, the customer was asked within
-    FEEDBACK_SURVEY_THROTTLE_DAYS, or no survey template is active.
+    FEEDBACK_SURVEY_THROTTLE_DAYS, no survey template is active, or the customer declined surveys by
+    email (tickets.consent).
     """
     ticket = Ticket.objects.get(pk=ticket.pk)
     resolved_at = resolved_at or ticket.resolved_at
@@ -91,7 +93,7 @@ def survey_invitation_create(
     ):
         return None
     template = SurveyTemplate.objects.for_ticket(ticket)
-    if template is None:
+    if template is None or not consent_allows(customer=customer, purpose=SURVEYS, channel=EMAIL):
         return None
     invitation = SurveyInvitation.objects.create(
         ticket=ticket,
@@ -122,6 +124,8 @@ def survey_invitation_email(*, invitation_id: int) -> bool:
     )
     if invitation is None or invitation.emailed_at or invitation.is_answered or invitation.is_expired:
         return False
+    if not consent_allows(customer=invitation.customer, purpose=SURVEYS, channel=EMAIL):
+        return False  # declined between the invitation and the send
     emails.send_survey_invitation(invitation)
     invitation.emailed_at = timezone.now()
     invitation.save(update_fields=["emailed_at"])

@@ -12,8 +12,9 @@ CHOICES = [(purpose, channel) for purpose in ConsentPurpose.values for channel i
 
 
 def consent_current(customer: Customer) -> dict[tuple[str, str], bool]:
-    """Latest answer per (purpose, channel); no answer means no consent."""
-    current = dict.fromkeys(CHOICES, False)
+    """Latest answer per (purpose, channel). No answer means no consent, except for the purposes in
+    PRIVACY_OPT_OUT_PURPOSES (sent until the customer declines: README "Privacy")."""
+    current = {(purpose, channel): purpose in settings.PRIVACY_OPT_OUT_PURPOSES for purpose, channel in CHOICES}
     seen = set()
     for purpose, channel, granted in ConsentRecord.objects.filter(customer=customer).values_list(
         "purpose", "channel", "granted"

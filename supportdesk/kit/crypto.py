@@ -181,7 +181,7 @@ class EncryptedJSONField(EncryptedTextField):
     def get_prep_value(self, value):
         if isinstance(value, str) and value.startswith(PREFIX):
             return value  # already a token (the rotation writes them)
-        return super().get_prep_value(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+        return encrypt(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
     def value_to_string(self, obj):
         return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)

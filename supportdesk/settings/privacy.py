@@ -30,3 +30,7 @@ PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-12")
 PRIVACY_RETENTION_BATCH = env.int("PRIVACY_RETENTION_BATCH", default=500)
 # Off: the nightly retention job only reports (a dry run); the admin applies it. On: it applies the policies.
 PRIVACY_RETENTION_AUTO_APPLY = env.bool("PRIVACY_RETENTION_AUTO_APPLY", default=False)
+# Optional processing needs the customer's "yes" per purpose and channel (portal "Privacy and your data"), except the
+# purposes listed here, sent until the customer says no: satisfaction surveys, under the legitimate interest of
+# checking the service, announced in the privacy notice. Empty: everything optional is opt-in.
+PRIVACY_OPT_OUT_PURPOSES = env.list("PRIVACY_OPT_OUT_PURPOSES", default=["surveys"])

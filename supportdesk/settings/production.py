@@ -51,7 +51,7 @@ for _name, _config in CONNECTORS.items():
 # encrypted value to that one secret and make rotating either impossible without losing data.
 if not FIELD_ENCRYPTION_KEYS or not FIELD_BLIND_INDEX_KEY:  # noqa: F405
     raise ImproperlyConfigured(
-        "FIELD_ENCRYPTION_KEYS and FIELD_BLIND_INDEX_KEY must be set (README \"Privacy\"): encryption keys for "
+        'FIELD_ENCRYPTION_KEYS and FIELD_BLIND_INDEX_KEY must be set (README "Privacy"): encryption keys for '
         "personal data at rest are never derived from DJANGO_SECRET_KEY in production."
     )
 for _key in FIELD_ENCRYPTION_KEYS:  # noqa: F405

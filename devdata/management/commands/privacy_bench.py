@@ -1,26 +1,31 @@
 """`make bench-privacy`: what field encryption costs on the admin pages, and the rotation throughput.
 
-Seeds --customers customers (phone and notes filled) with one ticket each, inside a transaction that
-is rolled back at the end, on the benchmark database. Measures the ticket and customer changelists and
-change pages with the columns in plaintext (the legacy read path: no decryption), then encrypts them
-(timed: the rotation throughput) and measures again. Prints the medians and the slowdown, and writes
-bench/results/privacy.json.
+Seeds --customers customers (phone and notes filled) with one ticket each (from/to addresses filled), inside a
+transaction that is rolled back at the end, on the benchmark database. Measures the ticket and customer
+changelists and change pages with the columns in plaintext (the legacy read path: no decryption), then
+encrypts them (timed: the rotation throughput) and measures again. Then writes --files attachment-sized files
+through the encrypted storage and rotates them to a new key (timed: file encryption and rotation throughput;
+the files are deleted). Prints the medians and the slowdown, and writes bench/results/privacy.json.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from supportdesk.kit.crypto import reencrypt
+from supportdesk.kit.encrypted_storage import encrypted_storage
 from supportdesk.models import User
 from tickets.models import Channel, Customer, Ticket
 
@@ -35,8 +40,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=20_000)
         parser.add_argument("--repetitions", type=int, default=30)
+        parser.add_argument("--files", type=int, default=100)
+        parser.add_argument("--file-kib", type=int, default=512)
 
-    def handle(self, *args, customers: int, repetitions: int, **options) -> None:
+    def handle(self, *args, customers: int, repetitions: int, files: int, file_kib: int, **options) -> None:
         if not getattr(settings, "BENCH_ALLOWED", False):
             raise CommandError("Run it with `make bench-privacy` (the benchmark database), never on the dev one.")
         results = {}
@@ -59,6 +66,7 @@ class Command(BaseCommand):
             for page in results["plaintext"]
         }
         results["customers"] = customers
+        results["files"] = self._files(files, file_kib)
         output = Path(settings.BASE_DIR) / "bench" / "results"
         output.mkdir(parents=True, exist_ok=True)
         (output / "privacy.json").write_text(json.dumps(results, indent=2))
@@ -79,6 +87,14 @@ class Command(BaseCommand):
         Ticket.objects.bulk_create(
             Ticket(customer_id=first + n, subject=f"Bench ticket {n}", channel=Channel.PORTAL) for n in range(count)
         )
+        with connection.cursor() as cursor:  # the transaction addresses, in plaintext too
+            cursor.execute(
+                "UPDATE tickets_ticket SET chain = 'ethereum', "
+                "from_address = '0x52908400098527886e0f7030069857d2e41' || CAST(customer_id AS TEXT), "
+                "to_address = '0x8ba1f109551bd432803012645ac136ddd64d' || CAST(customer_id AS TEXT) "
+                "WHERE customer_id >= %s",
+                [first],
+            )
         ticket = Ticket.objects.filter(customer_id=first).get()
         return {
             "ticket_changelist": reverse("admin:tickets_ticket_changelist"),
@@ -104,20 +120,57 @@ class Command(BaseCommand):
         return medians
 
     def _encrypt(self) -> dict[str, float]:
-        """Every phone and note through the rotation path (decrypt if needed, encrypt under the current key)."""
+        """Every phone, note and address through the rotation path (decrypt if needed, encrypt under the current
+        key)."""
         started, done = time.perf_counter(), 0
-        fields = [Customer._meta.get_field("phone"), Customer._meta.get_field("notes")]
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT id, phone, notes FROM tickets_customer WHERE phone <> '' OR notes <> ''")
-            rows = cursor.fetchall()
-        for pk, *values in rows:
-            update = {}
-            for field, value in zip(fields, values, strict=True):
-                fresh = reencrypt(value, field=field)
-                if fresh is not None:
-                    update[field.attname] = fresh
-            if update:
-                Customer.objects.filter(pk=pk).update(**update)
-                done += len(update)
+        for model, names in ((Customer, ("phone", "notes")), (Ticket, ("from_address", "to_address"))):
+            fields = [model._meta.get_field(name) for name in names]
+            table, columns = model._meta.db_table, ", ".join(names)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT id, {columns} FROM {table} WHERE {names[0]} <> '' OR {names[1]} <> ''")  # noqa: S608 - model names
+                rows = cursor.fetchall()
+            for pk, *values in rows:
+                update = {}
+                for field, value in zip(fields, values, strict=True):
+                    fresh = reencrypt(value, field=field)
+                    if fresh is not None:
+                        update[field.attname] = fresh
+                if update:
+                    model.objects.filter(pk=pk).update(**update)
+                    done += len(update)
         seconds = time.perf_counter() - started
         return {"values": done, "seconds": round(seconds, 2), "values_per_second": round(done / seconds)}
+
+    def _files(self, count: int, kib: int) -> dict[str, float]:
+        """Encrypting attachment files on save, reading them back, and rotating them to a new key (MiB/s)."""
+        storage, payload = encrypted_storage(), os.urandom(kib * 1024)
+        mib = count * kib / 1024
+        old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+        names = []
+        try:
+            with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
+                started = time.perf_counter()
+                names = [storage.save("bench/privacy/file", ContentFile(payload)) for _n in range(count)]
+                write = time.perf_counter() - started
+                started = time.perf_counter()
+                for name in names:
+                    with storage.open(name) as opened:
+                        opened.read()
+                read = time.perf_counter() - started
+            with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
+                started = time.perf_counter()
+                rotated = [storage.reencrypt(name) for name in names]
+                rotate = time.perf_counter() - started
+                for name in names:
+                    storage.delete(name)
+                names = rotated
+        finally:
+            for name in names:
+                storage.delete(name)
+        return {
+            "count": count,
+            "kib_each": kib,
+            "encrypt_mib_per_second": round(mib / write, 1),
+            "decrypt_mib_per_second": round(mib / read, 1),
+            "rotate_files_per_second": round(count / rotate, 1),
+        }

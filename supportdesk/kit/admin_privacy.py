@@ -35,3 +35,19 @@ class BlindSearchMixin:
             found |= queryset.filter(exact)
             may_have_duplicates = may_have_duplicates or any("__" in field for field in self.blind_search_fields)
         return found, may_have_duplicates
+
+
+class DeferEncryptedInListMixin:
+    """`list_deferred_fields`: encrypted columns the changelist does not show, left unread there, so a page of
+    rows costs no decryption (the change page still reads them)."""
+
+    list_deferred_fields: tuple[str, ...] = ()
+
+    def get_changelist(self, request, **kwargs):
+        base, deferred = super().get_changelist(request, **kwargs), self.list_deferred_fields
+
+        class DeferringChangeList(base):
+            def get_queryset(self, request, exclude_parameters=None):
+                return super().get_queryset(request, exclude_parameters).defer(*deferred)
+
+        return DeferringChangeList

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
+from supportdesk.kit import crypto
 from tests import factories
 from tests.factories import token_client
 from tickets.connectors.models import ChannelIdentity, PhoneCall
@@ -48,3 +51,17 @@ def test_handles_and_call_numbers_are_masked_in_lists_and_found_by_exact_value(c
     assert "13912345678" not in calls and "••••5678" in calls
     assert found.context["cl"].result_count == 1 and missed.context["cl"].result_count == 0
     assert calls_found.context["cl"].result_count == 1
+
+
+def test_the_ticket_and_customer_lists_decrypt_nothing(client, supervisor, team):
+    customer = factories.CustomerFactory(phone="+8613912345678", notes="called twice")
+    factories.ticket(customer=customer, team=team, chain="ethereum", from_address=ADDRESS, to_address=ADDRESS)
+    client.force_login(supervisor)
+
+    with mock.patch("supportdesk.kit.crypto.decrypt", wraps=crypto.decrypt) as decrypt:
+        tickets = client.get(reverse("admin:tickets_ticket_changelist"))
+        customers = client.get(reverse("admin:tickets_customer_changelist"))
+
+    assert tickets.status_code == customers.status_code == 200
+    assert tickets.context["cl"].result_count == 1 and customer.email in customers.content.decode()
+    assert decrypt.call_count == 0

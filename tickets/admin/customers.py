@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import HistoryAdminMixin, action_page, run_for_each
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
+from supportdesk.kit.admin_privacy import DeferEncryptedInListMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import customer360, services
 from tickets.admin import forms
@@ -35,9 +36,11 @@ class WalletAddressInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(DeferEncryptedInListMixin, SafeAutocompleteMixin, ReadAuditAdminMixin, admin.ModelAdmin):
     form = forms.CustomerAdminForm
     list_display = ["__str__", "language", "country", "is_vip", "portal_account", "ticket_count", "created_at"]
+    # Encrypted and not in the list: a page of customers decrypts nothing (README "Privacy").
+    list_deferred_fields = ("phone", "notes")
     list_select_related = ["user"]
     list_filter = [
         "is_vip",

@@ -28,6 +28,7 @@ from supportdesk.audit.recording import ReadAuditAdminMixin
 from supportdesk.kit.admin_actions import error_text
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
 from supportdesk.kit.admin_lists import QuickActionCheckboxMixin
+from supportdesk.kit.admin_privacy import DeferEncryptedInListMixin
 from supportdesk.kit.paginator import EstimatedCountPaginator
 from tickets import selectors, services
 from tickets.admin import actions, forms
@@ -60,6 +61,7 @@ ADD_FIELDSETS = [
 
 @admin.register(Ticket)
 class TicketAdmin(
+    DeferEncryptedInListMixin,
     QuickActionCheckboxMixin,
     SafeAutocompleteMixin,
     ReadAuditAdminMixin,
@@ -74,6 +76,8 @@ class TicketAdmin(
     ]  # fmt: skip
     list_display_links = None
     list_select_related = ["customer", "category", "team", "assignee"]
+    # Encrypted and not in the list: a page of tickets decrypts nothing (README "Privacy").
+    list_deferred_fields = ("from_address", "to_address", "customer__phone", "customer__notes")
     list_filter = [
         OpenFilter, SLAStateFilter, "status", "priority", "category", "team", AssigneeFilter, "channel", "language",
         "tier", "secret_exposed", ("created_at", admin.DateFieldListFilter),

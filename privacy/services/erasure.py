@@ -210,8 +210,10 @@ def _safety(subject: Subject) -> int:
 def _channels(subject: Subject) -> int:
     """Handles (chat ids, numbers), calls and texts of the social and phone channels: the rows that keep
     the desk's counts stay, the person's number, words and deliveries go; the handles are deleted (their
-    blind index would still find the person)."""
-    identities = ChannelIdentity.objects.filter(customer=subject.customer)
+    blind index would still find the person). For retention (no customer) only the tickets' part runs."""
+    identities = ChannelIdentity.objects.none()
+    if subject.customer is not None:
+        identities = ChannelIdentity.objects.filter(customer=subject.customer)
     identity_ids = list(identities.values_list("pk", flat=True))
     inbound = InboundChannelMessage.objects.filter(
         Q(ticket_id__in=subject.ticket_ids) | Q(identity_id__in=identity_ids)
@@ -223,7 +225,7 @@ def _channels(subject: Subject) -> int:
     count += PhoneCall.objects.filter(ticket_id__in=subject.ticket_ids).update(
         customer_number="", recording_url="", summary=ERASED
     )
-    count += identities.delete()[0]
+    count += identities.delete()[0] if identity_ids else 0
     return count
 
 
@@ -355,7 +357,7 @@ STEPS: list[tuple[str, Callable[[Subject], int]]] = [
 def anonymise_tickets(ticket_ids: list[int]) -> int:
     """The ticket part of an erasure, for retention: files, words and transaction data go, the rows stay."""
     subject = Subject(customer=None, ticket_ids=ticket_ids)
-    for step in (_attachments, _messages, _complaints):
+    for step in (_attachments, _messages, _complaints, _channels):
         step(subject)
     return _tickets(subject)
 

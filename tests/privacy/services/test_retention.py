@@ -15,6 +15,7 @@ from privacy.services.erasure import ERASED
 from privacy.services.holds import legal_hold_set
 from supportdesk.audit.models import AuditEntry
 from tests import factories
+from tickets.connectors.models import OutboundChannelMessage, PhoneCall
 from tickets.email.models import InboundEmail
 from tickets.models import Attachment, Status, Ticket, TicketMessage
 
@@ -64,6 +65,11 @@ def test_a_run_anonymises_closed_tickets_in_batches_keeping_counts_and_ratings(
     assert Ticket.objects.filter(customer=person.customer, subject=ERASED).count() == 2
     assert set(TicketMessage.objects.filter(ticket__in=person.tickets).values_list("body", flat=True)) == {ERASED}
     assert files and not any(default_storage.exists(name) for name in files)
+    calls = PhoneCall.objects.filter(ticket__in=person.tickets)
+    assert calls.exists() and set(calls.values_list("customer_number", flat=True)) == {""}
+    assert set(
+        OutboundChannelMessage.objects.filter(ticket__in=person.tickets).values_list("recipient", flat=True)
+    ) == {ERASED}
     response = SurveyResponse.objects.get(invitation__customer=person.customer)
     assert response.comment == "" and response.overall == 5
     assert not BotConversation.objects.filter(user=person.customer.user).exists()

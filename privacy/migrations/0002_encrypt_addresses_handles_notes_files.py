@@ -30,5 +30,5 @@ class Migration(migrations.Migration):
                 verbose_name="file",
             ),
         ),
-        migrations.RunPython(encrypt_existing_exports, migrations.RunPython.noop),
+        migrations.RunPython(encrypt_existing_exports),  # one-way: exports stay encrypted
     ]

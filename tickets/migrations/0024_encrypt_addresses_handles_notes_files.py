@@ -20,7 +20,7 @@ ENCRYPTED_COLUMNS = {
 
 def encrypt_existing_rows(apps, schema_editor):
     """One-way: rows written in clear are rewritten through the (now encrypted) fields, 500 at a time.
-    Going back (migrating below 0024) keeps the values encrypted: the reverse is a no-op, and only code
+    Migrating below 0024 is refused (irreversible): the tokens do not fit the old columns, and only code
     with these encrypted fields reads them."""
     for model_name, fields in ENCRYPTED_COLUMNS.items():
         model = apps.get_model("tickets", model_name)
@@ -132,8 +132,9 @@ class Migration(migrations.Migration):
                 verbose_name="address",
             ),
         ),
-        migrations.RunPython(encrypt_existing_rows, migrations.RunPython.noop),
-        migrations.RunPython(encrypt_existing_files, migrations.RunPython.noop),
+        # One-way (no reverse): back in CharField/jsonb columns the tokens would not fit or not cast.
+        migrations.RunPython(encrypt_existing_rows),
+        migrations.RunPython(encrypt_existing_files),
         migrations.AddConstraint(
             model_name="channelidentity",
             constraint=models.UniqueConstraint(

@@ -6,8 +6,8 @@ import supportdesk.kit.crypto
 
 
 def encrypt_existing_snapshots(apps, schema_editor):
-    """One-way: merge snapshots written in clear (JSON text) are rewritten encrypted, 500 at a time; the
-    reverse keeps them encrypted (a no-op), only code with the encrypted fields reads them."""
+    """One-way: merge snapshots written in clear (JSON text) are rewritten encrypted, 500 at a time; migrating
+    back is refused (irreversible), only code with the encrypted fields reads them."""
     merge_model = apps.get_model("tickets", "CustomerMerge")
     last = 0
     while chunk := list(merge_model.objects.filter(pk__gt=last).order_by("pk")[:500]):
@@ -41,5 +41,6 @@ class Migration(migrations.Migration):
             name="primary_before",
             field=supportdesk.kit.crypto.EncryptedJSONField(default=dict, verbose_name="kept customer's fields before"),
         ),
-        migrations.RunPython(encrypt_existing_snapshots, migrations.RunPython.noop),
+        # One-way (no reverse): the tokens would not cast back to jsonb.
+        migrations.RunPython(encrypt_existing_snapshots),
     ]

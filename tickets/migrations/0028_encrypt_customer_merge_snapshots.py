@@ -20,7 +20,7 @@ def encrypt_existing_snapshots(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0024_encrypt_addresses_handles_notes_files"),
+        ("tickets", "0027_encrypt_addresses_handles_notes_files"),
     ]
 
     operations = [

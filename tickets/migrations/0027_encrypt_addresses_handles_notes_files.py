@@ -42,7 +42,7 @@ def encrypt_existing_files(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0023_triage_creator_saved_views"),
+        ("tickets", "0026_follow_up_policies_and_sweep"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from tickets.email import imap
 from tickets.email.services import outbound
 from tickets.models import ContactRequest, Customer, Ticket
 from tickets.safety.selectors import security_officers
-from tickets.services import contact_request_token
+from tickets.services import contact_request_token, previews
 
 
 def send_outbound_email(outbound_id: int) -> str:
@@ -60,3 +60,8 @@ def security_alert_send(kinds: str, channel: str, ticket_id: int | None, custome
         context={"kinds": kinds, "channel": channel, "ticket": ticket, "ticket_url": ticket_url, "customer": customer},
     )
     return len(recipients)
+
+
+def attachment_thumbnail(attachment_id: int) -> str:
+    """Enqueued on commit for every stored image: draws its thumbnail (a second run finds it done)."""
+    return previews.attachment_thumbnail_make(attachment_id=attachment_id)

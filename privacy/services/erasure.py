@@ -131,9 +131,9 @@ def _attachments(subject: Subject) -> int:
     storage's delete of a missing name is a no-op, so the next run finishes the job."""
     attachments = Attachment.objects.filter(message__ticket_id__in=subject.ticket_ids)
     count = 0
-    for attachment in attachments.only("pk", "file").iterator(chunk_size=BATCH):
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
+    for attachment in attachments.only("pk", "file", "thumbnail_name").iterator(chunk_size=BATCH):
+        for name in attachment.stored_names():
+            attachment.file.storage.delete(name)
         count += 1
     attachments.delete()
     return count

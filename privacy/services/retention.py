@@ -59,9 +59,9 @@ def _attachments(cutoff) -> QuerySet:
 
 
 def _delete_attachments(ids: list[int]) -> None:
-    for attachment in Attachment.objects.filter(pk__in=ids).only("pk", "file"):
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
+    for attachment in Attachment.objects.filter(pk__in=ids).only("pk", "file", "thumbnail_name"):
+        for name in attachment.stored_names():
+            attachment.file.storage.delete(name)
     Attachment.objects.filter(pk__in=ids).delete()
 
 

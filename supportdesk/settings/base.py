@@ -468,6 +468,9 @@ ACCOUNT_RATE_LIMITS["chat_start"] = "10/h/ip"
 # ON-CHAIN LOOKUP (issue 24): providers per chain, timeouts, caching, re-checks (supportdesk.settings.onchain).
 from .onchain import *  # noqa: E402, F403
 
+# ATTACHMENT PREVIEWS (issue 24): thumbnail size and decoding limits (README "Attachment previews").
+from .previews import *  # noqa: E402, F403
+
 # PRIVACY (issue 26): encryption keys, erasure, exports, retention, notice (README "Privacy").
 from .privacy import *  # noqa: E402, F403
 

@@ -34,6 +34,7 @@ from tickets.models.intake import ContactRequest, KeywordRule
 from tickets.models.organisation import AgentProfile, Category, Tag, Team
 from tickets.models.tickets import (
     Attachment,
+    PreviewState,
     Ticket,
     TicketEvent,
     TicketEventQuerySet,
@@ -92,6 +93,7 @@ __all__ = [
     "OutboundChannelMessage",
     "OutboundEmail",
     "PhoneCall",
+    "PreviewState",
     "Priority",
     "Remedy",
     "SLAClock",

@@ -295,6 +295,15 @@ def attachment_upload_to(instance: Attachment, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
+class PreviewState(models.TextChoices):
+    """Where an attachment's thumbnail stands (tickets.services.previews makes it in a job)."""
+
+    NONE = "none", _("no preview")
+    PENDING = "pending", _("preview pending")
+    READY = "ready", _("preview ready")
+    FAILED = "failed", _("preview failed")
+
+
 class Attachment(models.Model):
     message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
     # Contents encrypted at rest (supportdesk.kit.encrypted_storage), over the configured backend.
@@ -304,6 +313,13 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # The thumbnail lives in the attachment file's own storage, under this name (empty until made).
+    preview_state = models.CharField(
+        _("preview"), max_length=10, choices=PreviewState.choices, default=PreviewState.NONE, editable=False
+    )
+    thumbnail_name = models.CharField(_("thumbnail"), max_length=255, blank=True, editable=False)
+    preview_error = models.CharField(_("preview error"), max_length=255, blank=True, editable=False)
+    preview_attempts = models.PositiveSmallIntegerField(_("preview attempts"), default=0, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -312,6 +328,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    def stored_names(self) -> list[str]:
+        """The names this attachment holds in its storage (the file, its thumbnail): erasure deletes them all."""
+        return [name for name in (self.file.name, self.thumbnail_name) if name]
 
     @staticmethod
     def digest(chunks) -> str:

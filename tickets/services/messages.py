@@ -34,7 +34,7 @@ from tickets.notifications import services as notifications
 from tickets.safety.scrubbing import Scrubber
 from tickets.safety.services import intake, verification
 from tickets.selectors import customer_can_reply
-from tickets.services import routing, versions
+from tickets.services import previews, routing, versions
 from tickets.services.base import (
     ERROR_REOPEN_WINDOW,
     ERROR_TICKET_CLOSED,
@@ -61,9 +61,11 @@ def _store_attachments(message: TicketMessage, files: Sequence[UploadedFile], sc
             content_type=content_type,
             size=upload.size,
             sha256=digest,
+            preview_state=previews.initial_preview_state(content_type),
         )
         attachment.file.save(attachment.filename, upload, save=False)
         attachment.save()
+        previews.attachment_thumbnail_enqueue(attachment)
         stored.append(attachment)
     return stored
 

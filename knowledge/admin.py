@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from knowledge import selectors, services
 from knowledge.admin_inlines import save_inline_formset
 from knowledge.admin_macros import MacroAdmin  # noqa: F401 - registers the macro admin
+from knowledge.admin_status import StatusNoticeAdmin  # noqa: F401 - registers the status notice admin
 from knowledge.models import (
     FALLBACK_LANGUAGE,
     Article,

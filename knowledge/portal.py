@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from knowledge import selectors, services
+from knowledge import support_hours as support_hours_selectors
 from knowledge.forms import BotHandoffEmailForm
 from knowledge.models import BotMessage, BotRole
 from knowledge.selectors import ArticleCard
@@ -324,3 +325,15 @@ def bot_handoff_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "reply_promise": first_reply_promise(ticket=ticket),
     }
     return render(request, template, context)
+
+
+@require_GET
+def support_hours(request: HttpRequest) -> HttpResponse:
+    """Each team's hours in the visitor's time zone, holidays, open or closed now, and incident notices.
+
+    The zone is the signed-in customer's profile zone, else the one their browser reports (?tz=, added by
+    knowledge/hours.js on the first visit), else UTC; the page says which.
+    """
+    zone = support_hours_selectors.viewer_zone(user=request.user, browser_zone=request.GET.get("tz", "")[:64])
+    status = support_hours_selectors.support_status(zone=zone, language=_language())
+    return render(request, "knowledge/portal/support_hours.html", {"status": status})

@@ -9,6 +9,7 @@ app_name = "knowledge"
 urlpatterns = [
     path("", portal.help_home, name="home"),
     path("search/", portal.search, name="search"),
+    path("status/", portal.support_hours, name="support_hours"),
     path("suggest", portal.suggest, name="suggest"),
     path("c/<slug:slug>/", portal.category, name="category"),
     path("a/<slug:slug>/", portal.article, name="article"),

@@ -13,9 +13,11 @@ from tickets.models import OPEN_STATUSES, AgentProfile, Team, Ticket
 class TeamAdmin(admin.ModelAdmin):
     list_display = [
         "name", "languages", "time_zone", "auto_assign", "handles_security", "handles_triage", "is_active",
-        "agent_count", "open_tickets",
+        "agent_count", "open_tickets", "business_calendar", "publish_hours",
     ]  # fmt: skip
-    list_filter = ["is_active", "auto_assign", "handles_security", "handles_triage"]
+    list_filter = ["is_active", "auto_assign", "handles_security", "handles_triage", "publish_hours"]
+    list_select_related = ["business_calendar"]
+    autocomplete_fields = ["business_calendar"]
     search_fields = ["name"]
     filter_horizontal = ["categories"]
 

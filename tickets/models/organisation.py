@@ -103,6 +103,21 @@ class Team(models.Model):
         default=False,
         help_text=_("Owns the triage queue: every new ticket that no team serves lands here. At most one team."),
     )
+    # The portal's "Support hours and status" page lists the teams that publish their hours.
+    business_calendar = models.ForeignKey(
+        "tickets.BusinessCalendar",
+        verbose_name=_("business hours"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="teams",
+        help_text=_("The calendar whose opening hours and holidays the team keeps."),
+    )
+    publish_hours = models.BooleanField(
+        _("hours on the portal"),
+        default=False,
+        help_text=_("Show this team's hours, holidays and open/closed state on the portal's support hours page."),
+    )
 
     class Meta:
         ordering = ["name"]

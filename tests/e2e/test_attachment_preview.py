@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 PASSWORD = "a-long-wallet-pass-42"
 
+
 def test_the_agent_sees_the_thumbnail_and_opens_the_full_image(live_server, new_page, shot):
     team = factories.TeamFactory(name="Transfers")
     factories.agent(teams=[team], username="mei", first_name="Mei", password=PASSWORD)

@@ -18,6 +18,7 @@ from django_q.signing import SignedPackage
 from feedback import services as feedback_services
 from feedback.models import SurveyFollowUp, SurveyTemplate
 from knowledge import services as knowledge_services
+from knowledge.models import StatusNotice
 from privacy.models import AccessRequest, ConsentRecord, ErasureRequest, LegalHold, RetentionPolicy, RetentionRun
 from supportdesk.audit.models import AuditEntry
 from supportdesk.services import api_token_create, app_key_create
@@ -177,6 +178,7 @@ OBJECT_BUILDERS = {
     "knowledge.DeflectionEvent": lambda ctx: knowledge_services.deflection_record(
         article=_kb_article(ctx), query="backup", session_key="s"
     ),
+    "knowledge.StatusNotice": lambda ctx: StatusNotice.objects.create(title="Transfers delayed", is_published=True),
     "supportdesk.ApiToken": lambda ctx: api_token_create(user=ctx["agent"], name="CI")[0],
     "supportdesk.AppKey": lambda ctx: app_key_create(name="Wallet app")[0],
     "tickets.Complaint": lambda ctx: factories.complaint(ticket=ctx["ticket"], actor=ctx["agent"]),
@@ -413,6 +415,7 @@ def test_the_index_groups_training_and_workforce_apart_from_the_help_centre(clie
         "Deflections",
         "Help categories",
         "Macros",
+        "Status notices",
         "Unanswered bot questions (hot topics)",
     ]
 

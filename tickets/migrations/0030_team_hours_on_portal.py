@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0024_attachment_previews"),
+        ("tickets", "0029_attachment_previews"),
     ]
 
     operations = [

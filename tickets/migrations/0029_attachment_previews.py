@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0023_triage_creator_saved_views"),
+        ("tickets", "0028_encrypt_customer_merge_snapshots"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
 COPY requirements.txt .
 # Test, browser and lint tools are not needed to serve.
-RUN grep -viE '^(playwright|pytest|pytest-django|factory_boy|faker|hypothesis|hypothesis-graphql|schemathesis|ruff|import-linter|grimp)==' \
+RUN grep -viE '^(playwright|pytest|pytest-django|factory_boy|faker|hypothesis|hypothesis-graphql|schemathesis|moto|locust|ruff|import-linter|grimp)==' \
         requirements.txt > requirements-serve.txt \
     && python -m venv /venv \
     && /venv/bin/pip install -r requirements-serve.txt

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,6 +31,7 @@ from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import audit_read
 from supportdesk.kit.admin_actions import HistoryAdminMixin, error_text, run_for_each
 from supportdesk.kit.admin_forms import SafeAutocompleteMixin
+from supportdesk.kit.downloads import private_file_response
 
 
 class LegalHoldForm(forms.ModelForm):
@@ -302,7 +303,9 @@ class AccessRequestAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if item is None:
             raise Http404
         audit_read(request, item, action=AuditAction.DOWNLOAD, label=f"access export #{item.pk}")
-        return FileResponse(item.file.open("rb"), as_attachment=True, filename=f"subject-access-{item.customer_id}.zip")
+        return private_file_response(
+            item.file, filename=f"subject-access-{item.customer_id}.zip", content_type="application/zip"
+        )
 
 
 @admin.register(RetentionPolicy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from privacy.forms import ConsentForm, consent_field_name
 from privacy.models import AccessRequest, ExportStatus
 from privacy.services import consent, export
+from supportdesk.kit.downloads import private_file_response
 from tickets.portal.access import customer_required
 
 
@@ -66,6 +67,6 @@ def export_download(request: HttpRequest, token: str) -> HttpResponse:
     item = export.export_for_token(token)
     if item is None or item.customer_id != request.customer.pk:
         raise Http404
-    return FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=f"supportdesk-data-{item.ready_at:%Y%m%d}.zip"
+    return private_file_response(
+        item.file, filename=f"supportdesk-data-{item.ready_at:%Y%m%d}.zip", content_type="application/zip"
     )

@@ -11,6 +11,12 @@ from rest_framework.test import APIClient
 from supportdesk.api_auth import ClientRateThrottle
 from supportdesk.services import app_key_create
 from tests import factories
+from tests.objectstore import (  # noqa: F401 - S3 fixtures
+    encrypted_object_store,
+    moto_s3_server,
+    object_store,
+    own_object_store,
+)
 from tickets import services
 from tickets.models import Channel, Customer, Ticket, TicketEvent, TicketMessage
 

@@ -5,11 +5,12 @@ type the uploader declared: only raster images and PDF are ever rendered inline,
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from supportdesk.audit.models import AuditAction
 from supportdesk.audit.recording import audit_read
+from supportdesk.kit.downloads import private_file_response, signs_urls
 from tickets.models import Attachment, PreviewState
 from tickets.previews import DOWNLOAD_TYPE, INLINE_CSP, INLINE_TYPES, SNIFF_BYTES, sniff
 from tickets.selectors import attachment_for_user
@@ -25,8 +26,14 @@ def _safe_headers(response: FileResponse, *, cache: str = "private, no-store") -
     return response
 
 
-def attachment_response(attachment: Attachment, *, inline: bool = False) -> FileResponse:
-    """The file as a download; with `inline`, rendered by the browser if its bytes are an image or a PDF."""
+def attachment_response(attachment: Attachment, *, inline: bool = False) -> HttpResponse:
+    """The file as a download; with `inline`, rendered by the browser if its bytes are an image or a PDF.
+
+    A download from object storage that signs URLs (files not encrypted by us) is a short-lived signed redirect.
+    """
+    declared = attachment.content_type if attachment.content_type in _DOWNLOAD_TYPES else DOWNLOAD_TYPE
+    if not inline and signs_urls(attachment.file.storage):
+        return private_file_response(attachment.file, filename=attachment.filename, content_type=declared)
     handle = attachment.file.open("rb")
     sniffed = sniff(handle.read(SNIFF_BYTES))
     handle.seek(0)
@@ -34,14 +41,13 @@ def attachment_response(attachment: Attachment, *, inline: bool = False) -> File
         response = FileResponse(handle, as_attachment=False, filename=attachment.filename, content_type=sniffed)
         response["Content-Security-Policy"] = INLINE_CSP
         return _safe_headers(response)
-    declared = attachment.content_type if attachment.content_type in _DOWNLOAD_TYPES else DOWNLOAD_TYPE
     response = FileResponse(handle, as_attachment=True, filename=attachment.filename, content_type=sniffed or declared)
     return _safe_headers(response)
 
 
 @require_GET
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream an attachment to someone allowed to see its ticket; 404 for everyone else."""
     attachment = attachment_for_user(user=request.user, pk=pk)
     audit_read(request, attachment, action=AuditAction.DOWNLOAD)

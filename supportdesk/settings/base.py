@@ -165,14 +165,12 @@ TEMPLATES = [
 # STATIC AND UPLOADED FILES
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Attachments are private: they live outside any served directory and are
-# only streamed by the permission-checked download view (tickets.views).
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+# Attachments and exports: filesystem, or S3 when configured (storage.py, README "Object storage").
+from .storage import *  # noqa: E402, F403
+from .storage import PRIVATE_STORAGE  # noqa: E402
+
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
-    },
+    "default": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -474,7 +472,7 @@ from .previews import *  # noqa: E402, F403
 # PRIVACY (issue 26): encryption keys, erasure, exports, retention, notice (README "Privacy").
 from .privacy import *  # noqa: E402, F403
 
-STORAGES["encrypted"] = ENCRYPTED_STORAGE  # noqa: F405
+STORAGES["encrypted"] = ENCRYPTED_STORAGE if ENCRYPT_FILES else STORAGES[ENCRYPTED_STORAGE["OPTIONS"]["inner"]]  # noqa: F405
 
 # TRENDS (issue 24 item 9): hot topics by week, suggestion groups (README "Trends").
 from .trends import *  # noqa: E402, F403

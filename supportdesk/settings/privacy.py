@@ -16,6 +16,9 @@ ENCRYPTED_STORAGE = {
     "BACKEND": "supportdesk.kit.encrypted_storage.EncryptedStorage",
     "OPTIONS": {"inner": env("ENCRYPTED_STORAGE_INNER", default="default")},
 }
+# ENCRYPT_FILES=false leaves the files as they are on that storage: only for an S3 bucket that encrypts them itself
+# (SSE-KMS), where downloads then become presigned redirects instead of streaming through the web process.
+ENCRYPT_FILES = env.bool("ENCRYPT_FILES", default=True)
 # Where the keys come from: a KMS adapter implements data_keys() and index_key() (see supportdesk.kit.crypto).
 FIELD_KEY_PROVIDER = env("FIELD_KEY_PROVIDER", default="supportdesk.kit.crypto.SettingsKeyProvider")
 # An erasure needs an identity verification of the customer that succeeded within this many days.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -78,9 +78,13 @@ class AttachmentDownloadApi(APIView):
 
     @extend_schema(
         operation_id="attachments_download",
-        responses={(200, "application/octet-stream"): OpenApiResponse(description=_("The file.")), **ERROR_RESPONSES},
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description=_("The file.")),
+            302: OpenApiResponse(description=_("On object storage: a redirect to a signed, short-lived URL.")),
+            **ERROR_RESPONSES,
+        },
     )
-    def get(self, request, pk: int) -> FileResponse:
+    def get(self, request, pk: int) -> HttpResponse:
         attachment = attachment_for_user(user=request.user, pk=pk)
         audit_read(request, attachment, action=AuditAction.DOWNLOAD)
         return attachment_response(attachment)

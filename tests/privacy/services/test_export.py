@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import requests
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -94,3 +95,21 @@ def test_expired_exports_lose_their_file(person, django_capture_on_commit_callba
     request.refresh_from_db()
     assert request.status == ExportStatus.EXPIRED and not request.file
     assert name and not default_storage.exists(name)
+
+
+def test_on_object_storage_the_export_is_stored_in_the_bucket_and_downloaded_through_a_signed_url(
+    object_store, client, person, bystander, django_capture_on_commit_callbacks
+):
+    request = built(person, capture=django_capture_on_commit_callbacks)
+    url = reverse("privacy:export_download", args=[export.download_token(request)])
+
+    client.force_login(bystander.customer.user)
+    refused = client.get(url)
+    client.force_login(person.customer.user)
+    response = client.get(url)
+
+    assert request.file.name in object_store.object_names()
+    assert refused.status_code == 404
+    assert response.status_code == 302 and "X-Amz-Signature=" in response["Location"]
+    archive = zipfile.ZipFile(io.BytesIO(requests.get(response["Location"], timeout=5).content))
+    assert json.loads(archive.read("data.json"))["customer"]["email"] == person.customer.email

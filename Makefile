@@ -9,7 +9,7 @@ PORT ?= 8000
 # The browser the e2e suite (tests/e2e) drives; without it those tests are skipped.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve cluster test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat bench-ingest clean
+.PHONY: run serve cluster loadtest test install migrate demo lint format messages bench bench-knowledge bench-detector bench-privacy bench-db bench-chat bench-ingest clean
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ serve: install
 # and Redis (REDIS_URL); migrates first; logs in .cluster/; Ctrl-C stops it all (README "Running in production").
 cluster: install
 	$(PY) -m devdata.cluster
+
+# locust scenarios (portal customers, agents in the admin, API ticket creation, mail arriving) against the cluster
+# above, on DATABASE_URL (PostgreSQL) with a redis-server of its own; loopback only, LOADTEST_SECONDS in all (split
+# between the scenarios). Prints throughput and p95 per scenario, writes bench/results/loadtest-*.json.
+LOADTEST_SECONDS ?= 60
+loadtest: install
+	$(PY) -m devdata.loadtest.run --seconds $(LOADTEST_SECONDS) $(LOADTEST_ARGS)
 
 test: install
 	$(BIN)/ruff check .

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import prefetch_related_objects
+
 from tickets.models import ClockState, EventKind, SLAClock, Status, Ticket
 from tickets.sla.calendar import Calendar, add_business_time, business_time_between, resumed_due
 from tickets.sla.deadline import is_met
@@ -49,7 +51,8 @@ SLA_FIELDS = [
 
 
 def match_policy(*, priority: str, category_id: int | None, channel: str, is_vip: bool) -> SLAPolicy | None:
-    for policy in SLAPolicy.objects.for_matching():
+    # With its calendar: a new ticket's clocks start on it without reading the policy again (intake path).
+    for policy in SLAPolicy.objects.for_matching().select_related("calendar"):
         if policy.matches(priority=priority, category_id=category_id, channel=channel, is_vip=is_vip):
             return policy
     return None
@@ -111,7 +114,8 @@ def ticket_created(*, ticket: Ticket) -> None:
     if policy is None:
         return
     ticket.sla_policy = policy
-    calendar = _policy(ticket).calendar.to_calendar()
+    prefetch_related_objects([policy], "calendar__hours", "calendar__holidays")
+    calendar = policy.calendar.to_calendar()
     for clock in (SLAClock.FIRST_RESPONSE, SLAClock.RESOLUTION):
         _start(ticket, clock, policy, calendar, ticket.created_at)
     _save(ticket)

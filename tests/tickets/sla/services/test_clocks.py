@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tickets import services
-from tickets.models import Category, Channel, ClockState, Priority, Status
+from tickets.models import Category, Channel, ClockState, Priority, Status, Ticket
 from tickets.sla.models import SLAPolicy
 from tickets.sla.selectors import expected_first_reply, expected_first_reply_text
 from tickets.sla.services import clocks
@@ -252,3 +252,14 @@ def test_policy_matching_takes_the_first_match_by_position(db):
 
     assert policies[0] == "Security emergency"
     assert matched.name == "Security emergency"
+
+
+def test_starting_a_new_tickets_clocks_reads_the_policy_and_calendar_once(clock, customer, django_assert_num_queries):
+    ticket = Ticket.objects.select_related("customer").get(pk=open_ticket(customer).pk)
+
+    # the matching policies with their calendar, the calendar's hours, its holidays; then the UPDATE
+    with django_assert_num_queries(4):
+        clocks.ticket_created(ticket=ticket)
+
+    assert ticket.sla_policy.name == "Email, phone and other channels"
+    assert ticket.first_response_due == shanghai(5, 25, 18, 0)

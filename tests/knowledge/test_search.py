@@ -203,3 +203,50 @@ def test_a_chinese_question_on_an_english_page_finds_the_chinese_article(article
 
     assert slugs(cards)[0] == "backup"
     assert cards[0].translation.language == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "expected"),
+    [
+        ("recovery phrase 助记词", "zh-hans", "backup"),
+        ("network fees 手续费", "en", "fees"),
+        ("DApp 浏览器 browser", "en", "dapp"),
+    ],
+)
+def test_mixed_script_queries_find_the_article(articles, query, language, expected):
+    assert slugs(selectors.article_search(query, language))[0] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"recovery phrase',
+        'recovery" NEAR(phrase backup, 2)',
+        "NEAR recovery* -phrase ^backup",
+        "recovery AND OR NOT phrase",
+        "search_title: recovery {phrase} (backup",
+        '助记词* -手续费 ^钱包 "备份',
+        "'; DROP TABLE x; --",
+        "c++ & | ! <-> :* \\",
+    ],
+)
+def test_full_text_syntax_in_a_query_is_plain_text(articles, query):
+    # Neither FTS5's MATCH grammar nor to_tsquery's may see the customer's operators: no error, and the words
+    # still find their article.
+    cards = selectors.article_search(query, "en")
+
+    if "recovery" in query:
+        assert slugs(cards)[0] == "backup"
+    if "助记词" in query:
+        assert "backup" in slugs(cards)
+
+
+def test_the_bot_answers_a_query_with_full_text_syntax(articles):
+    from django.contrib.auth.models import AnonymousUser
+
+    from knowledge import services
+
+    conversation = services.bot_conversation_for(token=None, user=AnonymousUser(), language="en")
+    reply = services.bot_ask(conversation=conversation, text='"recovery phrase" NEAR(back* ^up)')
+
+    assert reply.answer is not None and reply.answer.article.slug == "backup"

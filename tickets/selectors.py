@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
@@ -280,7 +283,49 @@ def search_tickets(queryset: QuerySet, *, term: str) -> QuerySet:
 def _ticket_word_match(word: str) -> Q:
     """subject, customer name or customer email contains `word`, as conditions on the ticket table alone."""
     customers = Customer.objects.filter(Q(name__icontains=word) | Q(email__icontains=word))
-    return Q(subject__icontains=word) | _customer_in(customers.order_by().values_list("id", flat=True))
+    return _subject_contains(word) | _customer_in(customers.order_by().values_list("id", flat=True))
+
+
+_SUBJECT_FTS5_MATCH = "SELECT rowid FROM tickets_ticket_subject_fts WHERE tickets_ticket_subject_fts MATCH %s"
+# Up to this many FTS5 matches are passed to the ticket query as a literal id list (SQLite).
+_INLINE_SUBJECT_MATCHES = 500
+
+
+def _subject_contains(word: str) -> Q:
+    """The subject contains `word` (any case).
+
+    PostgreSQL's pg_trgm index answers ILIKE. On SQLite the FTS5 trigram index (tickets_ticket_subject_fts,
+    migration 0024, kept in step by triggers) answers words of three or more characters; shorter ones cannot
+    use it and scan. Its matches are looked up once: a few hundred go to the ticket query as a literal id
+    list (SQLite then fetches just those rows and sorts them); more than that, and the changelist walks its
+    ordering index instead, testing each ticket against the match set (_IdOutsideIndexes: SQLite would
+    otherwise join and sort every match before taking the first page), while the changelist's count, which
+    has no ordering, still reads just the matches.
+    """
+    if connection.vendor != "sqlite" or len(word) < 3:
+        return Q(subject__icontains=word)
+    # One quoted FTS5 string: the trigram tokenizer matches it as a substring, and nothing the agent typed is
+    # FTS5 syntax (a double quote inside is doubled). Constant SQL; the word is only ever the parameter.
+    phrase = '"' + word.replace('"', '""') + '"'
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_SUBJECT_FTS5_MATCH} LIMIT {_INLINE_SUBJECT_MATCHES + 1}", (phrase,))
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= _INLINE_SUBJECT_MATCHES:
+        return Q(pk__in=ids)
+    return Q(In(_IdOutsideIndexes(F("pk")), RawSQL(_SUBJECT_FTS5_MATCH, (phrase,))))  # noqa: S611
+
+
+class _IdOutsideIndexes(Func):
+    """The primary key, written `+id` in an ordered query: SQLite's unary plus keeps the term from choosing the
+    index, so an ORDER BY ... LIMIT walks its ordering index and stops at the first page. An unordered query
+    (a count) gets the plain column and is driven by the IN list."""
+
+    def as_sql(self, compiler, connection, **extra_context):
+        if compiler.query.order_by:
+            extra_context["template"] = "+%(expressions)s"
+        else:
+            extra_context["template"] = "%(expressions)s"
+        return super().as_sql(compiler, connection, **extra_context)
 
 
 def _customer_in(customer_ids: QuerySet) -> Q:

@@ -59,6 +59,23 @@ def ticket_for_user(*, user, pk: int) -> Ticket:
         raise Http404("No such ticket.") from error
 
 
+def ticket_for_customer_page(*, user, customer: Customer, pk: int) -> Ticket:
+    """The portal's request page: ticket_for_user's ticket with only what the page shows joined in.
+
+    `customer` is the signed-in customer (the portal's customer_required looked it up); visible_to(user)
+    finds only their tickets (Customer.user is one-to-one), so the ticket's customer and its user are those
+    objects rather than a second copy joined into the ticket's row. The category labels the request and the
+    SLA calendar states the first-reply time.
+    """
+    try:
+        ticket = Ticket.objects.visible_to(user).select_related("category", "sla_policy__calendar").get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such ticket.") from error
+    customer.user = user
+    ticket.customer = customer
+    return ticket
+
+
 def attachment_for_user(*, user, pk: int) -> Attachment:
     """An attachment on a ticket the user may see; customers never get internal-note files."""
     visible_tickets = Ticket.objects.visible_to(user).values("id")

@@ -28,6 +28,7 @@ from tickets.selectors import (
     first_reply_promise,
     portal_open_ticket_count,
     portal_tickets,
+    ticket_for_customer_page,
     ticket_for_user,
     ticket_timeline,
 )
@@ -110,7 +111,7 @@ def _detail(request: HttpRequest, ticket: Ticket, reply_form: PortalReplyForm | 
 @require_GET
 @customer_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = ticket_for_user(user=request.user, pk=pk)
+    ticket = ticket_for_customer_page(user=request.user, customer=request.customer, pk=pk)
     audit_read(request, ticket, label=ticket.reference)
     return _detail(request, ticket)
 

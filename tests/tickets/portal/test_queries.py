@@ -47,3 +47,18 @@ def test_the_request_detail_runs_a_fixed_number_of_queries(
         response = client.get(reverse("portal:request_detail", args=[ticket.pk]))
 
     assert len(response.context["timeline"]) == rows + 1
+
+
+def test_the_request_detail_loads_only_what_the_page_shows(client, customer, agent, team, django_assert_num_queries):
+    ticket = services.ticket_create(customer=customer, subject="Lean", body="first", channel=Channel.PORTAL, team=team)
+    services.ticket_assign(ticket=ticket, assignee=agent, actor=agent)
+    client.force_login(customer.user)
+
+    with django_assert_num_queries(DETAIL_QUERIES) as captured:
+        response = client.get(reverse("portal:request_detail", args=[ticket.pk]))
+
+    ticket_query = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "tickets_ticket"'))
+    # The signed-in customer and their user are the request's; team and assignee are not on the page.
+    assert '"tickets_team"' not in ticket_query
+    assert '"supportdesk_user"' not in ticket_query
+    assert response.context["ticket"].customer is response.wsgi_request.customer

@@ -312,7 +312,7 @@ def _subject_contains(word: str) -> Q:
     """The subject contains `word` (any case).
 
     PostgreSQL's pg_trgm index answers ILIKE. On SQLite the FTS5 trigram index (tickets_ticket_subject_fts,
-    migration 0024, kept in step by triggers) answers words of three or more characters; shorter ones cannot
+    migration 0031, kept in step by triggers) answers words of three or more characters; shorter ones cannot
     use it and scan. Its matches are looked up once: a few hundred go to the ticket query as a literal id
     list (SQLite then fetches just those rows and sorts them); more than that, and the changelist walks its
     ordering index instead, testing each ticket against the match set (_IdOutsideIndexes: SQLite would

@@ -1,6 +1,6 @@
 """Free-text ticket search by subject (tickets.selectors.search_tickets) on whichever database the suite runs on.
 
-On SQLite it is answered by the FTS5 trigram index of migration 0024 (kept in step by triggers); on PostgreSQL by
+On SQLite it is answered by the FTS5 trigram index of migration 0031 (kept in step by triggers); on PostgreSQL by
 the pg_trgm index of 0008. The results must be those of a case-insensitive substring match either way.
 """
 

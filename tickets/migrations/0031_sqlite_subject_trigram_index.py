@@ -43,6 +43,6 @@ def _on_sqlite(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0023_triage_creator_saved_views")]
+    dependencies = [("tickets", "0030_team_hours_on_portal")]
 
     operations = [migrations.RunPython(_on_sqlite(CREATE), _on_sqlite(DROP), elidable=False)]

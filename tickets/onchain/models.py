@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.kit.crypto import EncryptedTextField
 from tickets.models.tickets import Ticket
 from tickets.onchain.providers.base import TxStatus
 
@@ -25,8 +26,9 @@ class ChainLookup(models.Model):
     confirmations = models.PositiveIntegerField(_("confirmations"), default=0)
     block_number = models.PositiveBigIntegerField(_("block"), null=True, blank=True)
     block_time = models.DateTimeField(_("block time"), null=True, blank=True)
-    from_address = models.CharField(_("from address"), max_length=128, blank=True)
-    to_address = models.CharField(_("to address"), max_length=128, blank=True)
+    # The transaction's addresses are the customer's wallets as often as not: encrypted at rest like theirs.
+    from_address = EncryptedTextField(_("from address"), max_length=128, blank=True)
+    to_address = EncryptedTextField(_("to address"), max_length=128, blank=True)
     amount = models.DecimalField(_("amount"), max_digits=38, decimal_places=18, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=16, blank=True)
     fee = models.DecimalField(_("fee"), max_digits=38, decimal_places=18, null=True, blank=True)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils import timezone
 
 from privacy.services.erasure import anonymise_tickets
@@ -34,6 +35,22 @@ def test_a_lookup_stores_the_result_posts_an_event_and_is_cached(chains, eth_tic
     assert again.status == "confirmed"
     assert chains.requests.count("eth_getTransactionByHash") == 1  # the second answer came from the cache
     assert chain_events(eth_ticket) == [("", "confirmed")]  # no second event: nothing changed
+
+
+def test_the_transaction_addresses_are_encrypted_at_rest(chains, eth_ticket):
+    chains.evm()
+    row = services.chain_lookup_run(ticket_id=eth_ticket.pk)
+    row.refresh_from_db()
+
+    stored = ChainLookup.objects.filter(pk=row.pk).values_list("from_address", "to_address").get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT from_address, to_address FROM tickets_chainlookup WHERE ticket_id = %s", [row.pk])
+        raw = cursor.fetchone()
+
+    assert row.from_address and row.to_address
+    assert stored == (row.from_address, row.to_address)
+    assert all(value.startswith("enc1:") for value in raw)
+    assert row.from_address not in "".join(raw) and row.to_address not in "".join(raw)
 
 
 def test_the_explorer_link_comes_from_the_configured_explorer(chains, eth_ticket):

@@ -49,7 +49,10 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         ]
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Staff who work tickets land on "My work" (their saved views with counts); other staff on the dashboard."""
         if request.user.is_staff:
+            if request.user.has_perm("tickets.change_ticket"):
+                return reverse("admin:tickets_savedview_my_work")
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
 

@@ -74,12 +74,19 @@ def test_signing_in_links_a_verified_user_who_has_no_customer_yet(client):
     assert Customer.objects.get(email="judy@example.com").user == user
 
 
-def test_staff_sign_in_here_and_land_in_the_admin_without_becoming_customers(client, agent):
+def test_staff_sign_in_here_and_land_on_my_work_without_becoming_customers(client, agent):
     response = client.post(reverse("account_login"), {"login": "agent", "password": "pw"})
 
-    assert response["Location"] == reverse("admin:index")
+    assert response["Location"] == reverse("admin:tickets_savedview_my_work")
+    assert client.get(response["Location"]).status_code == 200
     assert client.session["_auth_user_id"] == str(agent.pk)
     assert not Customer.objects.filter(user=agent).exists()
+
+
+def test_staff_who_do_not_work_tickets_land_on_the_dashboard(client, manager):
+    response = client.post(reverse("account_login"), {"login": "manager", "password": "pw"})
+
+    assert response["Location"] == reverse("admin:index")
 
 
 def test_repeated_failed_logins_slow_the_guesser_without_locking_the_owner_out(client, customer):

@@ -60,9 +60,9 @@ def test_a_staff_user_with_totp_is_asked_for_the_code_before_reaching_the_admin(
 
 def test_roles_that_require_mfa_are_sent_to_set_it_up_before_the_admin(client, supervisor, mfa_roles):
     signed_in = client.post(reverse("account_login"), {"login": "supervisor", "password": "pw"})
-    assert signed_in["Location"] == reverse("admin:index")
+    assert signed_in["Location"] == reverse("admin:tickets_savedview_my_work")
 
-    response = client.get(reverse("admin:index"))
+    response = client.get(signed_in["Location"])
     api = client.get(reverse("api:tickets"))
 
     assert response.status_code == 302

@@ -222,13 +222,7 @@ else:
 if REDIS_URL and not env("CACHE_URL", default=""):
     CACHES = {"default": redis_cache(REDIS_URL)}
 
-# REAL TIME (Channels, live chat): one process uses the in-memory layer; several must share Redis (REDIS_URL, or
-# CHANNEL_LAYER_REDIS_URL for another Redis database).
-CHANNEL_LAYER_REDIS_URL = env("CHANNEL_LAYER_REDIS_URL", default=REDIS_URL)
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-if CHANNEL_LAYER_REDIS_URL:
-    CHANNEL_LAYERS["default"] = {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                 "CONFIG": {"hosts": [CHANNEL_LAYER_REDIS_URL], "expiry": 30}}  # fmt: skip
+# REAL TIME (Channels, live chat): the channel layer is in settings/chat.py.
 
 # DJANGO REST FRAMEWORK (API under /api/v1/, schema at /api/schema/, docs at /api/docs/)
 REST_FRAMEWORK = {

@@ -29,9 +29,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Persistent connections as supportdesk.settings.production ships them (a worker that enqueues jobs through
-# the ORM broker would otherwise close and reopen its connection for every job it enqueues).
+# Persistent connections as supportdesk.settings.production ships them: otherwise a worker that enqueues jobs
+# through the ORM broker reopens its connection for every job it enqueues, and the chat bench's servers open a new
+# PostgreSQL connection for every socket frame's database work (Channels closes a thread's connection after each
+# call when CONN_MAX_AGE is 0) — costs no deployment pays.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The bench's synthetic staff sign in with a forced session and use API tokens; two-factor authentication
 # changes how they would sign in, not the pages measured, so the bench's own users need none.
 STAFF_MFA_REQUIRED_ROLES = []

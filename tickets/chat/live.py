@@ -6,6 +6,8 @@ rolled-back change is never announced and a socket never sees a message the data
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from supportdesk.kit.channel_layer import group_send_now
@@ -22,7 +24,8 @@ def agent_group(user_id: int) -> str:
     return f"chat.agent.{user_id}"
 
 
-def message_frame(message: TicketMessage, *, client_id: str = "") -> dict:
+def message_frame(message: TicketMessage, *, client_id: str = "", attachments: Sequence | None = None) -> dict:
+    """A line as sockets get it; `attachments` when the caller holds them (a line just stored: no query)."""
     author = {AuthorKind.CUSTOMER: "customer", AuthorKind.AGENT: "agent"}.get(message.author_kind, "bot")
     name = ""
     if message.author_kind == AuthorKind.AGENT and message.author is not None:
@@ -37,7 +40,7 @@ def message_frame(message: TicketMessage, *, client_id: str = "") -> dict:
         "at": message.created_at.isoformat(),
         "attachments": [
             {"id": attachment.pk, "name": attachment.filename, "size": attachment.size}
-            for attachment in message.attachments.all()
+            for attachment in (message.attachments.all() if attachments is None else attachments)
         ],
     }
 

@@ -25,7 +25,7 @@ from tickets import access
 from tickets import services as ticket_services
 from tickets.chat import live, queueing
 from tickets.chat.models import AgentChatStatus, ChatMessageKey, ChatSession, ChatState
-from tickets.models import AuthorKind, Channel, Status, Team, TicketMessage
+from tickets.models import AuthorKind, Channel, Status, Team, Ticket, TicketMessage
 from tickets.safety.services import intake
 from tickets.selectors import customer_for_user
 from tickets.services.base import apply_status, lock_ticket
@@ -101,8 +101,11 @@ def _check_client_id(client_id: str) -> str:
 
 
 def _already_posted(session: ChatSession, client_id: str) -> Posted | None:
-    key = ChatMessageKey.objects.select_related("message").filter(session=session, client_id=client_id).first()
-    return None if key is None else Posted(message=key.message, created=False, secret_removed=False)
+    # A narrow lookup: every line asks, almost never is it a resend.
+    message_id = ChatMessageKey.objects.filter(session=session, client_id=client_id).values_list("message_id").first()
+    if message_id is None:
+        return None
+    return Posted(message=TicketMessage.objects.get(pk=message_id[0]), created=False, secret_removed=False)
 
 
 def chat_customer_message(
@@ -131,7 +134,9 @@ def chat_customer_message(
 def _chat_customer_message(
     *, session: ChatSession, text: str, client_id: str, attachments: Sequence[UploadedFile]
 ) -> Posted:
-    session = _lock(session)
+    # The session row alone: a line on an open chat needs neither the customer nor the ticket joined here (the
+    # ticket service reads the ticket under its own lock). Each line of a busy desk runs this.
+    session = ChatSession.objects.select_for_update().get(pk=session.pk)
     posted = _already_posted(session, client_id)
     if posted is not None:
         return posted
@@ -162,14 +167,15 @@ def _chat_customer_message(
             secret_removed = ticket.secret_exposed
         else:
             message, secret_removed = ticket_services.ticket_add_chat_message(
-                ticket=session.ticket,
+                ticket=Ticket(pk=session.ticket_id),  # re-read under the ticket's lock by the service
                 body=text or _("(attachment)"),
                 author_kind=AuthorKind.CUSTOMER,
                 author=author,
                 attachments=attachments,
             )
         ChatMessageKey.objects.create(session=session, client_id=client_id, message=message)
-        live.send_to_session(session.pk, live.message_frame(message, client_id=client_id))
+        stored = None if attachments else []
+        live.send_to_session(session.pk, live.message_frame(message, client_id=client_id, attachments=stored))
         if secret_removed:
             _system_line(
                 session,
@@ -188,7 +194,7 @@ def _system_line(session: ChatSession, text: str) -> TicketMessage:
     message, _removed = ticket_services.ticket_add_chat_message(
         ticket=session.ticket, body=text, author_kind=AuthorKind.SYSTEM
     )
-    live.send_to_session(session.pk, live.message_frame(message))
+    live.send_to_session(session.pk, live.message_frame(message, attachments=[]))
     return message
 
 
@@ -293,7 +299,7 @@ def chat_agent_message(*, session: ChatSession, body: str, client_id: str, actor
         ticket=session.ticket, body=text, author_kind=AuthorKind.AGENT, author=actor
     )
     ChatMessageKey.objects.create(session=session, client_id=client_id, message=message)
-    live.send_to_session(session.pk, live.message_frame(message, client_id=client_id))
+    live.send_to_session(session.pk, live.message_frame(message, client_id=client_id, attachments=[]))
     return Posted(message=message, created=True, secret_removed=False)
 
 

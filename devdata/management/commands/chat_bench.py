@@ -48,6 +48,12 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (/proc/<pid>/stat, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
@@ -124,7 +130,7 @@ class Command(BaseCommand):
             AgentChatStatus.objects.create(user=user, is_available=True, max_chats=100, seen_at=timezone.now())
             session = SessionStore()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
             staff.append((user, session.session_key))
@@ -207,6 +213,7 @@ class Command(BaseCommand):
                 await connection.send(json.dumps({"type": "message", "client_id": client_id, "body": f"line {line}"}))
                 await asyncio.sleep(interval)
 
+        cpu_before = sum(_cpu_seconds(server.pid) for server in servers)
         started = time.perf_counter()
         await asyncio.gather(*(customer(number, connection) for number, connection in enumerate(customer_sockets)))
         sending_seconds = time.perf_counter() - started
@@ -214,6 +221,7 @@ class Command(BaseCommand):
         while len(received) < len(sent) and time.perf_counter() < deadline:
             await asyncio.sleep(0.2)
         elapsed = time.perf_counter() - started
+        server_cpu = sum(_cpu_seconds(server.pid) for server in servers) - cpu_before
         for task in readers + discarding:
             task.cancel()
         for connection in agent_sockets + customer_sockets:
@@ -230,6 +238,10 @@ class Command(BaseCommand):
             },
             "offered_lines_per_second": round(len(sent) / sending_seconds, 1),
             "run_seconds": round(elapsed, 1),
+            # The servers' CPU per line sent (its database work, both fan-outs, the acknowledgement): with the
+            # offered rate, whether the servers could keep up with the CPU they got (the load average says how much).
+            "server_cpu_ms_per_line": round(server_cpu * 1000 / max(len(sent), 1), 1),
+            "load_average": [round(value, 1) for value in os.getloadavg()],
             "memory_per_idle_socket_kib": round((rss_after - rss_before) / max(len(customer_sockets), 1), 1),
             "server_rss_mib": round(rss_after / 1024, 1),
         }

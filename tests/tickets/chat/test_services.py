@@ -157,3 +157,13 @@ def test_supervisor_snapshot_lists_queues_and_agents(open_desk, team, agent, sup
     ]
     assert [row["name"] for row in snapshot["agents"]] == ["agent"] and snapshot["agents"][0]["online"] is True
     assert "teams" not in selectors.console_snapshot(user=agent)
+
+
+def test_a_line_on_an_open_chat_costs_a_fixed_number_of_queries(team, django_assert_num_queries):
+    """Each customer line of a busy desk runs this: the session row alone, no joined ticket or customer, no
+    attachment query for a line without attachments (make bench-chat measures the servers' CPU per line)."""
+    session = services.chat_start(user=None, email="visitor@example.com", language="en")
+    services.chat_customer_message(session=session, body="first line opens the ticket", client_id="c1")
+
+    with django_assert_num_queries(11):
+        services.chat_customer_message(session=session, body="second line", client_id="c2")

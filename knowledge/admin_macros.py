@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -98,8 +98,29 @@ class MacroAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.apply_view),
                 name="knowledge_macro_apply",
             ),
+            path(
+                "render/<id:ticket_id>/<id:macro_id>/",
+                self.admin_site.admin_view(self.render_view),
+                name="knowledge_macro_render",
+            ),
             *super().get_urls(),
         ]
+
+    def render_view(self, request: HttpRequest, ticket_id: int, macro_id: int) -> JsonResponse:
+        """A macro's text rendered for this ticket, as JSON, for a reply box to take (the chat console's reply tools).
+
+        Who may see it is who may apply it on the ticket page (same ticket, permission and macro checks); nothing
+        is sent or changed here: the agent edits the text and sends it from the reply box.
+        """
+        ticket = ticket_for_user(user=request.user, pk=ticket_id)
+        if not request.user.has_perm("tickets.change_ticket"):
+            raise PermissionDenied
+        macro = selectors.macro_for_user(user=request.user, pk=macro_id)
+        try:
+            body = services.macro_render(macro=macro, ticket=ticket, agent=request.user)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        return JsonResponse({"title": macro.title, "body": body, "note": _fallback_note(macro, ticket)})
 
     def apply_view(self, request: HttpRequest, ticket_id: int) -> HttpResponse:
         """Pick a macro, see its text rendered for this ticket, edit it, send it (its actions run too)."""

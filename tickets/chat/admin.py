@@ -92,7 +92,9 @@ class ChatSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             if panel.key in CONSOLE_PANELS:
                 extra = panel.context(request, ticket)
                 if extra is not None:
-                    panels.append(render_to_string(panel.template, {"ticket": ticket, **extra}, request=request))
+                    # A macro picked here goes into the console's reply box (it is not applied on the ticket page).
+                    panel_context = {"ticket": ticket, **extra, "macro_insert": True}
+                    panels.append(render_to_string(panel.template, panel_context, request=request))
         context = {
             "chat": session,
             "customer": customer,

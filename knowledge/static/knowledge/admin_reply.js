@@ -23,6 +23,23 @@
     textarea.setSelectionRange(cursor, cursor);
   }
 
+  // The chat console: a macro's text, rendered for this customer's ticket by the server, goes into the reply box
+  // to be edited and sent. (The console loads this script again with each chat: bind each button once.)
+  document.querySelectorAll("[data-kb-macro]").forEach(function (button) {
+    if (button.dataset.kbBound) { return; }
+    button.dataset.kbBound = "1";
+    button.addEventListener("click", function () {
+      var note = document.getElementById("kb-macro-note");
+      fetch(button.dataset.kbMacro, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          var target = document.querySelector(button.dataset.target);
+          if (data.body && target) { insertAtCursor(target, data.body); }
+          if (note) { note.textContent = data.error || data.note || ""; note.hidden = !note.textContent; }
+        });
+    });
+  });
+
   document.querySelectorAll("[data-kb-link-search]").forEach(function (input) {
     var results = document.getElementById("kb-article-results");
     var timer = null;

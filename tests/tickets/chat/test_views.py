@@ -92,3 +92,30 @@ def test_chat_changelist_query_count_does_not_grow(client, supervisor, size, dja
     client.get(url)
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_a_macro_in_the_console_goes_into_the_reply_box_rendered_for_this_customer(
+    client, agent, other_agent, other_team, held_chat
+):
+    ChatSession.objects.filter(pk=held_chat.pk).update(agent=agent)
+    held_chat.customer.name = "Vi"
+    held_chat.customer.save(update_fields=["name"])
+    macro = factories.kb_macro(title="Ask for the hash", bodies={"en": "Hi {{ customer.name }}, the hash please."})
+    other_teams = factories.kb_macro(title="Other team's", team=other_team)
+    someone_elses = factories.kb_macro(title="Personal", owner=other_agent)
+    client.force_login(agent)
+
+    side = client.get(reverse("admin:tickets_chatsession_side", args=[held_chat.pk])).content.decode()
+    render = reverse("admin:knowledge_macro_render", args=[held_chat.ticket_id, macro.pk])
+    rendered = client.get(render)
+
+    assert f'data-kb-macro="{render}"' in side and 'data-target="#id_reply_body"' in side
+    assert "Other team's" not in side and "Personal" not in side
+    assert rendered.status_code == 200 and rendered.json()["body"] == "Hi Vi, the hash please."
+    for hidden in (other_teams, someone_elses):
+        url = reverse("admin:knowledge_macro_render", args=[held_chat.ticket_id, hidden.pk])
+        assert client.get(url).status_code == 404
+    # Nothing was sent or applied: the agent sends the text from the reply box.
+    assert held_chat.ticket.messages.count() == 1
+    client.force_login(other_agent)
+    assert client.get(render).status_code == 404  # the chat's ticket is outside their teams

@@ -252,9 +252,25 @@ class TicketAdmin(
                     ticket = services.ticket_change_team(ticket=ticket, team=data["team"], actor=actor)
                 if "assignee" in changed:
                     services.ticket_assign(ticket=ticket, assignee=data["assignee"], actor=actor)
+        except services.StaleTicketError:
+            # A colleague saved between this form's validation and the locked version check: nothing was saved;
+            # response_change shows the page again instead of redirecting, the reply kept and the changes listed.
+            request.ticket_save_conflict = True
         except (ValidationError, PermissionDenied) as error:
-            # Lost a race with another agent since the form was validated, or the combination is not allowed.
+            # The combination is not allowed (e.g. the actor no longer sees the ticket).
             self.message_user(request, error_text(error), messages.ERROR)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "ticket_save_conflict", False):
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "ticket_save_conflict", False):
+            # The same POST validated again against the fresh ticket: the form's own version check now fails, so
+            # the page comes back with the typed reply (and every other field) and what changed since it was loaded.
+            request.ticket_save_conflict = False
+            return self.changeform_view(request, str(obj.pk))
+        return super().response_change(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -2,11 +2,13 @@
 in the service, the admin's ticket page and the API; saving again with the version shown sends anyway."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from rest_framework.test import APIClient
 
 from tests.tickets.admin.test_tickets import change_url, work_form
 from tickets import services
-from tickets.models import Status, TicketMessage
+from tickets.admin.forms import TicketWorkForm
+from tickets.models import Status, Ticket, TicketMessage
 from tickets.versions import version_token
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,40 @@ def test_the_ticket_page_refuses_a_stale_save_keeps_the_reply_and_sends_on_confi
 
     assert confirmed.status_code == 302
     assert TicketMessage.objects.filter(body="My answer", author=agent).exists()
+
+
+def test_a_colleague_saving_between_validation_and_the_locked_check_keeps_the_reply_and_shows_the_changes(
+    agent_client, ticket, agent, teammate, clock, monkeypatch
+):
+    """The form's version check passes, then a colleague saves before the service locks the ticket: the service
+    refuses, and the page must come back with the typed reply and what changed, not redirect with a message."""
+    ticket.refresh_from_db()
+    loaded = version_token(ticket)
+    data = work_form(ticket, reply_body="My typed answer", ticket_version=loaded)
+    validate = TicketWorkForm.clean
+    raced = []
+
+    def clean_then_a_colleague_saves(form):
+        cleaned = validate(form)
+        if not raced:
+            raced.append(True)
+            clock.advance(minutes=1)
+            services.ticket_reply(
+                ticket=Ticket.objects.get(pk=ticket.pk), body="Teammate got there first", actor=teammate
+            )
+        return cleaned
+
+    monkeypatch.setattr(TicketWorkForm, "clean", clean_then_a_colleague_saves)
+
+    refused = agent_client.post(change_url(ticket), data)
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "This ticket changed since you opened it" in page and "teammate replied" in page
+    assert "My typed answer" in page and not TicketMessage.objects.filter(body="My typed answer").exists()
+    ticket.refresh_from_db()
+    assert f'name="ticket_version" value="{version_token(ticket)}"' in page
+    assert not LogEntry.objects.filter(object_id=str(ticket.pk)).exists()
 
 
 def test_the_ticket_page_carries_its_version(agent_client, ticket):

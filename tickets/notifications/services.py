@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -123,7 +123,14 @@ def notify_ticket_team_assigned(*, ticket_id: int, team_id: int, actor_id: int |
 
 
 def notify_customer_replied(*, ticket_id: int) -> list[Notification]:
-    ticket = Ticket.objects.only("pk", "subject", "assignee_id").get(pk=ticket_id)
+    """The assignee learns the customer wrote; once per unread burst: while they have not opened the last one for
+    this ticket, further replies (a chat's every line, a customer's three mails in a row) add nothing."""
+    unread = Notification.objects.unread().filter(
+        recipient_id=OuterRef("assignee_id"), ticket_id=OuterRef("pk"), kind=NotificationKind.CUSTOMER_REPLIED
+    )
+    ticket = Ticket.objects.only("pk", "subject", "assignee_id").annotate(already_told=Exists(unread)).get(pk=ticket_id)
+    if ticket.already_told:
+        return []
     return notify(
         recipient_ids=[ticket.assignee_id],
         kind=NotificationKind.CUSTOMER_REPLIED,

@@ -410,6 +410,7 @@ def _ticket_add_chat_message(
     if author_kind == AuthorKind.CUSTOMER:
         events.customer_message_added(ticket=ticket, actor=author)
         sla_clocks.customer_wrote(ticket=ticket, at=message.created_at)
+        notifications.on_commit(notifications.notify_customer_replied, ticket_id=ticket.pk)
     elif author_kind == AuthorKind.AGENT:
         events.reply_sent(ticket=ticket, actor=author)
         if ticket.first_response_at is None:

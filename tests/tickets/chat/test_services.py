@@ -12,6 +12,8 @@ from tests import factories
 from tickets.chat import queueing, selectors, services
 from tickets.chat.models import AgentChatStatus, ChatSession, ChatState
 from tickets.models import AuthorKind, BusinessCalendar, BusinessHours, Status
+from tickets.notifications import services as notification_services
+from tickets.notifications.models import Notification, NotificationKind
 
 
 @pytest.fixture
@@ -157,6 +159,27 @@ def test_supervisor_snapshot_lists_queues_and_agents(open_desk, team, agent, sup
     ]
     assert [row["name"] for row in snapshot["agents"]] == ["agent"] and snapshot["agents"][0]["online"] is True
     assert "teams" not in selectors.console_snapshot(user=agent)
+
+
+def test_a_customer_line_tells_the_assigned_agent_once_per_unread_burst(
+    open_desk, team, agent, django_capture_on_commit_callbacks
+):
+    online(agent)
+    session = waiting_chat(team)
+    services.chat_accept(session=session, actor=agent)
+    replied = Notification.objects.filter(recipient=agent, kind=NotificationKind.CUSTOMER_REPLIED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            services.chat_customer_message(session=session, body=f"Are you there? ({number})", client_id=f"b{number}")
+
+    first = replied.get()
+    assert first.ticket_id == session.ticket_id and first.url.endswith(f"/tickets/ticket/{session.ticket_id}/change/")
+    notification_services.notification_open(notification_id=first.pk, user=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.chat_customer_message(session=session, body="Hello again", client_id="after-read")
+
+    assert replied.count() == 2 and replied.filter(read_at__isnull=True).count() == 1
 
 
 def test_a_line_on_an_open_chat_costs_a_fixed_number_of_queries(team, django_assert_num_queries):

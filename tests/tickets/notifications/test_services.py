@@ -212,3 +212,12 @@ def test_digest_frequency_is_respected(agent, teammate, mailoutbox):
     assert notifications.notification_digests_send(now=now) == 0
     assert notifications.notification_digests_send(now=now + timedelta(days=1)) == 1
     assert [mail.to for mail in mailoutbox] == [[agent.email]]
+
+
+def test_customer_replies_notify_once_until_the_assignee_reads(ticket, agent, django_capture_on_commit_callbacks):
+    Ticket.objects.filter(pk=ticket.pk).update(assignee=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        for body in ("Any news?", "Hello?", "Still waiting"):
+            services.ticket_customer_reply(ticket=ticket, body=body, via="portal", user=ticket.customer.user)
+
+    assert sent() == [("agent", NotificationKind.CUSTOMER_REPLIED)]

@@ -43,18 +43,47 @@ def wait_for_port(port: int, *, timeout: float = STARTUP_SECONDS, process: subpr
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
+def group_members(pgid: int) -> list[int]:
+    """The processes (zombies too) still in process group `pgid`."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:
+            members.append(int(stat.parent.name))
+    return members
+
+
 def stop(process: subprocess.Popen, *, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
-    """Stop a process we started (its process group: gunicorn and qcluster have children)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, sig)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout)
-    except ProcessLookupError:
-        process.wait(timeout=timeout)
+    """Stop a process we started and everything in its process group (gunicorn and qcluster have children).
+
+    A graceful signal goes to the leader alone, which stops its own children in order (gunicorn its workers,
+    run_worker its qcluster, qcluster its worker processes). Sent to the whole group, qcluster's children got
+    it too and died under their parent, which then hung until the SIGKILL 10 s later, and the killed children,
+    orphaned, stayed behind after stop. SIGKILL (or a leader that does not finish in time) takes the group.
+    """
+    if process.poll() is None:
+        try:
+            if sig == signal.SIGKILL:
+                os.killpg(process.pid, sig)
+            else:
+                process.send_signal(sig)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+        except ProcessLookupError:
+            process.wait(timeout=timeout)
+    # Whatever is left of the group (a child that outlived its leader) goes too.
+    deadline = time.monotonic() + timeout
+    while group_members(process.pid) and time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
 
 
 def _spawn(args: list[str], *, env: dict[str, str] | None = None, log: Path) -> subprocess.Popen:
@@ -183,6 +212,11 @@ http {{
     fastcgi_temp_path {workdir}/nginx-fastcgi;
     uwsgi_temp_path {workdir}/nginx-uwsgi;
     scgi_temp_path {workdir}/nginx-scgi;
+    # WebSockets (chat, notifications, presence) pass through: HTTP/1.1 to the upstream with the Upgrade asked for.
+    map $http_upgrade $connection_upgrade {{
+        default upgrade;
+        ""      "";
+    }}
     upstream supportdesk {{
 {servers}
     }}
@@ -191,6 +225,10 @@ http {{
         client_max_body_size 25m;
         location / {{
             proxy_pass http://supportdesk;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 1h;
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -255,12 +293,13 @@ class Cluster:
         return self
 
     def stop(self) -> None:
-        """Ask every process to stop at once, then wait (SIGKILL for any still running after 10 s)."""
+        """Ask every process to stop at once (its leader: see `stop`), then wait (SIGKILL for any still running
+        after 10 s); nothing of the cluster is left running afterwards."""
         processes = [process for process in [self.nginx, *self.webs, *self.workers] if process is not None]
         for process in processes:
             if process.poll() is None:
                 try:
-                    os.killpg(process.pid, signal.SIGTERM)
+                    process.send_signal(signal.SIGTERM)
                 except ProcessLookupError:
                     continue
         for process in processes:

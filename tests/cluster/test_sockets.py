@@ -64,6 +64,7 @@ def test_a_customer_and_an_agent_on_different_web_processes_chat_through_redis(c
 
     assert (line["body"], line["author"], line["session"]) == ("Ethereum, 2 hours ago", "customer", chat.pk)
     assert (answer["body"], answer["name"]) == ("Checking now", "Lin")
+    chat.refresh_from_db()
     assert list(chat.ticket.messages.values_list("body", flat=True)) == [
         "My withdrawal is stuck",
         "Ethereum, 2 hours ago",

@@ -5,7 +5,6 @@ the test database, with static files served from the finders.
 """
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from feedback.models import SurveyResponse
@@ -45,11 +44,6 @@ def signed_in_context(browser, url: str, user, **options):
     return context
 
 
-@pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="known failure (issue 21 note): on PostgreSQL, after the other browser tests in the same run, the console's "
-    "availability never comes back over the socket; passes alone on PostgreSQL and in the full SQLite run",
-)
 def test_customer_chats_with_the_bot_then_an_agent_across_a_dropped_connection_and_rates_it(browser, asgi_server, team):
     BusinessCalendar.objects.update(is_24_7=True)
     agent = factories.agent(teams=[team], username="lin", first_name="Lin")

@@ -27,8 +27,12 @@
     if (text !== undefined && text !== null) { element.textContent = text; }
     return element;
   }
+  var statusWanted = null;     // available/away or chats at once changed while the socket was not open
   function send(data) {
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(data)); }
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(data)); return; }
+    // Lines wait in `pending`; a status change made before the socket opened (or while it reconnects) is sent
+    // when it opens, not dropped: otherwise the switch shows "available" while the desk counts the agent away.
+    if (data.type === "status") { statusWanted = Object.assign(statusWanted || {}, data); }
   }
 
   function connect() {
@@ -37,6 +41,7 @@
     socket.addEventListener("open", function () {
       retry = 0;
       $("chat-conn").textContent = "";
+      if (statusWanted) { socket.send(JSON.stringify(statusWanted)); statusWanted = null; }
       if (current) { send({ type: "history", session: current, last_id: lastId[current] || 0 }); }
       pending.forEach(function (item) { send({ type: "message", session: item.session, client_id: item.client_id, body: item.body }); });
     });

@@ -178,6 +178,8 @@ ADMIN_VIEWS: dict[str, object] = {
     "feedback_suggestion_groups": "feedback.view_suggestion",
     "feedback_suggestionmonthlysummary_export": "feedback.export_reports",
     "knowledge_macro_apply": "tickets.change_ticket",
+    # a macro's text for the chat console's reply box: the apply page's rule
+    "knowledge_macro_render": "tickets.change_ticket",
     "knowledge_article_link_search": "knowledge.view_article",
     "training_agentaward_top": "training.coach_agents",
     "training_trainingassignment_matrix": "training.coach_agents",

@@ -152,6 +152,9 @@ def admin_url(world, name: str, label: str | None, subject: str) -> str:
             f"admin:{name}", args=[objects["feedback.SuggestionMonthlySummary"].pk]
         ),
         "knowledge_macro_apply": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
+        "knowledge_macro_render": lambda: reverse(
+            f"admin:{name}", args=[world["ticket"].pk, objects["knowledge.Macro"].pk]
+        ),
         "tickets_inboundemail_make_ticket": lambda: reverse(f"admin:{name}", args=[objects["tickets.InboundEmail"].pk]),
         "tickets_ticket_exposure_step": lambda: reverse(f"admin:{name}", args=[world["ticket"].pk]),
         "tickets_chatsession_side": lambda: reverse(f"admin:{name}", args=[objects["tickets.ChatSession"].pk]),

@@ -7,7 +7,11 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
+from django.core.files.storage import storages
+from django.db import models
 
+from supportdesk.kit.encrypted_storage import EncryptedStorage
 from supportdesk.settings.storage import s3_storage
 
 ACCESS_KEY = "testing-access-key"
@@ -67,13 +71,26 @@ def start_object_store(server=None) -> ObjectStore:
     return store
 
 
-def use_object_store(settings, store: ObjectStore, *, encrypt_files: bool = False) -> ObjectStore:
+def use_object_store(settings, monkeypatch, store: ObjectStore, *, encrypt_files: bool = False) -> ObjectStore:
     """Point the default storage at the bucket; files are written as is (ENCRYPT_FILES=false: a bucket that
     encrypts them itself, downloads by signed URL) unless `encrypt_files`, where our envelope wraps the bucket."""
     encrypted = settings.ENCRYPTED_STORAGE if encrypt_files else store.storage_settings()
     settings.STORAGES = {**settings.STORAGES, "default": store.storage_settings(), "encrypted": encrypted}
+    if not encrypt_files:
+        # A file field takes its storage once, at start-up: give the encrypted ones what ENCRYPT_FILES=false gives.
+        for field in _encrypted_file_fields():
+            monkeypatch.setattr(field, "storage", storages["encrypted"])
     settings.OBJECT_STORAGE_URL_SECONDS = 60
     return store
+
+
+def _encrypted_file_fields() -> list[models.FileField]:
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField) and isinstance(field.storage, EncryptedStorage)
+    ]
 
 
 def _moto_server():
@@ -91,20 +108,20 @@ def moto_s3_server():
 
 
 @pytest.fixture
-def object_store(settings, moto_s3_server):
+def object_store(settings, monkeypatch, moto_s3_server):
     """A throwaway bucket; attachments and exports are stored there for the test's duration."""
-    return use_object_store(settings, start_object_store(moto_s3_server))
+    return use_object_store(settings, monkeypatch, start_object_store(moto_s3_server))
 
 
 @pytest.fixture
-def encrypted_object_store(settings, moto_s3_server):
+def encrypted_object_store(settings, monkeypatch, moto_s3_server):
     """A throwaway bucket under our own file encryption (the default configuration with S3)."""
-    return use_object_store(settings, start_object_store(moto_s3_server), encrypt_files=True)
+    return use_object_store(settings, monkeypatch, start_object_store(moto_s3_server), encrypt_files=True)
 
 
 @pytest.fixture
-def own_object_store(settings):
+def own_object_store(settings, monkeypatch):
     """A bucket on a moto server of the test's own, which the test may stop."""
-    store = use_object_store(settings, start_object_store())
+    store = use_object_store(settings, monkeypatch, start_object_store())
     yield store
     store.stop()

@@ -8,6 +8,8 @@ again (their own redis-server, a throwaway PostgreSQL cluster) are here too. Not
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import shutil
 import signal
@@ -186,6 +188,11 @@ def django_env(*, database_url: str, redis_url: str, workdir: Path, secret_key: 
         "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
         "DJANGO_SETTINGS_MODULE": "supportdesk.settings.production",
         "DJANGO_SECRET_KEY": secret_key,
+        # Production refuses to start without encryption keys; this throwaway cluster derives them from its secret.
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(
+            hashlib.sha256(f"fields:{secret_key}".encode()).digest()
+        ).decode(),
+        "FIELD_BLIND_INDEX_KEY": hashlib.sha256(f"index:{secret_key}".encode()).hexdigest(),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "SITE_URL": "https://support.cluster.invalid",

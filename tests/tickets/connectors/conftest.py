@@ -4,27 +4,19 @@ port), and the settings that point the connectors at it."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.httpstub import Answer, Recorded, stub_http_server
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "connectors"
 TELEGRAM_TOKEN = "123456:TEST-token"
 TELEGRAM_SECRET = "webhook-secret-for-tests"
 TWILIO_TOKEN = "twilio-auth-token-for-tests"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    headers: dict
-    body: bytes
 
 
 @dataclass
@@ -71,41 +63,22 @@ class FakeProvider:
 def fake_provider():
     provider = FakeProvider()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _handle(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            request = Recorded(self.command, self.path, dict(self.headers), self.rfile.read(length))
-            provider.requests.append(request)
-            status, body, delay = provider.answer(request)
-            if delay:
-                time.sleep(delay)
-            key = request.headers.get("I-Twilio-Idempotency-Token")
-            if status < 300 and (key is None or key not in provider.seen_idempotency):
-                # Like Twilio: a repeated idempotency key is accepted but not delivered again.
-                provider.delivered.append(request)
-                if key:
-                    provider.seen_idempotency.add(key)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+    def answer(request: Recorded) -> Answer:
+        provider.requests.append(request)
+        status, body, delay = provider.answer(request)
+        if delay:
+            time.sleep(delay)
+        key = request.headers.get("I-Twilio-Idempotency-Token")
+        if status < 300 and (key is None or key not in provider.seen_idempotency):
+            # Like Twilio: a repeated idempotency key is accepted but not delivered again.
+            provider.delivered.append(request)
+            if key:
+                provider.seen_idempotency.add(key)
+        return Answer(status=status, body=body)
 
-        do_GET = do_POST = _handle
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    provider.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield provider
-    server.shutdown()
-    server.server_close()
+    with stub_http_server(answer) as base_url:
+        provider.base_url = base_url
+        yield provider
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ responses from tests/fixtures/onchain/, and the settings that point the provider
 from __future__ import annotations
 
 import json
-import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests import factories
+from tests.httpstub import Answer, Recorded, stub_http_server
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "onchain"
 ETH_TX = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
@@ -23,14 +21,6 @@ BTC_DESTINATION = "bc1qc7slrfxkknqcq2jevvvkdgvrt8080852dfjewde450xdlk4ugp7szw5tk
 
 def recorded(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
-
-
-@dataclass
-class Answer:
-    status: int = 200
-    body: bytes = b"{}"
-    headers: dict = field(default_factory=dict)
-    delay: float = 0
 
 
 @dataclass
@@ -73,36 +63,14 @@ def route_of(path: str, body: bytes) -> str:
 def stub_chains():
     stub = StubChains()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _handle(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            route = route_of(self.path, body)
-            stub.requests.append(route)
-            answer = stub.answer(route)
-            if answer.delay:
-                time.sleep(answer.delay)
-            try:
-                self.send_response(answer.status)
-                for name, value in {"Content-Type": "application/json", **answer.headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+    def answer(request: Recorded) -> Answer:
+        route = route_of(request.path, request.body)
+        stub.requests.append(route)
+        return stub.answer(route)
 
-        do_GET = do_POST = _handle
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    stub.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield stub
-    server.shutdown()
-    server.server_close()
+    with stub_http_server(answer) as base_url:
+        stub.base_url = base_url
+        yield stub
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ class ApiClient(HttpUser):
             "customer_email": f"api-{number % 500}@loadtest.invalid",
             "subject": f"Deposit not credited {number}",
             "body": "I sent 250 USDT to my wallet two hours ago and the balance still shows zero.",
-            "category": "transaction",
+            "category": Seeded.data["category"],
         }
         with self.client.post(
             "/api/v1/tickets/", json=payload, headers=self.headers, name="api: create ticket", catch_response=True

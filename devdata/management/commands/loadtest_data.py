@@ -21,7 +21,7 @@ from supportdesk.roles import AGENT
 from supportdesk.services import api_token_create
 from tickets import services
 from tickets.email.models import InboundEmail
-from tickets.models import AgentProfile, Channel, Customer, Team, Tier
+from tickets.models import AgentProfile, Category, Channel, Customer, Priority, Team, Tier
 
 INBOUND_FUNC = "tickets.email.services.inbound.inbound_email_receive"
 MAIL_DOMAIN = "loadtest.invalid"
@@ -109,6 +109,11 @@ class Command(BaseCommand):
             ]
             tickets += owned
             customers.append({"session": _session_cookie(user), "tickets": owned})
+        # The API scenario files its tickets under the stock category (tickets 0002); a test database emptied by
+        # earlier transactional tests may have lost it.
+        category, _created = Category.objects.get_or_create(
+            slug="transaction", defaults={"name": "Transaction", "default_priority": Priority.HIGH}
+        )
         integration = agents[0]
         assert integration.has_perm("tickets.add_ticket"), "the Agent role must be able to create tickets"
         _token, plain = api_token_create(user=integration, name=f"load test {run}", scope=ApiScope.WRITE)
@@ -118,6 +123,7 @@ class Command(BaseCommand):
             "agents": [{"session": _session_cookie(user)} for user in agents],
             "tickets": tickets,
             "api_token": plain,
+            "category": category.slug,
             "mail_jobs": [_mail_job(run, index) for index in range(options["mails"])],
             "mail_ids": [f"{run}-{index}@{MAIL_DOMAIN}" for index in range(options["mails"])],
         }

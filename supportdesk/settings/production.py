@@ -14,7 +14,10 @@ from .connectors import CONNECTORS, SMS_PROVIDER_CLASSES
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
 DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# The web processes run ASGI (uvicorn workers), where a kept connection belongs to the thread that ran the request:
+# with persistent connections every executor thread of every process held one, and `make loadtest` exhausted
+# PostgreSQL (max_connections 100: "too many clients", /healthz 503). A connection per request, or PgBouncer in front.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -137,3 +137,18 @@ def test_cache_url_replaces_the_local_file_cache():
     result = run("-c", PRINT_CACHE, DJANGO_SETTINGS_MODULE="supportdesk.settings.local", CACHE_URL="locmemcache://x")
 
     assert json.loads(result.stdout)["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+PRINT_CONNECTIONS = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps(settings.DATABASES['default']['CONN_MAX_AGE']))"
+)
+
+
+def test_production_web_processes_open_a_connection_per_request_unless_told_otherwise(tmp_path):
+    """Under the ASGI server a kept connection belongs to an executor thread; kept by default they exhausted
+    PostgreSQL's max_connections under `make loadtest` (every request a 500, /healthz 503)."""
+    default = production(tmp_path, PRINT_CONNECTIONS, SITE_URL="https://support.example.com")
+    chosen = production(tmp_path, PRINT_CONNECTIONS, SITE_URL="https://support.example.com", CONN_MAX_AGE="30")
+
+    assert (json.loads(default.stdout), json.loads(chosen.stdout)) == (0, 30)
